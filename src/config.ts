@@ -1,0 +1,285 @@
+import { z } from 'zod';
+
+/**
+ * The one zod schema over the environment, and the only module that reads process.env.
+ * Everything else receives a typed Config. Every variable is documented in .env.example.
+ */
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+const optionalInt = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
+const ratio = (def: number) => z.coerce.number().gt(0).lt(1).default(def);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const list = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+  z.array(z.string()).default([]),
+);
+const regex = (def: string) =>
+  z.string().default(def).refine(isValidRegex, { message: 'is not a valid regular expression' });
+const regexList = (def: string[]) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split('||').map((s) => s.trim()).filter(Boolean) : v),
+    z.array(z.string().refine(isValidRegex, { message: 'is not a valid regular expression' })).default(def),
+  );
+const bool = (def: boolean) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(def ? 'true' : 'false'),
+  ).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+function emptyToUndefined(v: unknown): unknown {
+  return typeof v === 'string' && v.trim() === '' ? undefined : v;
+}
+
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const postgresUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), {
+      message: 'must be a postgresql:// or postgres:// URL',
+    })
+    .optional(),
+);
+
+export const envSchema = z
+  .object({
+    DATABASE_URL: postgresUrl,
+    PGHOST: optionalString,
+    PGPORT: optionalInt(1, 65535),
+    PGUSER: optionalString,
+    PGPASSWORD: optionalString,
+    PGDATABASE: optionalString,
+    DBPOOL_CONNECT_TIMEOUT_MS: int(5000, 100, 120_000),
+    DBPOOL_STATEMENT_TIMEOUT_MS: int(5000, 100, 120_000),
+
+    DBPOOL_LANG: z.enum(['en', 'fa']).default('en'),
+    DBPOOL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    DBPOOL_INSTANCE_SOURCE: z.enum(['auto', 'docker', 'process', 'none']).default('auto'),
+    APP_PROCESS_PATTERN: regex('php.*server\\.php'),
+    APP_CONTAINER_PATTERN: regex('php_swoole'),
+    APP_CONTAINER_LABEL: optionalString,
+    DOCKER_HOST: optionalString,
+    DBPOOL_DOCKER_HOSTS: list,
+    DOCKER_TLS_VERIFY: optionalString,
+    DOCKER_CERT_PATH: optionalString,
+    APP_POOL_SIZE_VAR: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('DB_POOL_SIZE'),
+    APP_WORKER_NUM_VAR: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('SWOOLE_WORKER_NUM'),
+    APP_TASK_WORKER_NUM_VAR: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('SWOOLE_TASK_WORKER_NUM'),
+    APP_POOL_SIZE_FALLBACK: optionalInt(1, 100_000),
+    APP_WORKER_NUM_FALLBACK: optionalInt(1, 100_000),
+    APP_EXPECTED_INSTANCES: int(1, 1, 1000),
+    APP_DB_USER: optionalString,
+    APP_APPLICATION_NAME: optionalString,
+    APP_LOG_TAIL_LINES: int(5000, 10, 1_000_000),
+    APP_LOG_SINCE_MINUTES: int(60, 1, 60 * 24 * 30),
+    APP_LOG_WORKER_START_PATTERN: regex('Worker.*starting'),
+    APP_LOG_SERVER_FULL_PATTERNS: regexList(['too many clients already', 'remaining connection slots are reserved']),
+    APP_LOG_POOL_EXHAUSTED_PATTERNS: regexList(['All \\d+ connections are in use', 'Connection pool exhausted']),
+
+    DBPOOL_WARN_UTILIZATION: ratio(0.75),
+    DBPOOL_CRIT_UTILIZATION: ratio(0.9),
+    DBPOOL_SAFETY_MARGIN: z.coerce.number().min(0).lt(1).default(0.1),
+    DBPOOL_IDLE_MINUTES: int(10, 1, 60 * 24 * 7),
+    DBPOOL_MEMORY_PER_CONNECTION_MB: z.coerce.number().positive().max(10_000).default(10),
+    DBPOOL_POOLER_THRESHOLD: int(500, 1),
+    DBPOOL_PROBE_CONCURRENCY: int(8, 1, 256),
+    DBPOOL_PROBE_TIMEOUT_MS: int(5000, 100, 120_000),
+
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+    PORT: int(3000, 0, 65535),
+    DBPOOL_ALLOWED_CHANNELS: list,
+    DBPOOL_ALLOWED_USERS: list,
+    DBPOOL_STATE_DIR: z.string().min(1).default('.dbpool-state'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DBPOOL_WARN_UTILIZATION >= env.DBPOOL_CRIT_UTILIZATION) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DBPOOL_WARN_UTILIZATION'],
+        message: 'must be lower than DBPOOL_CRIT_UTILIZATION',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface PostgresTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string | undefined;
+  database: string;
+  /** Extra libpq-style parameters from the URL (sslmode, application_name, ...). */
+  connectionString: string | undefined;
+}
+
+export type PostgresConfig = PostgresTarget & { connectTimeoutMs: number; statementTimeoutMs: number };
+
+export interface Config {
+  /** Undefined when neither DATABASE_URL nor PG* is set: only `math` and `help` work then. */
+  postgres: PostgresConfig | undefined;
+  lang: 'en' | 'fa';
+  logLevel: Env['DBPOOL_LOG_LEVEL'];
+  app: {
+    instanceSource: Env['DBPOOL_INSTANCE_SOURCE'];
+    processPattern: string;
+    containerPattern: string;
+    containerLabel: string | undefined;
+    dockerHosts: string[];
+    poolSizeVar: string;
+    workerNumVar: string;
+    taskWorkerNumVar: string;
+    poolSizeFallback: number | undefined;
+    workerNumFallback: number | undefined;
+    expectedInstances: number;
+    dbUser: string | undefined;
+    applicationName: string | undefined;
+    logTailLines: number;
+    logSinceMinutes: number;
+    logWorkerStartPattern: string;
+    logServerFullPatterns: string[];
+    logPoolExhaustedPatterns: string[];
+  };
+  thresholds: {
+    warnUtilization: number;
+    critUtilization: number;
+    safetyMargin: number;
+    idleMinutes: number;
+    memoryPerConnectionMb: number;
+    poolerThreshold: number;
+  };
+  probes: { concurrency: number; timeoutMs: number };
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    port: number;
+    allowedChannels: string[];
+    allowedUsers: string[];
+  };
+  stateDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(environment)'), message: i.message })),
+    );
+  }
+  const e = parsed.data;
+  return {
+    postgres: postgresConfig(e),
+    lang: e.DBPOOL_LANG,
+    logLevel: e.DBPOOL_LOG_LEVEL,
+    app: {
+      instanceSource: e.DBPOOL_INSTANCE_SOURCE,
+      processPattern: e.APP_PROCESS_PATTERN,
+      containerPattern: e.APP_CONTAINER_PATTERN,
+      containerLabel: e.APP_CONTAINER_LABEL,
+      dockerHosts: e.DBPOOL_DOCKER_HOSTS.length > 0 ? e.DBPOOL_DOCKER_HOSTS : e.DOCKER_HOST ? [e.DOCKER_HOST] : [],
+      poolSizeVar: e.APP_POOL_SIZE_VAR,
+      workerNumVar: e.APP_WORKER_NUM_VAR,
+      taskWorkerNumVar: e.APP_TASK_WORKER_NUM_VAR,
+      poolSizeFallback: e.APP_POOL_SIZE_FALLBACK,
+      workerNumFallback: e.APP_WORKER_NUM_FALLBACK,
+      expectedInstances: e.APP_EXPECTED_INSTANCES,
+      dbUser: e.APP_DB_USER,
+      applicationName: e.APP_APPLICATION_NAME,
+      logTailLines: e.APP_LOG_TAIL_LINES,
+      logSinceMinutes: e.APP_LOG_SINCE_MINUTES,
+      logWorkerStartPattern: e.APP_LOG_WORKER_START_PATTERN,
+      logServerFullPatterns: e.APP_LOG_SERVER_FULL_PATTERNS,
+      logPoolExhaustedPatterns: e.APP_LOG_POOL_EXHAUSTED_PATTERNS,
+    },
+    thresholds: {
+      warnUtilization: e.DBPOOL_WARN_UTILIZATION,
+      critUtilization: e.DBPOOL_CRIT_UTILIZATION,
+      safetyMargin: e.DBPOOL_SAFETY_MARGIN,
+      idleMinutes: e.DBPOOL_IDLE_MINUTES,
+      memoryPerConnectionMb: e.DBPOOL_MEMORY_PER_CONNECTION_MB,
+      poolerThreshold: e.DBPOOL_POOLER_THRESHOLD,
+    },
+    probes: { concurrency: e.DBPOOL_PROBE_CONCURRENCY, timeoutMs: e.DBPOOL_PROBE_TIMEOUT_MS },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      port: e.PORT,
+      allowedChannels: e.DBPOOL_ALLOWED_CHANNELS,
+      allowedUsers: e.DBPOOL_ALLOWED_USERS,
+    },
+    stateDir: e.DBPOOL_STATE_DIR,
+  };
+}
+
+/** For front ends that cannot work without a database: stops start-up naming the variable. */
+export function requirePostgres(config: Config): PostgresConfig {
+  if (!config.postgres) {
+    throw new ConfigError([
+      { variable: 'DATABASE_URL', message: 'is required (or set PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)' },
+    ]);
+  }
+  return config.postgres;
+}
+
+function postgresConfig(e: Env): PostgresConfig | undefined {
+  const target = postgresTarget(e);
+  if (!target) return undefined;
+  return { ...target, connectTimeoutMs: e.DBPOOL_CONNECT_TIMEOUT_MS, statementTimeoutMs: e.DBPOOL_STATEMENT_TIMEOUT_MS };
+}
+
+/** DATABASE_URL wins; the libpq PG* variables fill in when it is absent. */
+function postgresTarget(e: Env): PostgresTarget | undefined {
+  if (e.DATABASE_URL) {
+    const url = new URL(e.DATABASE_URL);
+    return {
+      host: decodeURIComponent(url.hostname) || url.searchParams.get('host') || 'localhost',
+      port: url.port ? Number(url.port) : 5432,
+      user: decodeURIComponent(url.username) || 'postgres',
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
+      connectionString: e.DATABASE_URL,
+    };
+  }
+  if (!e.PGHOST && !e.PGDATABASE && !e.PGUSER) return undefined;
+  return {
+    host: e.PGHOST ?? 'localhost',
+    port: e.PGPORT ?? 5432,
+    user: e.PGUSER ?? 'postgres',
+    password: e.PGPASSWORD,
+    database: e.PGDATABASE ?? e.PGUSER ?? 'postgres',
+    connectionString: undefined,
+  };
+}
+
+/** True when the process writes to an interactive terminal (pretty logs, colours). */
+export function isInteractiveTerminal(): boolean {
+  return Boolean(process.stdout.isTTY) && process.env.CI === undefined;
+}
