@@ -1,0 +1,78 @@
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { prepareCommand, type PreparedCommand } from '../commands/command-table.js';
+import { ArgumentError, parseCommandLine } from '../commands/parse-command-line.js';
+import { VERDICT_EXIT_CODE } from '../core/verdict.js';
+import { catalogFor, isLang, type Lang } from '../i18n/index.js';
+import { createFormatter } from '../i18n/format.js';
+import { createLogger } from '../logger.js';
+import { helpLines } from '../render/help.js';
+import { renderJson } from '../render/json.js';
+import { renderText } from '../render/text.js';
+import { createServices } from '../services.js';
+
+export interface CliIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  isTerminal: boolean;
+}
+
+/** Exit codes follow the Nagios plugin convention; errors before a diagnosis are UNKNOWN too. */
+export const EXIT_USAGE = 3;
+
+export async function runCli(argv: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr(catalogFor('en').cli.configError({ detail: err.message.replace(/^Invalid configuration:\n/, '') }, createFormatter('en')) + '\n');
+    return EXIT_USAGE;
+  }
+
+  let lang: Lang = config.lang;
+  let json = false;
+  let command: PreparedCommand;
+  try {
+    const line = parseCommandLine(argv);
+    const { lang: langOption, json: jsonOption, ...options } = line.options;
+    if (langOption !== undefined) {
+      if (!isLang(langOption)) throw new ArgumentError('--lang must be fa or en');
+      lang = langOption;
+    }
+    json = jsonOption === true;
+    if (line.options.help === true) line.name = 'help';
+    command = prepareCommand({ ...line, options: options as Record<string, string | true> });
+  } catch (err) {
+    if (!(err instanceof ArgumentError)) throw err;
+    const t = catalogFor(lang);
+    io.stderr(`${t.cli.badArgument({ detail: err.message }, createFormatter(lang))}\n${t.cli.usage}\n\n${helpLines(t, 'dbpool').join('\n')}\n`);
+    return EXIT_USAGE;
+  }
+
+  const t = catalogFor(lang);
+  if (command.name === 'help') {
+    io.stdout(helpLines(t, 'dbpool').join('\n') + '\n');
+    return 0;
+  }
+  if (command.name === 'lang') {
+    io.stderr('The CLI takes the language from --lang or DBPOOL_LANG; `lang` sets it per user in Slack.\n');
+    return EXIT_USAGE;
+  }
+
+  const logger = createLogger(config, { destination: 2, pretty: io.isTerminal });
+  const needsDatabase = command.name !== 'math';
+  const services = needsDatabase ? createServices(config, logger) : null;
+  try {
+    const result = await command.run(services?.context ?? { config, sources: null, now: () => new Date() });
+    if (result.kind !== 'report') return 0;
+    io.stdout(json ? renderJson(result.report) : renderText(result.report, { lang, color: io.isTerminal }));
+    return VERDICT_EXIT_CODE[result.report.verdict];
+  } catch (err) {
+    if (!(err instanceof ArgumentError)) throw err;
+    io.stderr(`${t.cli.badArgument({ detail: err.message }, createFormatter(lang))}\n`);
+    return EXIT_USAGE;
+  } finally {
+    await services?.close();
+    logger.flush();
+  }
+}

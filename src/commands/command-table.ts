@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Report } from '../core/report.js';
+import { buildWhatIfReport } from '../core/what-if.js';
+import { diagnose, reportSettings } from '../diagnosis/diagnose.js';
+import type { FactSources } from '../diagnosis/collect-facts.js';
+import type { HelpCommand, Lang } from '../i18n/catalog.js';
+import { ArgumentError, type ParsedCommandLine } from './parse-command-line.js';
+
+/** What a command step needs; built once by the composition root (src/services.ts). */
+export interface CommandContext {
+  config: Config;
+  /** Null when no database is configured: only `math`, `help` and `lang` work then. */
+  sources: FactSources | null;
+  now: () => Date;
+}
+
+export type CommandResult =
+  | { kind: 'report'; report: Report }
+  | { kind: 'help' }
+  | { kind: 'lang'; lang: Lang };
+
+export type CommandName = HelpCommand;
+
+interface CommandSpec<A> {
+  name: CommandName;
+  /** Validates positionals and options; unknown options are errors. */
+  args: z.ZodType<A>;
+  run(ctx: CommandContext, args: A): Promise<CommandResult>;
+}
+
+const count = (min: number, max: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+const noArgs = z.object({ positionals: z.array(z.string()).max(0, 'takes no arguments'), options: z.object({}).strict() });
+
+function needSources(ctx: CommandContext): FactSources {
+  if (!ctx.sources) throw new ArgumentError('no database configured: set DATABASE_URL (or the PG* variables)');
+  return ctx.sources;
+}
+
+const reportCommand = (name: Exclude<Report['view'], 'idle' | 'math'> & CommandName): CommandSpec<unknown> => ({
+  name,
+  args: noArgs,
+  run: async (ctx) => ({ kind: 'report', report: await diagnose(needSources(ctx), ctx.config, name) }),
+});
+
+const idleArgs = z
+  .object({
+    positionals: z.array(count(1, 60 * 24 * 7)).max(1, 'takes at most one number of minutes'),
+    options: z.object({ minutes: count(1, 60 * 24 * 7).optional() }).strict(),
+  })
+  .transform((a) => ({ minutes: a.options.minutes ?? a.positionals[0] }));
+
+const mathArgs = z
+  .object({
+    positionals: z.array(z.string()).max(0, 'takes options only, e.g. --workers 4 --pool 30'),
+    options: z
+      .object({
+        workers: count(1, 100_000),
+        pool: count(1, 100_000),
+        instances: count(1, 10_000).default(1),
+        'max-connections': count(1, 262_143).default(100),
+        reserved: count(0, 262_143).default(3),
+        'task-workers': count(0, 100_000).default(0),
+        other: count(0, 262_143).default(0),
+      })
+      .strict(),
+  })
+  .transform(({ options: o }) => ({
+    workers: o.workers,
+    poolSize: o.pool,
+    instances: o.instances,
+    maxConnections: o['max-connections'],
+    reservedSlots: o.reserved,
+    taskWorkers: o['task-workers'],
+    otherClients: o.other,
+  }));
+
+const langArgs = z
+  .object({ positionals: z.tuple([z.enum(['fa', 'en'], { error: 'must be fa or en' })]), options: z.object({}).strict() })
+  .transform((a) => a.positionals[0]);
+
+const COMMANDS: CommandSpec<never>[] = [
+  reportCommand('status'),
+  reportCommand('connections'),
+  reportCommand('instances'),
+  reportCommand('workers'),
+  reportCommand('config'),
+  {
+    name: 'idle',
+    args: idleArgs,
+    run: async (ctx, a: z.infer<typeof idleArgs>) => ({
+      kind: 'report',
+      report: await diagnose(needSources(ctx), ctx.config, 'idle', { idleMinutes: a.minutes }),
+    }),
+  },
+  {
+    name: 'math',
+    args: mathArgs,
+    run: async (ctx, w: z.infer<typeof mathArgs>) => ({
+      kind: 'report',
+      report: buildWhatIfReport(w, reportSettings(ctx.config), ctx.now()),
+    }),
+  },
+  { name: 'lang', args: langArgs, run: async (_ctx, lang: Lang) => ({ kind: 'lang', lang }) },
+  { name: 'help', args: z.unknown(), run: async () => ({ kind: 'help' }) },
+] as CommandSpec<never>[];
+
+export const COMMAND_NAMES: readonly CommandName[] = COMMANDS.map((c) => c.name);
+
+export interface PreparedCommand {
+  name: CommandName;
+  run(ctx: CommandContext): Promise<CommandResult>;
+}
+
+/** Looks the command up and validates its arguments: nothing runs unless both succeed. */
+export function prepareCommand(line: ParsedCommandLine): PreparedCommand {
+  const spec = COMMANDS.find((c) => c.name === line.name);
+  if (!spec) throw new ArgumentError(`unknown command "${line.name}"`);
+  const parsed = (spec.args as z.ZodType<unknown>).safeParse({ positionals: line.positionals, options: line.options });
+  if (!parsed.success) throw new ArgumentError(describeIssues(line, parsed.error));
+  return { name: spec.name, run: (ctx) => spec.run(ctx, parsed.data as never) };
+}
+
+function describeIssues(line: ParsedCommandLine, error: z.ZodError): string {
+  const command = line.name;
+  return error.issues
+    .map((i) => {
+      const [where, key] = i.path;
+      const subject = where === 'options' && key !== undefined ? `--${String(key)}` : where === 'positionals' ? 'argument' : command;
+      if (i.code === 'unrecognized_keys') return `${command}: unknown option ${i.keys.map((k) => `--${k}`).join(', ')}`;
+      const given =
+        key === undefined ? line : where === 'options' ? line.options[String(key)] : line.positionals[Number(key)];
+      if (given === undefined) return `${command}: ${subject} is required`;
+      return `${command}: ${subject} ${i.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,224 @@
+import type { Facts, ProbeError } from './facts.js';
+import type { PoolMath } from './pool-math.js';
+import type { StopCandidate } from './stop-candidates.js';
+import { fitRatio, type Thresholds } from './thresholds.js';
+
+export type Severity = 'crit' | 'warn' | 'info';
+
+/** Parameters of each finding, by code. The message catalogs turn them into sentences. */
+export interface FindingParams {
+  postgres_unreachable: { kind: ProbeError['kind']; source: string; message: string };
+  server_refusing: { source: string; message: string };
+  server_at_limit: { connections: number; usable: number; max: number };
+  utilization_high: { connections: number; usable: number; percent: number; threshold: number };
+  demand_exceeds_capacity: { demand: number; capacity: number; missing: number };
+  demand_near_capacity: { demand: number; capacity: number; percent: number };
+  server_full_in_logs: { instance: string; count: number; lastSeen: string | null };
+  app_pool_exhausted: { instance: string; count: number; lastSeen: string | null; idleInTransaction: number };
+  extra_instances: { running: number; expected: number; candidates: string[] };
+  idle_sessions_old: { count: number; minutes: number; oldestSeconds: number };
+  idle_in_transaction: { count: number; oldestSeconds: number | null };
+  states_hidden: { hidden: number };
+  instance_source_failed: { source: string; kind: ProbeError['kind']; message: string };
+  instance_probe_failed: { instance: string; source: string; message: string };
+  no_instances: { sources: string[] };
+  pool_setting_unknown: { instance: string; variable: string };
+  pool_setting_fallback: { instance: string; variable: string; value: number };
+  workers_mismatch: { instance: string; running: number; configured: number };
+}
+
+export type FindingCode = keyof FindingParams;
+
+export type Finding = {
+  [K in FindingCode]: { code: K; severity: Severity; params: FindingParams[K] };
+}[FindingCode];
+
+export interface FindingInput {
+  facts: Facts;
+  math: PoolMath;
+  stopCandidates: StopCandidate[];
+  thresholds: Thresholds;
+  expectedInstances: number;
+  poolSizeVar: string;
+  workerNumVar: string;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { crit: 0, warn: 1, info: 2 };
+
+function finding<K extends FindingCode>(code: K, severity: Severity, params: FindingParams[K]): Finding {
+  return { code, severity, params } as Finding;
+}
+
+/** Everything worth telling the on-call engineer, most severe first. */
+export function findFindings(input: FindingInput): Finding[] {
+  const out: Finding[] = [
+    ...postgresFindings(input),
+    ...capacityFindings(input),
+    ...instanceFindings(input),
+  ];
+  return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
+function postgresFindings({ facts }: FindingInput): Finding[] {
+  const pg = facts.postgres;
+  if (!pg.ok) {
+    if (pg.error.kind === 'server_full') {
+      return [finding('server_refusing', 'crit', { source: pg.error.source, message: pg.error.message })];
+    }
+    return [finding('postgres_unreachable', 'crit', { kind: pg.error.kind, source: pg.error.source, message: pg.error.message })];
+  }
+  const f = pg.facts;
+  const out: Finding[] = [];
+  if (f.idleSessions.length > 0) {
+    out.push(
+      finding('idle_sessions_old', 'warn', {
+        count: f.idleSessions.length,
+        minutes: f.idleMinutes,
+        oldestSeconds: Math.max(...f.idleSessions.map((s) => s.idleSeconds)),
+      }),
+    );
+  }
+  const inTx = f.states.idleInTransaction + f.states.idleInTransactionAborted;
+  if (inTx > 0) {
+    out.push(finding('idle_in_transaction', 'warn', { count: inTx, oldestSeconds: f.oldestIdleInTransactionSeconds }));
+  }
+  if (!f.statesVisible) out.push(finding('states_hidden', 'info', { hidden: f.states.hidden }));
+  return out;
+}
+
+function capacityFindings({ facts, math, thresholds }: FindingInput): Finding[] {
+  const out: Finding[] = [];
+  const server = math.server;
+  if (server && math.usableSlots !== null && math.utilization !== null) {
+    const percent = Math.round(math.utilization * 100);
+    if (server.clientConnections >= math.usableSlots) {
+      out.push(
+        finding('server_at_limit', 'crit', {
+          connections: server.clientConnections,
+          usable: math.usableSlots,
+          max: server.maxConnections,
+        }),
+      );
+    } else if (math.utilization >= thresholds.warnUtilization) {
+      const severity: Severity = math.utilization >= thresholds.critUtilization ? 'crit' : 'warn';
+      out.push(
+        finding('utilization_high', severity, {
+          connections: server.clientConnections,
+          usable: math.usableSlots,
+          percent,
+          threshold: Math.round(
+            (severity === 'crit' ? thresholds.critUtilization : thresholds.warnUtilization) * 100,
+          ),
+        }),
+      );
+    }
+  }
+  if (math.appCapacity !== null && math.instances.length > 0 && math.knownDemand > 0) {
+    if (math.knownDemand > math.appCapacity) {
+      out.push(
+        finding('demand_exceeds_capacity', 'crit', {
+          demand: math.knownDemand,
+          capacity: math.appCapacity,
+          missing: math.knownDemand - math.appCapacity,
+        }),
+      );
+    } else if (math.demandRatio !== null && math.demandRatio >= fitRatio(thresholds)) {
+      out.push(
+        finding('demand_near_capacity', 'warn', {
+          demand: math.knownDemand,
+          capacity: math.appCapacity,
+          percent: Math.round(math.demandRatio * 100),
+        }),
+      );
+    }
+  }
+  // The app's own pool is busy while the server still has room: a pool too small, or a leak.
+  const serverHasRoom = facts.postgres.ok && math.utilization !== null && math.utilization < thresholds.critUtilization;
+  const inTx = facts.postgres.ok
+    ? facts.postgres.facts.states.idleInTransaction + facts.postgres.facts.states.idleInTransactionAborted
+    : 0;
+  for (const source of facts.instances) {
+    for (const inst of source.instances) {
+      const logs = inst.logs;
+      if (!logs) continue;
+      const full = sumPatterns(logs.serverFull);
+      if (full.count > 0) {
+        out.push(finding('server_full_in_logs', 'crit', { instance: inst.name, count: full.count, lastSeen: full.lastSeen }));
+      }
+      const exhausted = sumPatterns(logs.poolExhausted);
+      if (exhausted.count > 0) {
+        out.push(
+          finding('app_pool_exhausted', serverHasRoom ? 'warn' : 'info', {
+            instance: inst.name,
+            count: exhausted.count,
+            lastSeen: exhausted.lastSeen,
+            idleInTransaction: inTx,
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function instanceFindings(input: FindingInput): Finding[] {
+  const { facts, math, stopCandidates, expectedInstances } = input;
+  const out: Finding[] = [];
+  const running = facts.instances.flatMap((s) => s.instances).filter((i) => i.state === 'running');
+  for (const source of facts.instances) {
+    if (!source.ok && source.error) {
+      out.push(
+        finding('instance_source_failed', 'warn', {
+          source: source.source,
+          kind: source.error.kind,
+          message: source.error.message,
+        }),
+      );
+    }
+    for (const inst of source.instances) {
+      for (const err of inst.errors) {
+        out.push(finding('instance_probe_failed', 'warn', { instance: inst.name, source: err.source, message: err.message }));
+      }
+      for (const [setting, variable] of [
+        [inst.poolSize, input.poolSizeVar],
+        [inst.workerNum, input.workerNumVar],
+      ] as const) {
+        if (setting.origin === 'unknown') {
+          out.push(finding('pool_setting_unknown', 'warn', { instance: inst.name, variable }));
+        } else if (setting.origin === 'fallback') {
+          out.push(finding('pool_setting_fallback', 'info', { instance: inst.name, variable, value: setting.value }));
+        }
+      }
+    }
+  }
+  for (const d of math.instances) {
+    const inst = running.find((i) => i.id === d.id);
+    if (inst && d.workersOrigin === 'measured' && inst.workerNum.value !== null && d.workers !== inst.workerNum.value) {
+      out.push(finding('workers_mismatch', 'warn', { instance: d.name, running: d.workers ?? 0, configured: inst.workerNum.value }));
+    }
+  }
+  if (stopCandidates.length > 0) {
+    out.push(
+      finding('extra_instances', 'warn', {
+        running: running.length,
+        expected: expectedInstances,
+        candidates: stopCandidates.map((c) => c.name),
+      }),
+    );
+  }
+  const sourcesOk = facts.instances.filter((s) => s.ok);
+  if (facts.instances.length > 0 && sourcesOk.length === facts.instances.length && running.length === 0) {
+    out.push(finding('no_instances', 'warn', { sources: facts.instances.map((s) => s.source) }));
+  }
+  return out;
+}
+
+function sumPatterns(list: { count: number; lastSeen: string | null }[]): { count: number; lastSeen: string | null } {
+  let count = 0;
+  let lastSeen: string | null = null;
+  for (const p of list) {
+    count += p.count;
+    if (p.lastSeen && (!lastSeen || p.lastSeen > lastSeen)) lastSeen = p.lastSeen;
+  }
+  return { count, lastSeen };
+}

@@ -1,0 +1,154 @@
+import type { Facts } from './facts.js';
+import type { PoolMath } from './pool-math.js';
+import type { StopCandidate } from './stop-candidates.js';
+import { fitRatio, type Thresholds } from './thresholds.js';
+
+/** Parameters of each recommendation, by code; `command` is the exact line to apply. */
+export interface RecommendationParams {
+  lower_pool_size: { variable: string; current: number | null; suggested: number; holders: number; capacity: number };
+  raise_max_connections: { current: number; suggested: number; extraMemoryMb: number };
+  stop_extra_instances: { candidates: string[] };
+  terminate_idle: { count: number; minutes: number; database: string };
+  use_pooler: { demand: number; suggestedPoolSize: number };
+  idle_in_transaction_timeout: { database: string; count: number };
+  grant_pg_monitor: { role: string };
+}
+
+export type RecommendationCode = keyof RecommendationParams;
+
+/** Actions dbpool can carry out itself after a confirm click (issue: remediation). */
+export type RemediationAction = 'terminate_idle' | 'stop_extra';
+
+export type Recommendation = {
+  [K in RecommendationCode]: {
+    code: K;
+    params: RecommendationParams[K];
+    /** Exact lines an engineer would apply. */
+    commands: { lang: 'sql' | 'env' | 'shell' | 'yaml' | 'ini'; text: string }[];
+    action?: RemediationAction;
+  };
+}[RecommendationCode];
+
+export interface RecommendationInput {
+  facts: Facts;
+  math: PoolMath;
+  stopCandidates: StopCandidate[];
+  thresholds: Thresholds;
+  poolSizeVar: string;
+  monitorRole: string | null;
+}
+
+export function recommend(input: RecommendationInput): Recommendation[] {
+  const { facts, math, thresholds } = input;
+  const out: Recommendation[] = [];
+  const pg = facts.postgres.ok ? facts.postgres.facts : null;
+  const database = pg?.database ?? (facts.postgres.ok ? '' : facts.postgres.database);
+
+  if (input.stopCandidates.length > 0) {
+    out.push({
+      code: 'stop_extra_instances',
+      params: { candidates: input.stopCandidates.map((c) => c.name) },
+      commands: input.stopCandidates.map((c) => ({ lang: 'shell' as const, text: stopCommand(c) })),
+      action: 'stop_extra',
+    });
+  }
+
+  if (pg && pg.idleSessions.length > 0) {
+    out.push({
+      code: 'terminate_idle',
+      params: { count: pg.idleSessions.length, minutes: pg.idleMinutes, database },
+      commands: [{ lang: 'sql', text: terminateIdleSql(pg.idleMinutes) }],
+      action: 'terminate_idle',
+    });
+  }
+
+  const fit = fitRatio(thresholds);
+  const overloaded = math.demandRatio !== null && math.knownDemand > 0 && math.demandRatio >= fit;
+  if (overloaded && math.appCapacity !== null && math.server) {
+    // Demand after stopping the extra instances is what the remaining pools must fit in.
+    const remaining = math.instances.filter((i) => !input.stopCandidates.some((c) => c.id === i.id));
+    const holders = remaining.reduce((s, i) => s + (i.holders ?? 0), 0);
+    // The largest pool size whose full pools stay strictly below the fit line.
+    const suggested = holders > 0 ? Math.ceil((math.appCapacity * fit) / holders) - 1 : 0;
+    const poolSizes = new Set(remaining.map((i) => i.poolSize));
+    const current = poolSizes.size === 1 ? ([...poolSizes][0] ?? null) : null;
+    if (suggested >= 1 && (current === null || suggested < current)) {
+      out.push({
+        code: 'lower_pool_size',
+        params: { variable: input.poolSizeVar, current, suggested, holders, capacity: math.appCapacity },
+        commands: [{ lang: 'env', text: `${input.poolSizeVar}=${suggested}` }],
+      });
+    }
+
+    const remainingDemand = remaining.reduce((s, i) => s + (i.demand ?? 0), 0);
+    const needed = roundUp(
+      Math.floor((remainingDemand + math.server.otherClients) / fit) + 1 + math.server.reservedSlots,
+      10,
+    );
+    if (needed > math.server.maxConnections) {
+      out.push({
+        code: 'raise_max_connections',
+        params: {
+          current: math.server.maxConnections,
+          suggested: needed,
+          extraMemoryMb: Math.round((needed - math.server.maxConnections) * thresholds.memoryPerConnectionMb),
+        },
+        commands: [
+          { lang: 'sql', text: `ALTER SYSTEM SET max_connections = ${needed};  -- takes effect after a restart of PostgreSQL` },
+          { lang: 'yaml', text: `command: postgres -c max_connections=${needed}` },
+        ],
+      });
+    }
+    if (math.knownDemand >= thresholds.poolerThreshold) {
+      const poolSize = Math.max(10, Math.floor((math.appCapacity * fit) / 2));
+      out.push({
+        code: 'use_pooler',
+        params: { demand: math.knownDemand, suggestedPoolSize: poolSize },
+        commands: [{ lang: 'ini', text: `pool_mode = transaction\ndefault_pool_size = ${poolSize}\nmax_client_conn = ${roundUp(math.knownDemand * 1.2, 100)}` }],
+      });
+    }
+  }
+
+  const inTx = pg ? pg.states.idleInTransaction + pg.states.idleInTransactionAborted : 0;
+  if (pg && inTx > 0) {
+    out.push({
+      code: 'idle_in_transaction_timeout',
+      params: { database, count: inTx },
+      commands: [{ lang: 'sql', text: `ALTER DATABASE ${quoteIdent(database)} SET idle_in_transaction_session_timeout = '60s';` }],
+    });
+  }
+
+  if (pg && !pg.statesVisible && input.monitorRole) {
+    out.push({
+      code: 'grant_pg_monitor',
+      params: { role: input.monitorRole },
+      commands: [{ lang: 'sql', text: `GRANT pg_monitor TO ${quoteIdent(input.monitorRole)};` }],
+    });
+  }
+  return out;
+}
+
+/** The runbook's fix 4, with the configured age. */
+export function terminateIdleSql(minutes: number): string {
+  return [
+    'SELECT pg_terminate_backend(pid)',
+    'FROM pg_stat_activity',
+    'WHERE datname = current_database()',
+    "  AND state = 'idle'",
+    `  AND state_change < NOW() - INTERVAL '${minutes} minutes';`,
+  ].join('\n');
+}
+
+function stopCommand(c: StopCandidate): string {
+  if (c.source === 'docker') return `docker stop ${c.name}`;
+  const pid = /^pid:(\d+)$/.exec(c.id)?.[1];
+  return pid ? `kill ${pid}` : `kill <pid of ${c.name}>`;
+}
+
+function roundUp(n: number, step: number): number {
+  return Math.ceil(n / step) * step;
+}
+
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,63 @@
+import type { Facts } from './facts.js';
+import { findFindings, type Finding } from './findings.js';
+import { computePoolMath, instanceDemand, serverCapacity, type PoolMath } from './pool-math.js';
+import { recommend, type Recommendation } from './recommendations.js';
+import { findStopCandidates, type StopCandidate } from './stop-candidates.js';
+import type { Thresholds } from './thresholds.js';
+import { decideVerdict, type Verdict } from './verdict.js';
+
+/** Which part of the report a command shows; every view is built from the same model. */
+export type ReportView = 'status' | 'connections' | 'instances' | 'workers' | 'config' | 'idle' | 'math';
+
+export interface Report {
+  view: ReportView;
+  generatedAt: string;
+  target: { host: string; database: string } | null;
+  verdict: Verdict;
+  facts: Facts;
+  math: PoolMath;
+  stopCandidates: StopCandidate[];
+  findings: Finding[];
+  recommendations: Recommendation[];
+  settings: ReportSettings;
+}
+
+/** The configuration a reader needs to interpret the report. */
+export interface ReportSettings {
+  thresholds: Thresholds;
+  expectedInstances: number;
+  poolSizeVar: string;
+  workerNumVar: string;
+  taskWorkerNumVar: string;
+  monitorRole: string | null;
+}
+
+/** facts -> pool math -> findings -> recommendations -> report. Pure: no I/O, no clock. */
+export function buildReport(view: ReportView, facts: Facts, settings: ReportSettings): Report {
+  const allInstances = facts.instances.flatMap((s) => s.instances);
+  const running = allInstances.filter((i) => i.state === 'running');
+  const server = facts.postgres.ok ? serverCapacity(facts.postgres.facts) : null;
+  const math = computePoolMath(running.map(instanceDemand), server);
+  const stopCandidates = findStopCandidates(running, settings.expectedInstances);
+  const common = { facts, math, stopCandidates, thresholds: settings.thresholds };
+  const findings = findFindings({
+    ...common,
+    expectedInstances: settings.expectedInstances,
+    poolSizeVar: settings.poolSizeVar,
+    workerNumVar: settings.workerNumVar,
+  });
+  const recommendations = recommend({ ...common, poolSizeVar: settings.poolSizeVar, monitorRole: settings.monitorRole });
+  const pg = facts.postgres;
+  return {
+    view,
+    generatedAt: facts.observedAt,
+    target: pg.ok ? { host: pg.facts.host, database: pg.facts.database } : { host: pg.host, database: pg.database },
+    verdict: decideVerdict(findings),
+    facts,
+    math,
+    stopCandidates,
+    findings,
+    recommendations,
+    settings,
+  };
+}

@@ -1,0 +1,55 @@
+import type { Facts, InstanceObservation, InstanceSource, PostgresObservation } from '../core/facts.js';
+
+/** What the diagnosis needs of the PostgreSQL probe. */
+export interface PostgresObserver {
+  observe(options: { idleMinutes: number }): Promise<PostgresObservation>;
+}
+
+export interface FactSources {
+  postgres: PostgresObserver;
+  instanceSources: InstanceSource[];
+  now: () => Date;
+  /** Upper bound for one instance source, on top of its own timeouts. */
+  sourceTimeoutMs: number;
+}
+
+/** Runs every probe at once; each one turns its failures into facts, so this never throws. */
+export async function collectFacts(sources: FactSources, options: { idleMinutes: number }): Promise<Facts> {
+  const observedAt = sources.now().toISOString();
+  const [postgres, ...instances] = await Promise.all([
+    sources.postgres.observe(options),
+    ...sources.instanceSources.map((s) => observeWithDeadline(s, sources.sourceTimeoutMs)),
+  ]);
+  return { observedAt, postgres, instances };
+}
+
+async function observeWithDeadline(source: InstanceSource, timeoutMs: number): Promise<InstanceObservation> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<InstanceObservation>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({
+        source: source.name,
+        ok: false,
+        instances: [],
+        error: { kind: 'timeout', source: source.name, message: `no answer within ${timeoutMs} ms` },
+      });
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      source.observe(controller.signal).catch(
+        (err: unknown): InstanceObservation => ({
+          source: source.name,
+          ok: false,
+          instances: [],
+          error: { kind: 'other', source: source.name, message: err instanceof Error ? err.message : String(err) },
+        }),
+      ),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,85 @@
+import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
+import type { CountOrigin } from '../core/pool-math.js';
+import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
+import type { Verdict } from '../core/verdict.js';
+import type { Formatter } from './format.js';
+
+export type Lang = 'en' | 'fa';
+export const LANGS: readonly Lang[] = ['en', 'fa'];
+
+type Msg<P> = (p: P, f: Formatter) => string;
+
+/** Every sentence dbpool shows a person. en.ts and fa.ts implement it with the same keys. */
+export interface Catalog {
+  dir: 'ltr' | 'rtl';
+  verdict: Record<Verdict, string>;
+  verdictHeadline: Record<Verdict, string>;
+  severity: Record<Severity, string>;
+  origin: Record<CountOrigin, string>;
+  section: {
+    connections: string;
+    poolMath: string;
+    instances: string;
+    workers: string;
+    config: string;
+    idle: string;
+    findings: string;
+    recommendations: string;
+    whatIf: string;
+  };
+  label: {
+    usage: Msg<{ connections: number; usable: number; max: number; reserved: number }>;
+    database: Msg<{ database: string; connections: number }>;
+    background: Msg<{ count: number }>;
+    states: string;
+    active: string;
+    idle: string;
+    idleInTransaction: string;
+    idleInTransactionAborted: string;
+    otherState: string;
+    hiddenState: string;
+    statesIncomplete: Msg<{ hidden: number }>;
+    byApplication: string;
+    byUser: string;
+    byClient: string;
+    oldestIdle: Msg<{ seconds: number }>;
+    oldestIdleInTransaction: Msg<{ seconds: number }>;
+    server: Msg<{ host: string; database: string; version: string }>;
+    generatedAt: Msg<{ at: string }>;
+    instanceLine: Msg<{ name: string; state: string; image: string | null; createdAt: string | null; now: string; location: string }>;
+    health: Msg<{ health: string }>;
+    mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
+    mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number }>;
+    capacityLine: Msg<{ max: number; reserved: number; other: number; capacity: number }>;
+    headroom: Msg<{ headroom: number }>;
+    workersLine: Msg<{ name: string; master: number; manager: number; workers: number; taskWorkers: number; unlisted: boolean }>;
+    logLine: Msg<{ name: string; lines: number; starts: number; full: number; exhausted: number }>;
+    configLine: Msg<{ name: string; variable: string; value: number | null; origin: CountOrigin }>;
+    idleHeader: Msg<{ count: number; minutes: number }>;
+    idleSession: Msg<{ pid: number; user: string | null; application: string | null; client: string | null; seconds: number }>;
+    noIdle: Msg<{ minutes: number }>;
+    noInstances: string;
+    sourceFailed: Msg<{ source: string; message: string }>;
+    postgresUnavailable: Msg<{ message: string }>;
+    noFindings: string;
+    noRecommendations: string;
+    andMore: Msg<{ count: number }>;
+    unknown: string;
+    none: string;
+  };
+  finding: { [K in FindingCode]: Msg<FindingParams[K]> };
+  recommendation: { [K in RecommendationCode]: Msg<RecommendationParams[K]> };
+  cli: {
+    usage: string;
+    unknownCommand: Msg<{ command: string }>;
+    badArgument: Msg<{ detail: string }>;
+    configError: Msg<{ detail: string }>;
+  };
+  help: {
+    title: string;
+    commands: Record<HelpCommand, string>;
+    options: string;
+  };
+}
+
+export type HelpCommand = 'status' | 'connections' | 'instances' | 'workers' | 'config' | 'idle' | 'math' | 'lang' | 'help';

@@ -1,0 +1,161 @@
+import type { Catalog } from './catalog.js';
+import type { CountOrigin } from '../core/pool-math.js';
+import type { Formatter } from './format.js';
+
+const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
+const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${o})`);
+const when = (iso: string | null, f: Formatter) => (iso ? `, last at ${f.dateTime(iso)}` : '');
+
+export const en: Catalog = {
+  dir: 'ltr',
+  verdict: { OK: 'OK', WARN: 'WARNING', CRIT: 'CRITICAL', UNKNOWN: 'UNKNOWN' },
+  verdictHeadline: {
+    OK: 'Connections are healthy',
+    WARN: 'Connections need attention',
+    CRIT: 'The database is out of connections (or about to be)',
+    UNKNOWN: 'The database could not be checked',
+  },
+  severity: { crit: 'critical', warn: 'warning', info: 'note' },
+  origin: { measured: 'measured', env: 'from env', fallback: 'configured fallback', unknown: 'unknown', 'what-if': 'what-if' },
+  section: {
+    connections: 'Connections',
+    poolMath: 'Pool math',
+    instances: 'App instances',
+    workers: 'Workers',
+    config: 'Pool settings',
+    idle: 'Idle sessions',
+    findings: 'Findings',
+    recommendations: 'Recommendations',
+    whatIf: 'What-if',
+  },
+  label: {
+    usage: (p, f) =>
+      `${f.num(p.connections)} / ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}, ${f.num(p.reserved)} reserved)`,
+    database: (p, f) => `${f.num(p.connections)} in database ${f.code(p.database)}`,
+    background: (p, f) => `${f.num(p.count)} background processes (not counted against max_connections)`,
+    states: 'By state',
+    active: 'active',
+    idle: 'idle',
+    idleInTransaction: 'idle in transaction',
+    idleInTransactionAborted: 'idle in transaction (aborted)',
+    otherState: 'other',
+    hiddenState: 'hidden',
+    statesIncomplete: (p, f) =>
+      `Counts by state are incomplete: the state of ${f.num(p.hidden)} sessions is hidden from dbpool's role (grant it ${f.code('pg_monitor')}).`,
+    byApplication: 'By application',
+    byUser: 'By user',
+    byClient: 'By client',
+    oldestIdle: (p, f) => `oldest idle: ${f.duration(p.seconds)}`,
+    oldestIdleInTransaction: (p, f) => `oldest idle in transaction: ${f.duration(p.seconds)}`,
+    server: (p, f) => `${f.code(p.host)} / ${f.code(p.database)}, PostgreSQL ${p.version}`,
+    generatedAt: (p) => `checked ${p.at}`,
+    instanceLine: (p, f) => {
+      const age = p.createdAt ? `, up ${f.duration((Date.parse(p.now) - Date.parse(p.createdAt)) / 1000)}` : '';
+      const image = p.image ? `, image ${f.code(p.image)}` : '';
+      return `${f.code(p.name)}: ${p.state}${age}${image} (${p.location})`;
+    },
+    health: (p) => `health: ${p.health}`,
+    mathLine: (p, f) => {
+      const workers = `${val(p.workers, f)} workers${originNote(p.workersOrigin)}`;
+      const tasks = p.taskWorkers > 0 ? ` + ${f.num(p.taskWorkers)} task workers` : '';
+      const pool = `${p.poolSizeVar} ${val(p.poolSize, f)}${originNote(p.poolSizeOrigin)}`;
+      return `${f.code(p.name)}: (${workers}${tasks}) x ${pool} = ${val(p.total, f)}`;
+    },
+    mathTotal: (p, f) => {
+      const cap = p.capacity === null ? '' : ` against ${f.num(p.capacity)} available to the app`;
+      const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} instances unknown)` : '';
+      return `Total: ${f.num(p.demand)} connections over ${f.num(p.instances)} instances${unknown}${cap}`;
+    },
+    capacityLine: (p, f) =>
+      `Available to the app: max_connections ${f.num(p.max)} - ${f.num(p.reserved)} reserved - ${f.num(p.other)} other clients = ${f.num(p.capacity)}`,
+    headroom: (p, f) => (p.headroom >= 0 ? `Headroom: ${f.num(p.headroom)}` : `Short by ${f.num(-p.headroom)}`),
+    workersLine: (p, f) =>
+      p.unlisted
+        ? `${f.code(p.name)}: processes could not be listed`
+        : `${f.code(p.name)}: ${f.num(p.master)} master, ${f.num(p.manager)} manager, ${f.num(p.workers)} workers, ${f.num(p.taskWorkers)} task workers`,
+    logLine: (p, f) =>
+      `${f.code(p.name)} log (last ${f.num(p.lines)} lines): ${f.num(p.starts)} worker starts, ${f.num(p.full)} "server full", ${f.num(p.exhausted)} "pool exhausted"`,
+    configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
+    idleHeader: (p, f) => `${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes`,
+    idleSession: (p, f) =>
+      `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} from ${f.code(p.client ?? 'local')}, idle ${f.duration(p.seconds)}`,
+    noIdle: (p, f) => `No session has been idle for more than ${f.num(p.minutes)} minutes.`,
+    noInstances: 'No app instance found.',
+    sourceFailed: (p, f) => `${f.code(p.source)}: ${p.message}`,
+    postgresUnavailable: (p) => `PostgreSQL could not be read: ${p.message}`,
+    noFindings: 'Nothing wrong found.',
+    noRecommendations: 'Nothing to do.',
+    andMore: (p, f) => `… and ${f.num(p.count)} more`,
+    unknown: 'unknown',
+    none: 'none',
+  },
+  finding: {
+    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${p.message}`,
+    server_refusing: (p, f) =>
+      `PostgreSQL ${f.code(p.source)} refuses new connections: ${p.message}. Even dbpool could not connect.`,
+    server_at_limit: (p, f) =>
+      `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}). New connections get "too many clients already".`,
+    utilization_high: (p, f) =>
+      `${f.percent(p.percent)} of usable connections in use (${f.num(p.connections)} / ${f.num(p.usable)}), above the ${f.percent(p.threshold)} threshold.`,
+    demand_exceeds_capacity: (p, f) =>
+      `The app's pools can ask for ${f.num(p.demand)} connections but only ${f.num(p.capacity)} are available to it: ${f.num(p.missing)} short when the pools fill up.`,
+    demand_near_capacity: (p, f) =>
+      `Full pools would take ${f.percent(p.percent)} of the app's capacity (${f.num(p.demand)} / ${f.num(p.capacity)}).`,
+    server_full_in_logs: (p, f) =>
+      `${f.code(p.instance)} logged "too many clients" ${f.num(p.count)} times${when(p.lastSeen, f)}: PostgreSQL refused it.`,
+    app_pool_exhausted: (p, f) =>
+      `${f.code(p.instance)} logged its own pool exhausted ${f.num(p.count)} times${when(p.lastSeen, f)} while PostgreSQL has room: the pool is too small for the load, or connections leak` +
+      (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} sessions are idle in transaction).` : '.'),
+    extra_instances: (p, f) =>
+      `${f.num(p.running)} instances are running where ${f.num(p.expected)} is expected: ${f.list(p.candidates.map(f.code))} should probably be stopped.`,
+    idle_sessions_old: (p, f) =>
+      `${f.num(p.count)} sessions have been idle for more than ${f.num(p.minutes)} minutes (the oldest ${f.duration(p.oldestSeconds)}).`,
+    idle_in_transaction: (p, f) =>
+      `${f.num(p.count)} sessions are idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest ${f.duration(p.oldestSeconds)})`}: they hold a connection and locks, a sign of leaking code.`,
+    states_hidden: (p, f) =>
+      `The state of ${f.num(p.hidden)} sessions is hidden from dbpool's role: counts by state are incomplete.`,
+    instance_source_failed: (p, f) => `App instances could not be listed from ${f.code(p.source)} (${p.kind}): ${p.message}`,
+    instance_probe_failed: (p, f) => `${f.code(p.instance)} could not be fully inspected (${p.source}): ${p.message}`,
+    no_instances: (p, f) => `No running app instance found (looked in ${f.list(p.sources.map(f.code))}).`,
+    pool_setting_unknown: (p, f) => `${f.code(p.variable)} of ${f.code(p.instance)} is unknown: its demand cannot be computed.`,
+    pool_setting_fallback: (p, f) =>
+      `${f.code(p.variable)} of ${f.code(p.instance)} could not be read; using the configured fallback ${f.num(p.value)}.`,
+    workers_mismatch: (p, f) =>
+      `${f.code(p.instance)} runs ${f.num(p.running)} workers but is configured for ${f.num(p.configured)}: workers may be crashing or restarting.`,
+  },
+  recommendation: {
+    lower_pool_size: (p, f) =>
+      `Lower ${f.code(p.variable)}${p.current === null ? '' : ` from ${f.num(p.current)}`} to ${f.num(p.suggested)}: ${f.num(p.holders)} pool-holding processes then fit in ${f.num(p.capacity)} with margin. Restart the app after the change.`,
+    raise_max_connections: (p, f) =>
+      `Raise max_connections from ${f.num(p.current)} to ${f.num(p.suggested)} (needs a PostgreSQL restart; about ${f.num(p.extraMemoryMb)} MB more memory).`,
+    stop_extra_instances: (p, f) => `Stop the extra instances: ${f.list(p.candidates.map(f.code))}.`,
+    terminate_idle: (p, f) =>
+      `Terminate the ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}.`,
+    use_pooler: (p, f) =>
+      `The pools ask for ${f.num(p.demand)} connections, more than one server should hold: put PgBouncer in transaction mode in front of PostgreSQL.`,
+    idle_in_transaction_timeout: (p, f) =>
+      `Let PostgreSQL end sessions left idle in transaction (${f.num(p.count)} now) in ${f.code(p.database)}, and find the code that leaves them open.`,
+    grant_pg_monitor: (p, f) => `Grant ${f.code('pg_monitor')} to dbpool's role ${f.code(p.role)} so that every session's state is visible.`,
+  },
+  cli: {
+    usage: 'Usage: dbpool <command> [options]   (dbpool help)',
+    unknownCommand: (p, f) => `Unknown command ${f.code(p.command)}.`,
+    badArgument: (p) => `Wrong argument: ${p.detail}`,
+    configError: (p) => `Configuration error:\n${p.detail}`,
+  },
+  help: {
+    title: 'dbpool: why is PostgreSQL out of connections?',
+    commands: {
+      status: 'status - the whole diagnosis: connections, pool math, instances, findings, fixes',
+      connections: 'connections - connections by state, application, user and client',
+      instances: 'instances - the app instances found, with age and image',
+      workers: 'workers - worker processes and log lines of each instance',
+      config: 'config - DB_POOL_SIZE and SWOOLE_WORKER_NUM of each instance',
+      idle: 'idle [minutes] - sessions idle for longer than N minutes (default 10)',
+      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator',
+      lang: 'lang fa|en - the language of your reports',
+      help: 'help - this text',
+    },
+    options: 'Options: --lang fa|en, --json (CLI), --minutes N (idle), --reserved N, --task-workers N, --other N (math)',
+  },
+};

@@ -1,0 +1,169 @@
+import type { Catalog } from './catalog.js';
+import type { CountOrigin } from '../core/pool-math.js';
+import type { Formatter } from './format.js';
+
+const val = (n: number | null, f: Formatter) => (n === null ? '؟' : f.num(n));
+const ORIGIN: Record<CountOrigin, string> = {
+  measured: 'اندازه‌گیری‌شده',
+  env: 'از env',
+  fallback: 'مقدار پیش‌فرض پیکربندی',
+  unknown: 'نامعلوم',
+  'what-if': 'فرضی',
+};
+const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
+const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
+
+export const fa: Catalog = {
+  dir: 'rtl',
+  verdict: { OK: 'سالم', WARN: 'هشدار', CRIT: 'بحرانی', UNKNOWN: 'نامعلوم' },
+  verdictHeadline: {
+    OK: 'وضعیت اتصال‌ها سالم است',
+    WARN: 'اتصال‌ها نیاز به توجه دارند',
+    CRIT: 'اتصال‌های پایگاه داده تمام شده (یا در حال تمام شدن است)',
+    UNKNOWN: 'پایگاه داده بررسی نشد',
+  },
+  severity: { crit: 'بحرانی', warn: 'هشدار', info: 'نکته' },
+  origin: ORIGIN,
+  section: {
+    connections: 'اتصال‌ها',
+    poolMath: 'محاسبه‌ی pool',
+    instances: 'نمونه‌های برنامه',
+    workers: 'workerها',
+    config: 'تنظیمات pool',
+    idle: 'نشست‌های بیکار',
+    findings: 'یافته‌ها',
+    recommendations: 'پیشنهادها',
+    whatIf: 'محاسبه‌ی فرضی',
+  },
+  label: {
+    usage: (p, f) =>
+      `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)`,
+    database: (p, f) => `${f.num(p.connections)} در پایگاه داده‌ی ${f.code(p.database)}`,
+    background: (p, f) => `${f.num(p.count)} پردازه‌ی پس‌زمینه (جزو ${f.code('max_connections')} حساب نمی‌شوند)`,
+    states: 'بر اساس وضعیت',
+    active: 'فعال',
+    idle: 'بیکار',
+    idleInTransaction: 'بیکار در تراکنش',
+    idleInTransactionAborted: 'بیکار در تراکنش (لغوشده)',
+    otherState: 'سایر',
+    hiddenState: 'پنهان',
+    statesIncomplete: (p, f) =>
+      `شمارش بر اساس وضعیت ناقص است: وضعیت ${f.num(p.hidden)} نشست از نقش dbpool پنهان است (نقش ${f.code('pg_monitor')} را به آن بدهید).`,
+    byApplication: 'بر اساس برنامه',
+    byUser: 'بر اساس کاربر',
+    byClient: 'بر اساس کلاینت',
+    oldestIdle: (p, f) => `قدیمی‌ترین بیکار: ${f.duration(p.seconds)}`,
+    oldestIdleInTransaction: (p, f) => `قدیمی‌ترین بیکار در تراکنش: ${f.duration(p.seconds)}`,
+    server: (p, f) => `${f.code(p.host)} / ${f.code(p.database)}، PostgreSQL ${f.code(p.version)}`,
+    generatedAt: (p) => `بررسی‌شده در ${p.at}`,
+    instanceLine: (p, f) => {
+      const age = p.createdAt ? `، ${f.duration((Date.parse(p.now) - Date.parse(p.createdAt)) / 1000)} است که اجرا می‌شود` : '';
+      const image = p.image ? `، image ${f.code(p.image)}` : '';
+      return `${f.code(p.name)}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${image} (${f.code(p.location)})`;
+    },
+    health: (p, f) => `سلامت: ${f.code(p.health)}`,
+    mathLine: (p, f) => {
+      const workers = `${val(p.workers, f)} worker${originNote(p.workersOrigin)}`;
+      const tasks = p.taskWorkers > 0 ? ` + ${f.num(p.taskWorkers)} task worker` : '';
+      const pool = `${f.code(p.poolSizeVar)} ${val(p.poolSize, f)}${originNote(p.poolSizeOrigin)}`;
+      return `${f.code(p.name)}: (${workers}${tasks}) × ${pool} = ${val(p.total, f)}`;
+    },
+    mathTotal: (p, f) => {
+      const cap = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال در دسترس برنامه`;
+      const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} نمونه‌ی نامعلوم)` : '';
+      return `جمع: ${f.num(p.demand)} اتصال در ${f.num(p.instances)} نمونه${unknown}${cap}`;
+    },
+    capacityLine: (p, f) =>
+      `در دسترس برنامه: ${f.code('max_connections')} ${f.num(p.max)} − ${f.num(p.reserved)} رزرو − ${f.num(p.other)} کلاینت دیگر = ${f.num(p.capacity)}`,
+    headroom: (p, f) => (p.headroom >= 0 ? `ظرفیت باقی‌مانده: ${f.num(p.headroom)}` : `کمبود: ${f.num(-p.headroom)}`),
+    workersLine: (p, f) =>
+      p.unlisted
+        ? `${f.code(p.name)}: فهرست پردازه‌ها خوانده نشد`
+        : `${f.code(p.name)}: ${f.num(p.master)} master، ${f.num(p.manager)} manager، ${f.num(p.workers)} worker، ${f.num(p.taskWorkers)} task worker`,
+    logLine: (p, f) =>
+      `لاگ ${f.code(p.name)} (${f.num(p.lines)} خط آخر): ${f.num(p.starts)} شروع worker، ${f.num(p.full)} «سرور پر»، ${f.num(p.exhausted)} «pool پر»`,
+    configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
+    idleHeader: (p, f) => `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار مانده‌اند`,
+    idleSession: (p, f) =>
+      `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} از ${f.code(p.client ?? 'local')}، بیکار ${f.duration(p.seconds)}`,
+    noIdle: (p, f) => `هیچ نشستی بیش از ${f.num(p.minutes)} دقیقه بیکار نمانده است.`,
+    noInstances: 'هیچ نمونه‌ای از برنامه پیدا نشد.',
+    sourceFailed: (p, f) => `${f.code(p.source)}: ${f.code(p.message)}`,
+    postgresUnavailable: (p, f) => `PostgreSQL خوانده نشد: ${f.code(p.message)}`,
+    noFindings: 'مشکلی پیدا نشد.',
+    noRecommendations: 'کاری لازم نیست.',
+    andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
+    unknown: 'نامعلوم',
+    none: 'هیچ',
+  },
+  finding: {
+    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${f.code(p.message)}`,
+    server_refusing: (p, f) =>
+      `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${f.code(p.message)}. حتی dbpool هم نتوانست وصل شود.`,
+    server_at_limit: (p, f) =>
+      `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}). اتصال‌های تازه خطای ${f.code('too many clients already')} می‌گیرند.`,
+    utilization_high: (p, f) =>
+      `${f.percent(p.percent)} از اتصال‌های قابل استفاده در حال استفاده است (${f.num(p.connections)} از ${f.num(p.usable)})، بالاتر از آستانه‌ی ${f.percent(p.threshold)}.`,
+    demand_exceeds_capacity: (p, f) =>
+      `poolهای برنامه می‌توانند ${f.num(p.demand)} اتصال بخواهند ولی فقط ${f.num(p.capacity)} اتصال در دسترس برنامه است: وقتی poolها پر شوند ${f.num(p.missing)} اتصال کم می‌آید.`,
+    demand_near_capacity: (p, f) =>
+      `poolهای پر ${f.percent(p.percent)} از ظرفیت برنامه را می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}).`,
+    server_full_in_logs: (p, f) =>
+      `${f.code(p.instance)} ${f.num(p.count)} بار خطای ${f.code('too many clients')} ثبت کرده${when(p.lastSeen, f)}: PostgreSQL آن را رد کرده است.`,
+    app_pool_exhausted: (p, f) =>
+      `${f.code(p.instance)} ${f.num(p.count)} بار پر شدن pool خودش را ثبت کرده${when(p.lastSeen, f)} در حالی که PostgreSQL جا دارد: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند` +
+      (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در تراکنش‌اند).` : '.'),
+    extra_instances: (p, f) =>
+      `${f.num(p.running)} نمونه در حال اجراست در حالی که ${f.num(p.expected)} نمونه انتظار می‌رود: احتمالاً باید ${f.list(p.candidates.map(f.code))} متوقف شود.`,
+    idle_sessions_old: (p, f) =>
+      `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار مانده‌اند (قدیمی‌ترین ${f.duration(p.oldestSeconds)}).`,
+    idle_in_transaction: (p, f) =>
+      `${f.num(p.count)} نشست بیکار در تراکنش‌اند${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه می‌دارند، نشانه‌ی نشت در کد.`,
+    states_hidden: (p, f) => `وضعیت ${f.num(p.hidden)} نشست از نقش dbpool پنهان است: شمارش بر اساس وضعیت ناقص است.`,
+    instance_source_failed: (p, f) =>
+      `فهرست نمونه‌های برنامه از ${f.code(p.source)} خوانده نشد (${f.code(p.kind)}): ${f.code(p.message)}`,
+    instance_probe_failed: (p, f) => `${f.code(p.instance)} کامل بررسی نشد (${f.code(p.source)}): ${f.code(p.message)}`,
+    no_instances: (p, f) => `هیچ نمونه‌ی در حال اجرایی از برنامه پیدا نشد (جست‌وجو در ${f.list(p.sources.map(f.code))}).`,
+    pool_setting_unknown: (p, f) => `${f.code(p.variable)} در ${f.code(p.instance)} نامعلوم است: نیاز آن به اتصال حساب نمی‌شود.`,
+    pool_setting_fallback: (p, f) =>
+      `${f.code(p.variable)} در ${f.code(p.instance)} خوانده نشد؛ مقدار پیش‌فرض پیکربندی ${f.num(p.value)} به کار رفت.`,
+    workers_mismatch: (p, f) =>
+      `${f.code(p.instance)} ${f.num(p.running)} worker دارد ولی برای ${f.num(p.configured)} پیکربندی شده: شاید workerها از کار می‌افتند یا دوباره راه‌اندازی می‌شوند.`,
+  },
+  recommendation: {
+    lower_pool_size: (p, f) =>
+      `${f.code(p.variable)} را${p.current === null ? '' : ` از ${f.num(p.current)}`} به ${f.num(p.suggested)} کم کنید: آن‌گاه ${f.num(p.holders)} پردازه‌ی دارای pool با حاشیه‌ی امن در ${f.num(p.capacity)} جا می‌شوند. پس از تغییر، برنامه را دوباره راه‌اندازی کنید.`,
+    raise_max_connections: (p, f) =>
+      `${f.code('max_connections')} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (نیاز به راه‌اندازی دوباره‌ی PostgreSQL؛ حدود ${f.num(p.extraMemoryMb)} مگابایت حافظه‌ی بیشتر).`,
+    stop_extra_instances: (p, f) => `نمونه‌های اضافه را متوقف کنید: ${f.list(p.candidates.map(f.code))}.`,
+    terminate_idle: (p, f) =>
+      `${f.num(p.count)} نشستی را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید.`,
+    use_pooler: (p, f) =>
+      `poolها ${f.num(p.demand)} اتصال می‌خواهند، بیش از آنچه یک سرور باید نگه دارد: PgBouncer را در حالت ${f.code('transaction')} جلوی PostgreSQL بگذارید.`,
+    idle_in_transaction_timeout: (p, f) =>
+      `بگذارید PostgreSQL نشست‌های بیکار در تراکنش را در ${f.code(p.database)} ببندد (اکنون ${f.num(p.count)})، و کدی را که آن‌ها را باز می‌گذارد پیدا کنید.`,
+    grant_pg_monitor: (p, f) =>
+      `نقش ${f.code('pg_monitor')} را به نقش dbpool (${f.code(p.role)}) بدهید تا وضعیت همه‌ی نشست‌ها دیده شود.`,
+  },
+  cli: {
+    usage: 'استفاده: dbpool <command> [options]   (dbpool help)',
+    unknownCommand: (p, f) => `فرمان ناشناخته: ${f.code(p.command)}`,
+    badArgument: (p, f) => `آرگومان نادرست: ${f.code(p.detail)}`,
+    configError: (p) => `خطای پیکربندی:\n${p.detail}`,
+  },
+  help: {
+    title: 'dbpool: چرا اتصال‌های PostgreSQL تمام شده است؟',
+    commands: {
+      status: 'status — تشخیص کامل: اتصال‌ها، محاسبه‌ی pool، نمونه‌ها، یافته‌ها و راه‌حل‌ها',
+      connections: 'connections — اتصال‌ها بر اساس وضعیت، برنامه، کاربر و کلاینت',
+      instances: 'instances — نمونه‌های پیداشده‌ی برنامه با عمر و image',
+      workers: 'workers — پردازه‌های worker و خطوط لاگ هر نمونه',
+      config: 'config — DB_POOL_SIZE و SWOOLE_WORKER_NUM هر نمونه',
+      idle: 'idle [minutes] — نشست‌هایی که بیش از N دقیقه بیکارند (پیش‌فرض ۱۰)',
+      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی',
+      lang: 'lang fa|en — زبان گزارش‌های شما',
+      help: 'help — همین راهنما',
+    },
+    options: 'گزینه‌ها: --lang fa|en، --json (CLI)، --minutes N (idle)، --reserved N، --task-workers N، --other N (math)',
+  },
+};

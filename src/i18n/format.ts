@@ -1,0 +1,71 @@
+import type { Lang } from './catalog.js';
+
+/** How numbers, times and literal text look in one language and one medium (terminal, Slack). */
+export interface Formatter {
+  lang: Lang;
+  num(n: number): string;
+  percent(n: number): string;
+  /** Identifiers, commands, SQL: kept left-to-right and verbatim. */
+  code(s: string): string;
+  /** A duration in seconds: "3d 4h", "۳ روز ۴ ساعت". */
+  duration(seconds: number): string;
+  /** An instant, in the language's calendar (Persian calendar in Persian). */
+  dateTime(iso: string): string;
+  list(items: string[]): string;
+}
+
+export interface FormatterOptions {
+  /** Wraps literal text; the medium decides (backticks for Slack, bidi isolates in a terminal). */
+  code?: (s: string) => string;
+  timeZone?: string;
+}
+
+const LOCALE: Record<Lang, string> = { en: 'en-US', fa: 'fa-IR' };
+const UNITS: Record<Lang, [string, string, string, string]> = {
+  en: ['d', 'h', 'm', 's'],
+  fa: [' روز', ' ساعت', ' دقیقه', ' ثانیه'],
+};
+
+/** Left-to-right isolate: keeps identifiers and SQL readable inside right-to-left text. */
+export function ltrIsolate(s: string): string {
+  return `\u2066${s}\u2069`;
+}
+
+export function createFormatter(lang: Lang, options: FormatterOptions = {}): Formatter {
+  const locale = LOCALE[lang];
+  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, useGrouping: false });
+  const dateTime = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
+    year: 'numeric',
+    month: lang === 'fa' ? 'long' : 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: options.timeZone ?? 'UTC',
+    timeZoneName: 'short',
+  });
+  const code = options.code ?? (lang === 'fa' ? ltrIsolate : (s: string) => s);
+  const listFormat = new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' });
+  const [d, h, m, s] = UNITS[lang];
+  const sep = lang === 'fa' ? ' و ' : ' ';
+  return {
+    lang,
+    num: (n) => integer.format(n),
+    percent: (n) => (lang === 'fa' ? `٪${integer.format(n)}` : `${integer.format(n)}%`),
+    code,
+    duration(seconds) {
+      const total = Math.max(0, Math.round(seconds));
+      const parts: [number, string][] = [
+        [Math.floor(total / 86400), d],
+        [Math.floor((total % 86400) / 3600), h],
+        [Math.floor((total % 3600) / 60), m],
+        [total % 60, s],
+      ];
+      const shown = parts.filter(([v]) => v > 0).slice(0, 2);
+      if (shown.length === 0) return `${integer.format(0)}${s}`;
+      return shown.map(([v, unit]) => `${integer.format(v)}${unit}`).join(sep);
+    },
+    dateTime: (iso) => dateTime.format(new Date(iso)),
+    list: (items) => listFormat.format(items),
+  };
+}

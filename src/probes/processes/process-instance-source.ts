@@ -1,0 +1,76 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../../config.js';
+import type { AppInstance, InstanceObservation, InstanceSource } from '../../core/facts.js';
+import { classifyProcessRoles } from '../classify-process-roles.js';
+import { readPoolSetting } from '../read-pool-setting.js';
+import { groupInstances, type ProcessGroup } from './group-instances.js';
+import { listProcesses, readCwd, readEnviron } from './read-proc.js';
+
+export interface ProcessSourceOptions {
+  procRoot?: string;
+  /** Ignore processes of other sessions sharing the host (tests, the demo). */
+  onlyDescendantsOf?: number;
+}
+
+/**
+ * The runbook's `ps aux | grep "php.*server.php"` and `echo $DB_POOL_SIZE` for hosts without
+ * Docker: reads /proc directly, no shelling out.
+ */
+export function createProcessInstanceSource(app: Config['app'], options: ProcessSourceOptions = {}): InstanceSource {
+  const procRoot = options.procRoot ?? '/proc';
+  const pattern = new RegExp(app.processPattern);
+  const location = os.hostname();
+  const name = `process ${location}`;
+  return {
+    name,
+    async observe(): Promise<InstanceObservation> {
+      try {
+        const all = await listProcesses(procRoot);
+        const self = process.pid;
+        const inScope = options.onlyDescendantsOf === undefined ? () => true : descendantFilter(all, options.onlyDescendantsOf);
+        const groups = groupInstances(all, (p) => p.pid !== self && pattern.test(p.command) && inScope(p.pid));
+        const instances = await Promise.all(groups.map((g) => toInstance(g, app, location, procRoot)));
+        return { source: name, ok: true, instances };
+      } catch (err) {
+        return {
+          source: name,
+          ok: false,
+          instances: [],
+          error: { kind: 'other', source: name, message: `cannot read ${procRoot}: ${(err as Error).message}` },
+        };
+      }
+    },
+  };
+}
+
+async function toInstance(group: ProcessGroup, app: Config['app'], location: string, procRoot: string): Promise<AppInstance> {
+  const [environ, cwd] = await Promise.all([readEnviron(group.master.pid, procRoot), readCwd(group.master.pid, procRoot)]);
+  const unreadable = environ.ok ? undefined : environ.reason;
+  const lookup = (v: string) => (environ.ok ? environ.env.get(v) : undefined);
+  const taskWorkers = readPoolSetting(lookup, app.taskWorkerNumVar, undefined, unreadable);
+  return {
+    id: `pid:${group.master.pid}`,
+    name: `${cwd ? path.basename(cwd) : 'pid'} (pid ${group.master.pid})`,
+    source: 'process',
+    location,
+    createdAt: group.master.startedAt?.toISOString(),
+    state: 'running',
+    poolSize: readPoolSetting(lookup, app.poolSizeVar, app.poolSizeFallback, unreadable),
+    workerNum: readPoolSetting(lookup, app.workerNumVar, app.workerNumFallback, unreadable),
+    // Task workers are optional: an unset variable means none, not unknown.
+    taskWorkerNum: taskWorkers.origin === 'unknown' && environ.ok ? { value: 0, origin: 'env' } : taskWorkers,
+    processes: classifyProcessRoles(group.members.map((p) => ({ pid: p.pid, ppid: p.ppid, command: p.command }))),
+    errors: [],
+  };
+}
+
+function descendantFilter(all: { pid: number; ppid: number }[], ancestor: number): (pid: number) => boolean {
+  const parentOf = new Map(all.map((p) => [p.pid, p.ppid]));
+  return (pid) => {
+    for (let p = parentOf.get(pid), guard = 0; p !== undefined && guard < 64; p = parentOf.get(p), guard++) {
+      if (p === ancestor) return true;
+    }
+    return false;
+  };
+}

@@ -1,0 +1,318 @@
+import type { AppInstance, CountByKey, PostgresFacts } from '../core/facts.js';
+import type { Severity } from '../core/findings.js';
+import type { Report } from '../core/report.js';
+import type { Verdict } from '../core/verdict.js';
+import type { Catalog } from '../i18n/catalog.js';
+import type { Formatter } from '../i18n/format.js';
+
+/**
+ * A report as sentences, in one language, independent of the medium. The terminal, Block Kit and
+ * any later renderer lay out this document; none of them re-reads the facts or redoes the math.
+ */
+export interface ReportDocument {
+  lang: Formatter['lang'];
+  dir: Catalog['dir'];
+  verdict: Verdict;
+  title: string;
+  headline: string;
+  sections: DocSection[];
+  context: string[];
+}
+
+export type SectionId =
+  | 'connections'
+  | 'poolMath'
+  | 'instances'
+  | 'workers'
+  | 'config'
+  | 'idle'
+  | 'findings'
+  | 'recommendations';
+
+export interface DocSection {
+  id: SectionId;
+  title: string;
+  entries: DocEntry[];
+}
+
+export interface DocEntry {
+  text: string;
+  severity?: Severity;
+  /** Exact lines to apply, shown verbatim (SQL, env, shell). */
+  code?: string[];
+}
+
+export interface DocumentOptions {
+  /** Longest list shown before "… and N more". */
+  maxItems: number;
+}
+
+const VIEW_SECTIONS: Record<Report['view'], SectionId[]> = {
+  status: ['connections', 'poolMath', 'instances', 'findings', 'recommendations'],
+  connections: ['connections', 'findings'],
+  instances: ['instances', 'findings'],
+  workers: ['workers', 'findings'],
+  config: ['config', 'findings'],
+  idle: ['idle', 'recommendations'],
+  math: ['poolMath', 'findings', 'recommendations'],
+};
+
+export function buildDocument(report: Report, t: Catalog, f: Formatter, options: DocumentOptions): ReportDocument {
+  // `idle` shows only the fix that applies to idle sessions.
+  const onlyIdleFix = report.view === 'idle' ? (r: { code: string }) => r.code === 'terminate_idle' : undefined;
+  const builders: Record<SectionId, () => DocEntry[]> = {
+    connections: () => connectionEntries(report, t, f, options),
+    poolMath: () => poolMathEntries(report, t, f),
+    instances: () => instanceEntries(report, t, f, options),
+    workers: () => workerEntries(report, t, f, options),
+    config: () => configEntries(report, t, f, options),
+    idle: () => idleEntries(report, t, f, options),
+    findings: () => findingEntries(report, t, f),
+    recommendations: () => recommendationEntries(report, t, f, onlyIdleFix),
+  };
+  const sections = VIEW_SECTIONS[report.view].map((id) => ({
+    id,
+    title: id === 'poolMath' && report.view === 'math' ? t.section.whatIf : t.section[id],
+    entries: builders[id](),
+  }));
+  const context: string[] = [t.label.generatedAt({ at: f.dateTime(report.generatedAt) }, f)];
+  const pg = report.facts.postgres;
+  if (pg.ok && report.target) {
+    context.push(t.label.server({ host: pg.facts.host, database: pg.facts.database, version: pg.facts.serverVersion }, f));
+  }
+  return {
+    lang: f.lang,
+    dir: t.dir,
+    verdict: report.verdict,
+    title: t.verdict[report.verdict],
+    headline: t.verdictHeadline[report.verdict],
+    sections,
+    context,
+  };
+}
+
+function connectionEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
+  const pg = report.facts.postgres;
+  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message }, f), severity: 'crit' }];
+  const p = pg.facts;
+  const entries: DocEntry[] = [
+    { text: usageLine(p, t, f) },
+    { text: t.label.database({ database: p.database, connections: p.databaseConnections }, f) },
+    { text: `${t.label.states}: ${stateSummary(p, t, f)}` },
+  ];
+  if (!p.statesVisible) entries.push({ text: t.label.statesIncomplete({ hidden: p.states.hidden }, f), severity: 'info' });
+  if (report.view === 'connections') {
+    entries.push(
+      { text: `${t.label.byApplication}: ${countList(p.byApplication, f, t, o)}` },
+      { text: `${t.label.byUser}: ${countList(p.byUser, f, t, o)}` },
+      { text: `${t.label.byClient}: ${countList(p.byClient, f, t, o)}` },
+      { text: t.label.background({ count: p.backgroundProcesses }, f) },
+    );
+    const ages: string[] = [];
+    if (p.oldestIdleSeconds !== null) ages.push(t.label.oldestIdle({ seconds: p.oldestIdleSeconds }, f));
+    if (p.oldestIdleInTransactionSeconds !== null) {
+      ages.push(t.label.oldestIdleInTransaction({ seconds: p.oldestIdleInTransactionSeconds }, f));
+    }
+    if (ages.length > 0) entries.push({ text: ages.join(' · ') });
+  }
+  return entries;
+}
+
+export function usageLine(p: PostgresFacts, t: Catalog, f: Formatter): string {
+  const reserved = p.superuserReservedConnections + p.reservedConnections;
+  return t.label.usage({ connections: p.clientConnections, usable: p.maxConnections - reserved, max: p.maxConnections, reserved }, f);
+}
+
+function stateSummary(p: PostgresFacts, t: Catalog, f: Formatter): string {
+  const s = p.states;
+  const parts: [string, number][] = [
+    [t.label.active, s.active],
+    [t.label.idle, s.idle],
+    [t.label.idleInTransaction, s.idleInTransaction],
+    [t.label.idleInTransactionAborted, s.idleInTransactionAborted],
+    [t.label.otherState, s.other],
+    [t.label.hiddenState, s.hidden],
+  ];
+  return parts
+    .filter(([label, n]) => n > 0 || label === t.label.active || label === t.label.idle)
+    .map(([label, n]) => `${label} ${f.num(n)}`)
+    .join(' · ');
+}
+
+function countList(list: CountByKey[], f: Formatter, t: Catalog, o: DocumentOptions): string {
+  if (list.length === 0) return t.label.none;
+  const shown = list.slice(0, o.maxItems).map((c) => `${f.code(c.key || '-')} ${f.num(c.count)}`);
+  if (list.length > o.maxItems) shown.push(t.label.andMore({ count: list.length - o.maxItems }, f));
+  return shown.join(' · ');
+}
+
+function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
+  const m = report.math;
+  const s = report.settings;
+  const entries: DocEntry[] = m.instances.map((d) => ({
+    text: t.label.mathLine(
+      {
+        name: d.name,
+        workers: d.workers,
+        workersOrigin: d.workersOrigin,
+        taskWorkers: d.taskWorkers,
+        poolSize: d.poolSize,
+        poolSizeOrigin: d.poolSizeOrigin,
+        total: d.demand,
+        poolSizeVar: s.poolSizeVar,
+      },
+      f,
+    ),
+  }));
+  if (m.instances.length === 0) entries.push({ text: t.label.noInstances });
+  entries.push({
+    text: t.label.mathTotal(
+      { demand: m.knownDemand, instances: m.instances.length, capacity: m.appCapacity, unknown: m.unknownDemandInstances },
+      f,
+    ),
+  });
+  if (m.server && m.appCapacity !== null) {
+    entries.push({
+      text: t.label.capacityLine(
+        { max: m.server.maxConnections, reserved: m.server.reservedSlots, other: m.server.otherClients, capacity: m.appCapacity },
+        f,
+      ),
+    });
+  }
+  if (m.headroom !== null) {
+    entries.push({ text: t.label.headroom({ headroom: m.headroom }, f), severity: m.headroom < 0 ? 'crit' : undefined });
+  }
+  return entries;
+}
+
+function allInstances(report: Report): AppInstance[] {
+  return report.facts.instances.flatMap((s) => s.instances);
+}
+
+function sourceFailures(report: Report, t: Catalog, f: Formatter): DocEntry[] {
+  return report.facts.instances
+    .filter((s) => !s.ok && s.error)
+    .map((s) => ({ text: t.label.sourceFailed({ source: s.source, message: s.error?.message ?? '' }, f), severity: 'warn' as const }));
+}
+
+function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, render: (item: T) => DocEntry): DocEntry[] {
+  const out = items.slice(0, o.maxItems).map(render);
+  if (items.length > o.maxItems) out.push({ text: t.label.andMore({ count: items.length - o.maxItems }, f) });
+  return out;
+}
+
+function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
+  const instances = allInstances(report);
+  const entries = limited(instances, o, t, f, (i) => ({
+    text:
+      t.label.instanceLine(
+        {
+          name: i.name,
+          state: i.state,
+          image: i.image ?? null,
+          createdAt: i.createdAt ?? null,
+          now: report.generatedAt,
+          location: i.location,
+        },
+        f,
+      ) + (i.health ? ` · ${t.label.health({ health: i.health }, f)}` : ''),
+  }));
+  if (instances.length === 0) entries.push({ text: t.label.noInstances });
+  return [...entries, ...sourceFailures(report, t, f)];
+}
+
+function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
+  const instances = allInstances(report).filter((i) => i.state === 'running');
+  const entries = limited(instances, o, t, f, (i) => {
+    const roles = (role: string) => i.processes?.filter((p) => p.role === role).length ?? 0;
+    const lines = [
+      t.label.workersLine(
+        {
+          name: i.name,
+          master: roles('master'),
+          manager: roles('manager'),
+          workers: roles('worker'),
+          taskWorkers: roles('task_worker'),
+          unlisted: i.processes === null,
+        },
+        f,
+      ),
+    ];
+    if (i.logs) {
+      const sum = (list: { count: number }[]) => list.reduce((s, p) => s + p.count, 0);
+      lines.push(
+        t.label.logLine(
+          {
+            name: i.name,
+            lines: i.logs.linesRead,
+            starts: i.logs.workerStarts.count,
+            full: sum(i.logs.serverFull),
+            exhausted: sum(i.logs.poolExhausted),
+          },
+          f,
+        ),
+      );
+    }
+    return { text: lines.join('\n') };
+  });
+  if (instances.length === 0) entries.push({ text: t.label.noInstances });
+  return [...entries, ...sourceFailures(report, t, f)];
+}
+
+function configEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
+  const s = report.settings;
+  const instances = allInstances(report).filter((i) => i.state === 'running');
+  const entries = limited(instances, o, t, f, (i) => ({
+    text: (
+      [
+        [s.poolSizeVar, i.poolSize],
+        [s.workerNumVar, i.workerNum],
+        [s.taskWorkerNumVar, i.taskWorkerNum],
+      ] as const
+    )
+      .filter(([variable, v]) => v.origin !== 'unknown' || variable !== s.taskWorkerNumVar)
+      .map(([variable, v]) => t.label.configLine({ name: i.name, variable, value: v.value, origin: v.origin }, f))
+      .join('\n'),
+  }));
+  if (instances.length === 0) entries.push({ text: t.label.noInstances });
+  return [...entries, ...sourceFailures(report, t, f)];
+}
+
+function idleEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
+  const pg = report.facts.postgres;
+  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message }, f), severity: 'crit' }];
+  const { idleSessions, idleMinutes } = pg.facts;
+  if (idleSessions.length === 0) return [{ text: t.label.noIdle({ minutes: idleMinutes }, f) }];
+  return [
+    { text: t.label.idleHeader({ count: idleSessions.length, minutes: idleMinutes }, f) },
+    ...limited(idleSessions, o, t, f, (s) => ({
+      text: t.label.idleSession(
+        { pid: s.pid, user: s.user, application: s.application, client: s.client, seconds: s.idleSeconds },
+        f,
+      ),
+    })),
+  ];
+}
+
+function findingEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
+  if (report.findings.length === 0) return [{ text: t.label.noFindings }];
+  return report.findings.map((x) => ({
+    // Each catalog entry takes the parameters of its own code.
+    text: (t.finding[x.code] as (p: typeof x.params, f: Formatter) => string)(x.params, f),
+    severity: x.severity,
+  }));
+}
+
+function recommendationEntries(
+  report: Report,
+  t: Catalog,
+  f: Formatter,
+  filter: (r: { code: string }) => boolean = () => true,
+): DocEntry[] {
+  const recs = report.recommendations.filter(filter);
+  if (recs.length === 0) return [{ text: t.label.noRecommendations }];
+  return recs.map((r) => ({
+    text: (t.recommendation[r.code] as (p: typeof r.params, f: Formatter) => string)(r.params, f),
+    code: r.commands.map((c) => c.text),
+  }));
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, requirePostgres } from '../src/config.js';
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => p.variable);
+    throw err;
+  }
+  return [];
+};
+
+describe('config', () => {
+  it('reads DATABASE_URL', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgresql://bot:s%40cret@db.internal:6432/madras?sslmode=require' });
+    expect(c.postgres).toMatchObject({ host: 'db.internal', port: 6432, user: 'bot', password: 's@cret', database: 'madras' });
+  });
+
+  it('falls back to the PG* variables', () => {
+    const c = loadConfig({ PGHOST: 'db', PGUSER: 'bot', PGDATABASE: 'madras', PGPORT: '5433' });
+    expect(c.postgres).toMatchObject({ host: 'db', port: 5433, user: 'bot', database: 'madras' });
+  });
+
+  it('without a database only the database-free commands can run', () => {
+    const c = loadConfig({});
+    expect(c.postgres).toBeUndefined();
+    expect(() => requirePostgres(c)).toThrow(/DATABASE_URL: is required/);
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ PGPORT: 'abc', PGHOST: 'db' }, 'PGPORT'],
+    [{ DBPOOL_LANG: 'de' }, 'DBPOOL_LANG'],
+    [{ DBPOOL_WARN_UTILIZATION: '0.95' }, 'DBPOOL_WARN_UTILIZATION'],
+    [{ APP_PROCESS_PATTERN: '([' }, 'APP_PROCESS_PATTERN'],
+    [{ DBPOOL_IDLE_MINUTES: '-1' }, 'DBPOOL_IDLE_MINUTES'],
+    [{ APP_POOL_SIZE_VAR: 'DB POOL' }, 'APP_POOL_SIZE_VAR'],
+  ])('names the bad variable: %o', (env, variable) => {
+    expect(problems(env)).toContain(variable);
+  });
+
+  it('the error message never repeats a value (it may be a secret)', () => {
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+});

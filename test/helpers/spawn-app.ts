@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const APP = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../demo/swoole-like-app.mjs');
+
+export interface SpawnedApp {
+  child: ChildProcess;
+  tag: string;
+  /** A process pattern that matches this app's processes and no other test's. */
+  pattern: string;
+  /** Resolves once every worker printed "Worker #N starting". */
+  started: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the Node stand-in of the Swoole app as real local processes. */
+export function spawnApp(env: { DB_POOL_SIZE?: string; SWOOLE_WORKER_NUM?: string; DATABASE_URL?: string; APP_NAME?: string }, tag = randomUUID().slice(0, 8)): SpawnedApp {
+  const child = spawn(process.execPath, [APP, '--tag', tag], {
+    env: Object.fromEntries(Object.entries({ PATH: process.env.PATH, ...env }).filter(([, v]) => v !== undefined)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const workers = Number(env.SWOOLE_WORKER_NUM ?? 4);
+  let seen = 0;
+  let output = '';
+  const started = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      seen = (output.match(/Worker #\d+ starting/g) ?? []).length;
+      if (seen >= workers) resolve();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`app exited (${code}) before its workers started:\n${output}`)));
+  });
+  return {
+    child,
+    tag,
+    pattern: `swoole-like-app\\.mjs --tag ${tag}`,
+    started,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Waits until the app's workers have finished opening their connections (or failing to). */
+export async function settle(ms = 300): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
