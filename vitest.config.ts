@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Real PostgreSQL and Docker fixtures: keep the machine (2 cores) from being oversubscribed.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

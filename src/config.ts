@@ -104,6 +104,15 @@ export const envSchema = z
     DBPOOL_ALLOWED_CHANNELS: list,
     DBPOOL_ALLOWED_USERS: list,
     DBPOOL_STATE_DIR: z.string().min(1).default('.dbpool-state'),
+
+    DBPOOL_READ_ONLY: bool(false),
+    DBPOOL_APPROVERS: list,
+    DBPOOL_APPROVER_GROUP: optionalString,
+    DBPOOL_TWO_PERSON_RULE: bool(false),
+    DBPOOL_MAX_ACTIONS_PER_HOUR: int(6, 0, 1000),
+    DBPOOL_PLAN_TTL_MINUTES: int(15, 1, 24 * 60),
+    DBPOOL_STOP_GRACE_SECONDS: int(30, 0, 3600),
+    DBPOOL_VERIFY_DELAY_SECONDS: int(30, 0, 3600),
   })
   .superRefine((env, ctx) => {
     if (env.DBPOOL_WARN_UTILIZATION >= env.DBPOOL_CRIT_UTILIZATION) {
@@ -173,6 +182,16 @@ export interface Config {
     allowedUsers: string[];
   };
   stateDir: string;
+  remediation: {
+    readOnly: boolean;
+    approvers: string[];
+    approverGroup: string | undefined;
+    twoPersonRule: boolean;
+    maxActionsPerHour: number;
+    planTtlMinutes: number;
+    stopGraceSeconds: number;
+    verifyDelaySeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -236,6 +255,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedUsers: e.DBPOOL_ALLOWED_USERS,
     },
     stateDir: e.DBPOOL_STATE_DIR,
+    remediation: {
+      readOnly: e.DBPOOL_READ_ONLY,
+      approvers: e.DBPOOL_APPROVERS,
+      approverGroup: e.DBPOOL_APPROVER_GROUP,
+      twoPersonRule: e.DBPOOL_TWO_PERSON_RULE,
+      maxActionsPerHour: e.DBPOOL_MAX_ACTIONS_PER_HOUR,
+      planTtlMinutes: e.DBPOOL_PLAN_TTL_MINUTES,
+      stopGraceSeconds: e.DBPOOL_STOP_GRACE_SECONDS,
+      verifyDelaySeconds: e.DBPOOL_VERIFY_DELAY_SECONDS,
+    },
   };
 }
 

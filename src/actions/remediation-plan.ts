@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { IdleSession } from '../core/facts.js';
+import type { Report } from '../core/report.js';
+import type { StopCandidate } from '../core/stop-candidates.js';
+
+export type RemediationAction = 'terminate_idle' | 'stop_extra';
+
+/** Who asked or approved: a Slack user ID, or the local user of the CLI. */
+export interface Actor {
+  kind: 'slack' | 'cli';
+  id: string;
+}
+
+interface PlanBase {
+  /** Random and unguessable: the button carries only this. */
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  requestedBy: Actor;
+  target: { host: string; database: string };
+}
+
+export interface TerminateIdlePlan extends PlanBase {
+  action: 'terminate_idle';
+  minutes: number;
+  /** Exactly these sessions; at execution each must still be idle with the same backend_start. */
+  sessions: Pick<IdleSession, 'pid' | 'backendStart' | 'user' | 'application' | 'client' | 'idleSeconds'>[];
+}
+
+export interface StopExtraPlan extends PlanBase {
+  action: 'stop_extra';
+  expectedInstances: number;
+  /** Running instances seen when the plan was made, so execution never goes below the expected count. */
+  runningIds: string[];
+  candidates: StopCandidate[];
+}
+
+export type RemediationPlan = TerminateIdlePlan | StopExtraPlan;
+
+export function newPlanId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function base(report: Report, requestedBy: Actor, now: Date, ttlMinutes: number): PlanBase {
+  return {
+    id: newPlanId(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ttlMinutes * 60_000).toISOString(),
+    requestedBy,
+    target: report.target ?? { host: '?', database: '?' },
+  };
+}
+
+/** The runbook's fix 4 for exactly the sessions the report showed; null when there are none. */
+export function planTerminateIdle(report: Report, requestedBy: Actor, now: Date, ttlMinutes: number): TerminateIdlePlan | null {
+  const pg = report.facts.postgres;
+  if (!pg.ok || pg.facts.idleSessions.length === 0) return null;
+  return {
+    ...base(report, requestedBy, now, ttlMinutes),
+    action: 'terminate_idle',
+    minutes: pg.facts.idleMinutes,
+    sessions: pg.facts.idleSessions.map(({ pid, backendStart, user, application, client, idleSeconds }) => ({
+      pid,
+      backendStart,
+      user,
+      application,
+      client,
+      idleSeconds,
+    })),
+  };
+}
+
+/** The runbook's fix 3 for the report's stop candidates; null when nothing extra runs. */
+export function planStopExtra(report: Report, requestedBy: Actor, now: Date, ttlMinutes: number): StopExtraPlan | null {
+  if (report.stopCandidates.length === 0) return null;
+  const running = report.facts.instances.flatMap((s) => s.instances).filter((i) => i.state === 'running');
+  return {
+    ...base(report, requestedBy, now, ttlMinutes),
+    action: 'stop_extra',
+    expectedInstances: report.settings.expectedInstances,
+    runningIds: running.map((i) => i.id),
+    candidates: report.stopCandidates,
+  };
+}

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * dbpool's own state in one SQLite file: remediation plans and the audit trail (and, later, the
+ * connection history). WAL mode, so a reader never blocks the writer.
+ */
+export type StateDb = Database.Database;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE plans (
+     id TEXT PRIMARY KEY,
+     action TEXT NOT NULL,
+     body TEXT NOT NULL,
+     status TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     approved_by TEXT,
+     approved_at TEXT
+   );
+   CREATE TABLE audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     event TEXT NOT NULL,
+     plan_id TEXT,
+     action TEXT,
+     actor TEXT,
+     detail TEXT NOT NULL DEFAULT '{}'
+   );
+   CREATE INDEX audit_plan ON audit(plan_id);
+   CREATE INDEX audit_at ON audit(at);`,
+];
+
+export function openStateDb(file: string): StateDb {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 2000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    MIGRATIONS.slice(version).forEach((sql) => db.exec(sql));
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+  return db;
+}
