@@ -121,6 +121,10 @@ export class RemediationService {
     return { ok: true, plan, outcome, approvedAt: at.toISOString() };
   }
 
+  auditEntries(limit: number) {
+    return this.deps.audit.latest(limit);
+  }
+
   /** Whoever asked may withdraw a pending plan (the Cancel button). */
   cancel(planId: string, actor: Actor): boolean {
     const stored = this.deps.store.get(planId);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { prepareCommand, type PreparedCommand } from '../commands/command-table.js';
 import { ArgumentError, parseCommandLine } from '../commands/parse-command-line.js';
@@ -8,12 +9,16 @@ import { createLogger } from '../logger.js';
 import { helpLines } from '../render/help.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
+import { auditLines } from '../render/action-document.js';
+import { confirmAndRun } from './confirm-and-run.js';
 import { createServices } from '../services.js';
 
 export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
   isTerminal: boolean;
+  /** Reads one answer from the terminal; null when stdin is not one. */
+  ask?(question: string): Promise<string | null>;
 }
 
 /** Exit codes follow the Nagios plugin convention; errors before a diagnosis are UNKNOWN too. */
@@ -31,6 +36,7 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
 
   let lang: Lang = config.lang;
   let json = false;
+  let confirm = { yes: false, dryRun: false };
   let command: PreparedCommand;
   try {
     const line = parseCommandLine(argv);
@@ -40,6 +46,7 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
       lang = langOption;
     }
     json = jsonOption === true;
+    confirm = { yes: options.yes === true, dryRun: options['dry-run'] === true };
     if (line.options.help === true) line.name = 'help';
     command = prepareCommand({ ...line, options: options as Record<string, string | true> });
   } catch (err) {
@@ -62,14 +69,33 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
   const logger = createLogger(config, { destination: 2, pretty: io.isTerminal });
   const needsDatabase = command.name !== 'math';
   const services = needsDatabase ? createServices(config, logger) : null;
+  const requester = { kind: 'cli' as const, id: os.userInfo().username };
+  const f = createFormatter(lang);
   try {
-    const result = await command.run(services?.context ?? { config, sources: null, now: () => new Date() });
-    if (result.kind !== 'report') return 0;
-    io.stdout(json ? renderJson(result.report) : renderText(result.report, { lang, color: io.isTerminal }));
-    return VERDICT_EXIT_CODE[result.report.verdict];
+    const ctx = { ...(services?.context ?? { config, sources: null, now: () => new Date(), remediation: null }), requester };
+    const result = await command.run(ctx);
+    switch (result.kind) {
+      case 'report':
+        io.stdout(json ? renderJson(result.report) : renderText(result.report, { lang, color: io.isTerminal }));
+        return VERDICT_EXIT_CODE[result.report.verdict];
+      case 'refused':
+        io.stderr(`${t.action.refused[result.reason]}\n`);
+        return 1;
+      case 'audit':
+        io.stdout(json ? JSON.stringify(result.entries, null, 2) + '\n' : `${t.action.auditTitle}\n${auditLines(result.entries, t, f).join('\n')}\n`);
+        return 0;
+      case 'plan':
+        return await confirmAndRun(result.plan, result.report, ctx, {
+          out: io.stdout,
+          ask: io.ask ?? (async () => null),
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        }, t, f, confirm);
+      default:
+        return 0;
+    }
   } catch (err) {
     if (!(err instanceof ArgumentError)) throw err;
-    io.stderr(`${t.cli.badArgument({ detail: err.message }, createFormatter(lang))}\n`);
+    io.stderr(`${t.cli.badArgument({ detail: err.message }, f)}\n`);
     return EXIT_USAGE;
   } finally {
     await services?.close();

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { AuditEntry } from '../actions/audit-log.js';
+import type { Actor, RemediationPlan } from '../actions/remediation-plan.js';
+import type { RemediationService, RequestResult } from '../actions/remediation-service.js';
 import type { Config } from '../config.js';
 import type { Report } from '../core/report.js';
 import { buildWhatIfReport } from '../core/what-if.js';
@@ -13,12 +16,19 @@ export interface CommandContext {
   /** Null when no database is configured: only `math`, `help` and `lang` work then. */
   sources: FactSources | null;
   now: () => Date;
+  /** Null when remediation cannot be set up (no database, no state store). */
+  remediation: RemediationService | null;
+  /** Who runs this command: the Slack user, or the CLI's local user. */
+  requester: Actor;
 }
 
 export type CommandResult =
   | { kind: 'report'; report: Report }
   | { kind: 'help' }
-  | { kind: 'lang'; lang: Lang };
+  | { kind: 'lang'; lang: Lang }
+  | { kind: 'plan'; plan: RemediationPlan; report: Report }
+  | { kind: 'refused'; reason: Extract<RequestResult, { ok: false }>['reason'] }
+  | { kind: 'audit'; entries: AuditEntry[] };
 
 export type CommandName = HelpCommand;
 
@@ -75,6 +85,36 @@ const mathArgs = z
     otherClients: o.other,
   }));
 
+const planArgs = z
+  .object({
+    positionals: z.array(z.string()).max(0, 'takes options only'),
+    options: z
+      .object({ minutes: count(1, 60 * 24 * 7).optional(), yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() })
+      .strict(),
+  })
+  .transform((a) => ({ minutes: a.options.minutes }));
+
+const auditArgs = z
+  .object({ positionals: z.array(z.string()).max(0, 'takes options only'), options: z.object({ limit: count(1, 500).default(20) }).strict() })
+  .transform((a) => ({ limit: a.options.limit }));
+
+function needRemediation(ctx: CommandContext): RemediationService {
+  if (!ctx.remediation) throw new ArgumentError('remediation is not available: set DATABASE_URL and a writable DBPOOL_STATE_DIR');
+  return ctx.remediation;
+}
+
+/** Diagnoses, then stores a plan for exactly what the report shows; running it needs an approval. */
+const planCommand = (name: 'terminate-idle' | 'stop-extra'): CommandSpec<z.infer<typeof planArgs>> => ({
+  name,
+  args: planArgs,
+  run: async (ctx, a) => {
+    const remediation = needRemediation(ctx);
+    const report = await diagnose(needSources(ctx), ctx.config, name === 'terminate-idle' ? 'idle' : 'instances', { idleMinutes: a.minutes });
+    const result = remediation.request(name === 'terminate-idle' ? 'terminate_idle' : 'stop_extra', report, ctx.requester);
+    return result.ok ? { kind: 'plan', plan: result.plan, report } : { kind: 'refused', reason: result.reason };
+  },
+});
+
 const langArgs = z
   .object({ positionals: z.tuple([z.enum(['fa', 'en'], { error: 'must be fa or en' })]), options: z.object({}).strict() })
   .transform((a) => a.positionals[0]);
@@ -100,6 +140,13 @@ const COMMANDS: CommandSpec<never>[] = [
       kind: 'report',
       report: buildWhatIfReport(w, reportSettings(ctx.config), ctx.now()),
     }),
+  },
+  planCommand('terminate-idle'),
+  planCommand('stop-extra'),
+  {
+    name: 'audit',
+    args: auditArgs,
+    run: async (ctx, a: z.infer<typeof auditArgs>) => ({ kind: 'audit', entries: needRemediation(ctx).auditEntries(a.limit) }),
   },
   { name: 'lang', args: langArgs, run: async (_ctx, lang: Lang) => ({ kind: 'lang', lang }) },
   { name: 'help', args: z.unknown(), run: async () => ({ kind: 'help' }) },

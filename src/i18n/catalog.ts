@@ -2,6 +2,8 @@ import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
 import type { Verdict } from '../core/verdict.js';
+import type { Refusal } from '../actions/approval-guard.js';
+import type { InstanceOutcomeKind, SessionOutcomeKind } from '../actions/executors.js';
 import type { Formatter } from './format.js';
 
 export type Lang = 'en' | 'fa';
@@ -69,6 +71,35 @@ export interface Catalog {
   };
   finding: { [K in FindingCode]: Msg<FindingParams[K]> };
   recommendation: { [K in RecommendationCode]: Msg<RecommendationParams[K]> };
+  action: {
+    planTerminate: Msg<{ count: number; database: string; minutes: number }>;
+    planStop: Msg<{ name: string; ageSeconds: number | null }>;
+    confirmTitle: string;
+    confirmYes: string;
+    confirmNo: string;
+    buttonTerminate: Msg<{ count: number }>;
+    buttonStop: Msg<{ count: number }>;
+    buttonCancel: string;
+    ask: string;
+    aborted: string;
+    dryRun: string;
+    expiresAt: Msg<{ at: string }>;
+    refused: Record<Refusal | 'state_unavailable' | 'execution_failed' | 'nothing_to_do', string>;
+    approvedBy: Msg<{ who: string; at: string }>;
+    cancelledBy: Msg<{ who: string }>;
+    session: Record<SessionOutcomeKind, string>;
+    instance: Record<InstanceOutcomeKind, string>;
+    sessionLine: Msg<{ pid: number; outcome: string; message: string | null }>;
+    instanceLine: Msg<{ name: string; outcome: string; message: string | null }>;
+    summary: Msg<{ done: number; total: number }>;
+    verifyTitle: string;
+    beforeAfter: Msg<{ before: number; after: number; usable: number }>;
+    instancesBeforeAfter: Msg<{ before: number; after: number }>;
+    workersStarted: Msg<{ starts: number; fullErrors: number }>;
+    auditTitle: string;
+    auditEmpty: string;
+    auditLine: Msg<{ at: string; event: string; action: string | null; actor: string | null; detail: string }>;
+  };
   cli: {
     usage: string;
     unknownCommand: Msg<{ command: string }>;
@@ -82,4 +113,16 @@ export interface Catalog {
   };
 }
 
-export type HelpCommand = 'status' | 'connections' | 'instances' | 'workers' | 'config' | 'idle' | 'math' | 'lang' | 'help';
+export type HelpCommand =
+  | 'status'
+  | 'connections'
+  | 'instances'
+  | 'workers'
+  | 'config'
+  | 'idle'
+  | 'math'
+  | 'terminate-idle'
+  | 'stop-extra'
+  | 'audit'
+  | 'lang'
+  | 'help';

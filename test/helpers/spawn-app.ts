@@ -16,8 +16,13 @@ export interface SpawnedApp {
 }
 
 /** Starts the Node stand-in of the Swoole app as real local processes. */
-export function spawnApp(env: { DB_POOL_SIZE?: string; SWOOLE_WORKER_NUM?: string; DATABASE_URL?: string; APP_NAME?: string }, tag = randomUUID().slice(0, 8)): SpawnedApp {
+export function spawnApp(
+  env: { DB_POOL_SIZE?: string; SWOOLE_WORKER_NUM?: string; DATABASE_URL?: string; APP_NAME?: string },
+  tag = randomUUID().slice(0, 8),
+  options: { cwd?: string } = {},
+): SpawnedApp {
   const child = spawn(process.execPath, [APP, '--tag', tag], {
+    cwd: options.cwd,
     env: Object.fromEntries(Object.entries({ PATH: process.env.PATH, ...env }).filter(([, v]) => v !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

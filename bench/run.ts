@@ -1,0 +1,34 @@
+/**
+ * npm run bench: every performance figure of the project in one run, as a table.
+ * Figures only; no thresholds here or in the tests (goals are stated beside each figure).
+ */
+type Figure = { name: string; value: string };
+type Bench = { title: string; load: () => Promise<() => Promise<Figure[]>> };
+
+const benches: Bench[] = [
+  { title: 'PostgreSQL status (issue 2)', load: async () => (await import('./postgres-status.bench.js')).benchPostgresStatus },
+  { title: 'Docker instances vs the runbook commands (issue 3)', load: async () => (await import('./docker-instances.bench.js')).benchDockerInstances },
+  { title: 'Slack ack latency (issue 4)', load: async () => (await import('./slack-ack.bench.js')).benchSlackAck },
+  { title: 'Sampler and daily summary (issue 6)', load: async () => (await import('./schedule.bench.js')).benchSchedule },
+];
+
+const only = process.argv.slice(2);
+const rows: [string, string, string][] = [];
+for (const bench of benches) {
+  if (only.length > 0 && !only.some((o) => bench.title.toLowerCase().includes(o.toLowerCase()))) continue;
+  process.stderr.write(`… ${bench.title}\n`);
+  try {
+    const run = await bench.load();
+    for (const figure of await run()) rows.push([bench.title, figure.name, figure.value]);
+  } catch (err) {
+    rows.push([bench.title, 'failed', (err as Error).message.split('\n')[0] ?? '']);
+  }
+}
+rows.push(['process', 'peak RSS of the bench process', `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`]);
+
+const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
+const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+console.log(line(['bench', 'figure', 'value']));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows) console.log(line(r));
+process.exit(0);
