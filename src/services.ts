@@ -1,4 +1,11 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AuditLog } from './actions/audit-log.js';
+import type { InstanceStopper } from './actions/executors.js';
+import { PlanStore } from './actions/plan-store.js';
+import { RemediationService } from './actions/remediation-service.js';
+import { openStateDb, type StateDb } from './state/state-store.js';
 import type { Config } from './config.js';
 import type { InstanceSource } from './core/facts.js';
 import type { CommandContext } from './commands/command-table.js';
@@ -6,12 +13,16 @@ import type { Logger } from './logger.js';
 import { createDockerInstanceSources } from './probes/docker/docker-instance-source.js';
 import { createPostgresProbe, type PostgresProbe } from './probes/postgres/postgres-probe.js';
 import { createProcessInstanceSource } from './probes/processes/process-instance-source.js';
+import { createProcessStopper } from './probes/processes/process-stopper.js';
 
 /** The long-lived parts every front end shares: one monitoring connection, the instance sources. */
 export interface Services {
   context: CommandContext;
   postgres: PostgresProbe | null;
   instanceSources: InstanceSource[];
+  /** Null when the state store could not be opened: remediation is refused then. */
+  stateDb: StateDb | null;
+  remediation: RemediationService | null;
   close(): Promise<void>;
 }
 
@@ -19,6 +30,8 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Replaces the configured instance sources (tests, the demo). */
   instanceSources?: InstanceSource[];
+  /** Replaces the state file (tests: ':memory:'). */
+  stateFile?: string;
 }
 
 export function createServices(config: Config, logger: Logger, options: ServiceOptions = {}): Services {
@@ -32,20 +45,53 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     : null;
   postgres?.start();
   const instanceSources = options.instanceSources ?? instanceSourcesFor(config, logger);
+  const sources = postgres ? { postgres, instanceSources, now, sourceTimeoutMs: config.probes.timeoutMs * 2 } : null;
+  const stateDb = openState(options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
+  const remediation =
+    stateDb && postgres
+      ? new RemediationService({
+          store: new PlanStore(stateDb),
+          audit: new AuditLog(stateDb, logger.child({ component: 'audit' })),
+          policy: {
+            readOnly: config.remediation.readOnly,
+            approvers: config.remediation.approvers,
+            twoPersonRule: config.remediation.twoPersonRule,
+            maxActionsPerHour: config.remediation.maxActionsPerHour,
+          },
+          terminator: postgres,
+          stoppers: stoppersFor(config, logger),
+          observeInstances: async () =>
+            (await Promise.all(instanceSources.map((s) => s.observe()))).flatMap((o) => o.instances),
+          now,
+          logger: logger.child({ component: 'remediation' }),
+          planTtlMinutes: config.remediation.planTtlMinutes,
+          stopGraceSeconds: config.remediation.stopGraceSeconds,
+        })
+      : null;
   return {
     postgres,
     instanceSources,
-    context: {
-      config,
-      now,
-      sources: postgres
-        ? { postgres, instanceSources, now, sourceTimeoutMs: config.probes.timeoutMs * 2 }
-        : null,
-    },
+    stateDb,
+    remediation,
+    context: { config, now, sources, remediation, requester: { kind: 'cli', id: os.userInfo().username } },
     close: async () => {
       await postgres?.close();
+      stateDb?.close();
     },
   };
+}
+
+function openState(file: string, logger: Logger): StateDb | null {
+  try {
+    return openStateDb(file);
+  } catch (err) {
+    logger.error({ err, file }, 'state store unavailable: remediation is off');
+    return null;
+  }
+}
+
+function stoppersFor(_config: Config, _logger: Logger): InstanceStopper[] {
+  return [createProcessStopper()];
 }
 
 const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';

@@ -1,0 +1,55 @@
+import type { SessionOutcome } from '../../actions/executors.js';
+import type { TerminateIdlePlan } from '../../actions/remediation-plan.js';
+
+type Query = <R extends object>(text: string, values?: unknown[]) => Promise<{ rows: R[] }>;
+
+/**
+ * The runbook's fix 4, one planned session at a time, each re-checked in the same statement that
+ * terminates it: still the same backend (pid and backend_start, so a reused pid is never hit),
+ * still idle for longer than the threshold, a client of this database, and not dbpool itself.
+ */
+const TERMINATE_SQL = `
+SELECT pg_terminate_backend(a.pid) AS terminated
+FROM pg_stat_activity a
+WHERE a.pid = $1::int
+  AND date_trunc('milliseconds', a.backend_start) = date_trunc('milliseconds', $2::timestamptz)
+  AND a.datname = current_database()
+  AND a.backend_type = 'client backend'
+  AND a.state = 'idle'
+  AND a.state_change < now() - make_interval(secs => $3::float8 * 60)
+  AND a.pid <> pg_backend_pid()
+  AND a.application_name IS DISTINCT FROM $4::text`;
+
+/** Why a planned session was left alone: gone (or replaced by another backend), or busy again. */
+const WHY_NOT_SQL = `
+SELECT date_trunc('milliseconds', a.backend_start) = date_trunc('milliseconds', $2::timestamptz) AS same
+FROM pg_stat_activity a WHERE a.pid = $1::int`;
+
+export async function terminateIdleSessions(
+  query: Query,
+  sessions: TerminateIdlePlan['sessions'],
+  minutes: number,
+  ownApplicationName: string,
+): Promise<SessionOutcome[]> {
+  const outcomes: SessionOutcome[] = [];
+  for (const s of sessions) {
+    try {
+      const { rows } = await query<{ terminated: boolean }>(TERMINATE_SQL, [s.pid, s.backendStart, minutes, ownApplicationName]);
+      if (rows[0]?.terminated) {
+        outcomes.push({ pid: s.pid, outcome: 'terminated' });
+        continue;
+      }
+      if (rows.length > 0) {
+        outcomes.push({ pid: s.pid, outcome: 'error', message: 'the server did not terminate it' });
+        continue;
+      }
+      const why = await query<{ same: boolean }>(WHY_NOT_SQL, [s.pid, s.backendStart]);
+      outcomes.push({ pid: s.pid, outcome: why.rows[0]?.same ? 'no_longer_idle' : 'gone' });
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      // 42501: the role may not signal this backend (a superuser's, or without pg_signal_backend).
+      outcomes.push({ pid: s.pid, outcome: e.code === '42501' ? 'not_permitted' : 'error', message: e.message ?? String(err) });
+    }
+  }
+  return outcomes;
+}

