@@ -40,6 +40,8 @@ interface CommandSpec<A> {
 }
 
 const count = (min: number, max: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+/** Minutes may be fractional (0.5 = 30 s): handy in drills and tests. */
+const minutes = z.coerce.number({ error: 'must be a number' }).min(0.01).max(60 * 24 * 7);
 const noArgs = z.object({ positionals: z.array(z.string()).max(0, 'takes no arguments'), options: z.object({}).strict() });
 
 function needSources(ctx: CommandContext): FactSources {
@@ -55,8 +57,8 @@ const reportCommand = (name: Exclude<Report['view'], 'idle' | 'math'> & CommandN
 
 const idleArgs = z
   .object({
-    positionals: z.array(count(1, 60 * 24 * 7)).max(1, 'takes at most one number of minutes'),
-    options: z.object({ minutes: count(1, 60 * 24 * 7).optional() }).strict(),
+    positionals: z.array(minutes).max(1, 'takes at most one number of minutes'),
+    options: z.object({ minutes: minutes.optional() }).strict(),
   })
   .transform((a) => ({ minutes: a.options.minutes ?? a.positionals[0] }));
 
@@ -89,7 +91,7 @@ const planArgs = z
   .object({
     positionals: z.array(z.string()).max(0, 'takes options only'),
     options: z
-      .object({ minutes: count(1, 60 * 24 * 7).optional(), yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() })
+      .object({ minutes: minutes.optional(), yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() })
       .strict(),
   })
   .transform((a) => ({ minutes: a.options.minutes }));

@@ -13,15 +13,21 @@ export function reportSettings(config: Config): ReportSettings {
   };
 }
 
+/** Told of every report and how long it took (the bot feeds /metrics from it). */
+export type ReportObserver = (report: Report, seconds: number) => void;
+
 /** The one diagnosis step behind every command, button and scheduled post. */
 export async function diagnose(
-  sources: FactSources,
+  sources: FactSources & { onReport?: ReportObserver },
   config: Config,
   view: ReportView,
   options: { idleMinutes?: number } = {},
 ): Promise<Report> {
+  const started = performance.now();
   const idleMinutes = options.idleMinutes ?? config.thresholds.idleMinutes;
   const facts = await collectFacts(sources, { idleMinutes });
   const settings = reportSettings(config);
-  return buildReport(view, facts, { ...settings, thresholds: { ...settings.thresholds, idleMinutes } });
+  const report = buildReport(view, facts, { ...settings, thresholds: { ...settings.thresholds, idleMinutes } });
+  sources.onReport?.(report, (performance.now() - started) / 1000);
+  return report;
 }

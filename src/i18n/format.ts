@@ -33,7 +33,7 @@ export function ltrIsolate(s: string): string {
 
 export function createFormatter(lang: Lang, options: FormatterOptions = {}): Formatter {
   const locale = LOCALE[lang];
-  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, useGrouping: false });
+  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
   const dateTime = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
     year: 'numeric',
     month: lang === 'fa' ? 'long' : 'short',
@@ -51,7 +51,7 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
   return {
     lang,
     num: (n) => integer.format(n),
-    percent: (n) => (lang === 'fa' ? `٪${integer.format(n)}` : `${integer.format(n)}%`),
+    percent: (n) => (lang === 'fa' ? `٪${integer.format(Math.round(n))}` : `${integer.format(Math.round(n))}%`),
     code,
     duration(seconds) {
       const total = Math.max(0, Math.round(seconds));

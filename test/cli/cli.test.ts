@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
+import { settle, spawnApp } from '../helpers/spawn-app.js';
+
+const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `dbpool` bin as a user would, with only the given environment. */
+function dbpool(args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', DBPOOL_LOG_LEVEL: 'warn', DBPOOL_INSTANCE_SOURCE: 'none', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end(input ?? '');
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let server: TestPostgres;
+let admin: pg.Client;
+let stateDir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  server = await startPostgres({ maxConnections: 30 });
+  admin = await server.admin();
+  await admin.query(`CREATE ROLE app LOGIN PASSWORD 'app'`);
+  await admin.query(`CREATE ROLE dbpool LOGIN PASSWORD 'dbpool' IN ROLE pg_monitor, pg_signal_backend`);
+  stateDir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-cli-'));
+  env = { DATABASE_URL: server.url(server.database, 'dbpool', 'dbpool'), DBPOOL_STATE_DIR: stateDir, DBPOOL_VERIFY_DELAY_SECONDS: '0' };
+});
+
+afterAll(async () => {
+  await admin?.end().catch(() => undefined);
+  await server?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe('dbpool CLI, end to end', () => {
+  it('math: the runbook example, exit code 2 (CRIT), in both languages and as JSON', async () => {
+    const args = ['math', '--workers', '4', '--pool', '30', '--instances', '2', '--max-connections', '200'];
+    const en = await dbpool(args);
+    expect(en.code).toBe(2);
+    expect(en.stdout).toContain('Total: 240 connections over 2 instances');
+    const fa = await dbpool([...args, '--lang', 'fa']);
+    expect(fa.stdout).toContain('جمع: ۲۴۰ اتصال');
+    const json = JSON.parse((await dbpool([...args, '--json'])).stdout);
+    expect(json).toMatchObject({ verdict: 'CRIT', exitCode: 2, math: { knownDemand: 240 } });
+    expect((await dbpool(['math', '--workers', '4', '--pool', '15', '--max-connections', '100'])).code).toBe(0);
+  });
+
+  it('a wrong argument prints usage, exits 3 and runs nothing', async () => {
+    const r = await dbpool(['status', '--frobnicate'], env);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('unknown option --frobnicate');
+    expect(r.stderr).toContain('Usage: dbpool');
+  });
+
+  it('a bad configuration value stops it with a message naming the variable', async () => {
+    const r = await dbpool(['status'], { ...env, DBPOOL_WARN_UTILIZATION: 'lots' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('DBPOOL_WARN_UTILIZATION');
+  });
+
+  it('status against a real server and real app processes: the pool math of each instance', async () => {
+    const app = spawnApp({ DB_POOL_SIZE: '3', SWOOLE_WORKER_NUM: '2', DATABASE_URL: server.url(server.database, 'app', 'app') });
+    try {
+      await app.started;
+      await settle(500);
+      const r = await dbpool(['status', '--json'], { ...env, DBPOOL_INSTANCE_SOURCE: 'process', APP_PROCESS_PATTERN: app.pattern });
+      const report = JSON.parse(r.stdout);
+      expect(report.math.instances).toEqual([expect.objectContaining({ workers: 2, poolSize: 3, demand: 6, workersOrigin: 'measured' })]);
+      expect(report.facts.postgres.facts.appConnections).toBe(6);
+      expect(r.code).toBe(report.exitCode);
+      const text = await dbpool(['status'], { ...env, DBPOOL_INSTANCE_SOURCE: 'process', APP_PROCESS_PATTERN: app.pattern });
+      expect(text.stdout).toMatch(/\(2 workers\) x DB_POOL_SIZE 3 = 6/);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('an unreachable database is UNKNOWN (exit 3), within the timeout, with a clear message', async () => {
+    const r = await dbpool(['status'], { ...env, DATABASE_URL: 'postgresql://dbpool:x@127.0.0.1:1/madras', DBPOOL_CONNECT_TIMEOUT_MS: '1000' });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^UNKNOWN/);
+    expect(r.stdout).toContain('not reachable');
+    expect(r.stdout).not.toContain(':x@');
+  });
+
+  it('terminate-idle: --dry-run and "n" change nothing; --yes terminates; the audit shows it all', async () => {
+    const pg = (await import('pg')).default;
+    const apps = await Promise.all(
+      [1, 2].map(async () => {
+        const c = new pg.Client({ connectionString: server.url(server.database, 'app', 'app'), application_name: 'php' });
+        c.on('error', () => undefined);
+        await c.connect();
+        return c;
+      }),
+    );
+    const pids = apps.map((c) => (c as unknown as { processID: number }).processID);
+    const alive = async () => (await admin.query('SELECT pid FROM pg_stat_activity WHERE pid = ANY($1)', [pids])).rowCount;
+    await new Promise((r) => setTimeout(r, 1500));
+    try {
+      const args = ['terminate-idle', '--minutes', '0.02'];
+      const dry = await dbpool([...args, '--dry-run'], env);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain('Terminate');
+      expect(dry.stdout).toContain('Dry run: nothing done.');
+      expect(await alive()).toBe(2);
+
+      const no = await dbpool(args, env, 'n\n');
+      expect(no.code).toBe(1);
+      expect(no.stdout).toContain('Nothing done.');
+      expect(await alive()).toBe(2);
+
+      const noTerminal = await dbpool(args, env);
+      expect(noTerminal.code).toBe(1);
+      expect(noTerminal.stdout).toContain('pass --yes');
+      expect(await alive()).toBe(2);
+
+      const yes = await dbpool([...args, '--yes'], env);
+      expect(yes.code).toBe(0);
+      expect(yes.stdout).toMatch(/terminated/);
+      expect(yes.stdout).toContain('After the action');
+      expect(await alive()).toBe(0);
+    } finally {
+      await Promise.all(apps.map((c) => c.end().catch(() => undefined)));
+    }
+    const audit = JSON.parse((await dbpool(['audit', '--json'], env)).stdout) as { event: string; actor: string }[];
+    expect(audit.map((e) => e.event).slice(0, 4)).toEqual(['executed', 'executing', 'approved', 'requested']);
+    expect(audit.filter((e) => e.event === 'refused')).toHaveLength(3);
+    expect(audit[0]?.actor).toMatch(/^cli:/);
+  });
+
+  it('read-only mode refuses remediation', async () => {
+    const r = await dbpool(['terminate-idle', '--yes'], { ...env, DBPOOL_READ_ONLY: 'true' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('read-only');
+  });
+});
