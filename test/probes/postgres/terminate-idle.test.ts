@@ -69,7 +69,7 @@ describe('terminating idle sessions on a real server', () => {
     const outcomes = await p.terminateIdle(facts.idleSessions, THRESHOLD_MINUTES);
     for (const pid of idlePids) expect(outcomes.find((o) => o.pid === pid)?.outcome).toBe('terminated');
     await waitFor(async () => !(await Promise.all(idlePids.map(alive))).some(Boolean), 5000, 'the idle sessions to end');
-    for (const c of [inTx, otherDb]) expect(await alive(c.processID!)).toBe(true);
+    for (const c of [inTx, otherDb]) expect(await alive((c as unknown as { processID: number }).processID)).toBe(true);
     expect(await alive(busyPid)).toBe(true);
     expect(p.pid()).not.toBeNull();
     expect(await alive(p.pid()!)).toBe(true);
