@@ -21,12 +21,12 @@ for (const bench of benches) {
     const run = await bench.load();
     for (const figure of await run()) rows.push([bench.title, figure.name, figure.value]);
   } catch (err) {
-    rows.push([bench.title, 'failed', (err as Error).message.split('\n')[0] ?? '']);
+    rows.push([bench.title, 'failed', String((err as Error).message).split('\n')[0] ?? '']);
   }
 }
 rows.push(['process', 'peak RSS of the bench process', `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`]);
 
-const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
+const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length), 6));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
 console.log(line(['bench', 'figure', 'value']));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));

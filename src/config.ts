@@ -149,6 +149,10 @@ export interface Config {
     containerPattern: string;
     containerLabel: string | undefined;
     dockerHosts: string[];
+    /** DOCKER_TLS_VERIFY set (not 0/false/no): verify the engine's certificate against DOCKER_CERT_PATH/ca.pem. */
+    dockerTlsVerify: boolean;
+    /** DOCKER_CERT_PATH: directory of ca.pem, cert.pem, key.pem for tcp engines. */
+    dockerCertPath: string | undefined;
     poolSizeVar: string;
     workerNumVar: string;
     taskWorkerNumVar: string;
@@ -222,6 +226,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       containerPattern: e.APP_CONTAINER_PATTERN,
       containerLabel: e.APP_CONTAINER_LABEL,
       dockerHosts: e.DBPOOL_DOCKER_HOSTS.length > 0 ? e.DBPOOL_DOCKER_HOSTS : e.DOCKER_HOST ? [e.DOCKER_HOST] : [],
+      dockerTlsVerify: e.DOCKER_TLS_VERIFY !== undefined && !['0', 'false', 'no'].includes(e.DOCKER_TLS_VERIFY.trim().toLowerCase()),
+      dockerCertPath: e.DOCKER_CERT_PATH,
       poolSizeVar: e.APP_POOL_SIZE_VAR,
       workerNumVar: e.APP_WORKER_NUM_VAR,
       taskWorkerNumVar: e.APP_TASK_WORKER_NUM_VAR,
@@ -306,6 +312,11 @@ function postgresTarget(e: Env): PostgresTarget | undefined {
     database: e.PGDATABASE ?? e.PGUSER ?? 'postgres',
     connectionString: undefined,
   };
+}
+
+/** The process's environment, for the entry points that hand it to loadConfig. */
+export function processEnvironment(): Record<string, string | undefined> {
+  return process.env;
 }
 
 /** True when the process writes to an interactive terminal (pretty logs, colours). */

@@ -11,6 +11,7 @@ import type { InstanceSource } from './core/facts.js';
 import type { CommandContext } from './commands/command-table.js';
 import type { Logger } from './logger.js';
 import { createDockerInstanceSources } from './probes/docker/docker-instance-source.js';
+import { createDockerStopper } from './probes/docker/docker-stopper.js';
 import { createPostgresProbe, type PostgresProbe } from './probes/postgres/postgres-probe.js';
 import { createProcessInstanceSource } from './probes/processes/process-instance-source.js';
 import { createProcessStopper } from './probes/processes/process-stopper.js';
@@ -59,7 +60,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
             maxActionsPerHour: config.remediation.maxActionsPerHour,
           },
           terminator: postgres,
-          stoppers: stoppersFor(config, logger),
+          stoppers: stoppersFor(config),
           observeInstances: async () =>
             (await Promise.all(instanceSources.map((s) => s.observe()))).flatMap((o) => o.instances),
           now,
@@ -90,8 +91,8 @@ function openState(file: string, logger: Logger): StateDb | null {
   }
 }
 
-function stoppersFor(_config: Config, _logger: Logger): InstanceStopper[] {
-  return [createProcessStopper()];
+function stoppersFor(config: Config): InstanceStopper[] {
+  return [createProcessStopper(), createDockerStopper(config)];
 }
 
 const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, processEnvironment, type Config } from '../config.js';
 import { prepareCommand, type PreparedCommand } from '../commands/command-table.js';
 import { ArgumentError, parseCommandLine } from '../commands/parse-command-line.js';
 import { VERDICT_EXIT_CODE } from '../core/verdict.js';
@@ -24,7 +24,9 @@ export interface CliIo {
 /** Exit codes follow the Nagios plugin convention; errors before a diagnosis are UNKNOWN too. */
 export const EXIT_USAGE = 3;
 
-export async function runCli(argv: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, env: Record<string, string | undefined> = processEnvironment()): Promise<number> {
+  // `dbpool serve`: the Slack bot, the same as `npm start`.
+  if (argv[0] === 'serve') return (await import('../main.js')).serve(env);
   let config: Config;
   try {
     config = loadConfig(env);
@@ -35,8 +37,8 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
   }
 
   let lang: Lang = config.lang;
-  let json = false;
-  let confirm = { yes: false, dryRun: false };
+  let json: boolean;
+  let confirm: { yes: boolean; dryRun: boolean };
   let command: PreparedCommand;
   try {
     const line = parseCommandLine(argv);

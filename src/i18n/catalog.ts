@@ -111,6 +111,21 @@ export interface Catalog {
     commands: Record<HelpCommand, string>;
     options: string;
   };
+  slack: {
+    checking: Msg<{ command: string }>;
+    notAllowed: string;
+    langSet: string;
+    badAction: string;
+    notInChannel: string;
+    failed: string;
+    remediationInCli: Msg<{ command: string }>;
+    buttonRefresh: string;
+    buttonIdle: string;
+    buttonInstances: string;
+    /** Names the other language, in that language. */
+    buttonSwitchLanguage: string;
+    requestedBy: Msg<{ user: string; command: string }>;
+  };
 }
 
 export type HelpCommand =

@@ -208,5 +208,18 @@ export const en: Catalog = {
       help: 'help - this text',
     },
     options: 'Options: --lang fa|en, --json (CLI), --minutes N (idle), --reserved N, --task-workers N, --other N (math)',
+  },  slack: {
+    checking: (p, f) => `:hourglass_flowing_sand: Checking ${f.code(p.command)}…`,
+    notAllowed: 'You are not allowed to use dbpool here: nothing was run. Ask the on-call lead to add your user or this channel.',
+    langSet: 'Your reports will be in English.',
+    badAction: 'This button is unknown or was tampered with: nothing was run.',
+    notInChannel: 'dbpool cannot post in this conversation: invite it first (`/invite @dbpool`).',
+    failed: 'Something went wrong while preparing the report: nothing was changed. The details are in dbpool\'s log.',
+    remediationInCli: (p, f) => `${f.code(p.command)} is not available in Slack yet: run it with the dbpool CLI.`,
+    buttonRefresh: 'Refresh',
+    buttonIdle: 'Show idle sessions',
+    buttonInstances: 'Show instances',
+    buttonSwitchLanguage: 'فارسی',
+    requestedBy: (p, f) => `${p.user} asked for ${f.code(p.command)}`,
   },
 };

@@ -216,5 +216,18 @@ export const fa: Catalog = {
       help: 'help — همین راهنما',
     },
     options: 'گزینه‌ها: --lang fa|en، --json (CLI)، --minutes N (idle)، --reserved N، --task-workers N، --other N (math)',
+  },  slack: {
+    checking: (p, f) => `:hourglass_flowing_sand: در حال بررسی ${f.code(p.command)}…`,
+    notAllowed: 'شما اجازه‌ی استفاده از dbpool را در اینجا ندارید: چیزی اجرا نشد. از مسئول کشیک بخواهید کاربر شما یا این کانال را اضافه کند.',
+    langSet: 'گزارش‌های شما از این پس به فارسی خواهد بود.',
+    badAction: 'این دکمه ناشناخته است یا دستکاری شده است: چیزی اجرا نشد.',
+    notInChannel: 'dbpool نمی‌تواند در این گفتگو پیام بفرستد: نخست آن را دعوت کنید (`/invite @dbpool`).',
+    failed: 'هنگام آماده کردن گزارش خطایی رخ داد: چیزی تغییر نکرد. جزئیات در لاگ dbpool است.',
+    remediationInCli: (p, f) => `${f.code(p.command)} هنوز در Slack در دسترس نیست: آن را با CLI اجرا کنید.`,
+    buttonRefresh: 'تازه‌سازی',
+    buttonIdle: 'نشست‌های بیکار',
+    buttonInstances: 'نمونه‌ها',
+    buttonSwitchLanguage: 'English',
+    requestedBy: (p, f) => `${p.user} فرمان ${f.code(p.command)} را خواست`,
   },
 };

@@ -84,7 +84,7 @@ describe('dbpool CLI, end to end', () => {
     try {
       await app.started;
       await settle(500);
-      const r = await dbpool(['status', '--json'], { ...env, DBPOOL_INSTANCE_SOURCE: 'process', APP_PROCESS_PATTERN: app.pattern });
+      const r = await dbpool(['status', '--json'], { ...env, DBPOOL_INSTANCE_SOURCE: 'process', APP_PROCESS_PATTERN: app.pattern, APP_DB_USER: 'app' });
       const report = JSON.parse(r.stdout);
       expect(report.math.instances).toEqual([expect.objectContaining({ workers: 2, poolSize: 3, demand: 6, workersOrigin: 'measured' })]);
       expect(report.facts.postgres.facts.appConnections).toBe(6);

@@ -1,0 +1,71 @@
+import type { LogPatternCount, LogStats } from '../../core/facts.js';
+
+export interface LogPatterns {
+  workerStart: string;
+  serverFull: string[];
+  poolExhausted: string[];
+}
+
+/** `2026-11-26T18:48:16.798240821Z ` — what the engine puts before each line with timestamps on. */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))\s/;
+
+/**
+ * Counts the runbook's log lines in a tail of a container's log: worker starts, the server's
+ * "full" refusals and the app pool's exhaustion, each with the time of the latest match.
+ * Pure: the lines come from the engine (stdout and stderr already apart, either order).
+ */
+export function countLogPatterns(lines: Iterable<string>, patterns: LogPatterns, since: string | null): LogStats {
+  const counters = {
+    workerStarts: counter(patterns.workerStart),
+    serverFull: patterns.serverFull.map(counter),
+    poolExhausted: patterns.poolExhausted.map(counter),
+  };
+  const all = [counters.workerStarts, ...counters.serverFull, ...counters.poolExhausted];
+  let linesRead = 0;
+  for (const raw of lines) {
+    if (raw === '') continue;
+    linesRead++;
+    const m = TIMESTAMP.exec(raw);
+    const text = m ? raw.slice(m[0].length) : raw;
+    for (const c of all) {
+      if (!c.regex.test(text)) continue;
+      c.count++;
+      const at = m?.[1] ? Date.parse(m[1]) : NaN;
+      if (!Number.isNaN(at) && at > c.lastMs) c.lastMs = at;
+    }
+  }
+  return {
+    linesRead,
+    since,
+    workerStarts: result(counters.workerStarts),
+    serverFull: counters.serverFull.map(result),
+    poolExhausted: counters.poolExhausted.map(result),
+  };
+}
+
+interface Counter {
+  pattern: string;
+  regex: RegExp;
+  count: number;
+  lastMs: number;
+}
+
+function counter(pattern: string): Counter {
+  return { pattern, regex: new RegExp(pattern), count: 0, lastMs: -Infinity };
+}
+
+function result(c: Counter): LogPatternCount {
+  return { pattern: c.pattern, count: c.count, lastSeen: c.lastMs === -Infinity ? null : new Date(c.lastMs).toISOString() };
+}
+
+/** Lines of a buffer, without the trailing empty one. */
+export function* splitLines(buf: Buffer): Generator<string> {
+  let start = 0;
+  while (start < buf.length) {
+    let end = buf.indexOf(10, start);
+    if (end === -1) end = buf.length;
+    const line = buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end);
+    yield line;
+    start = end + 1;
+  }
+}

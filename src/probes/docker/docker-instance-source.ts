@@ -1,0 +1,113 @@
+import type Docker from 'dockerode';
+import type { Config } from '../../config.js';
+import type { InstanceObservation, InstanceSource } from '../../core/facts.js';
+import type { Logger } from '../../logger.js';
+import { dockerProbeError } from './classify-docker-error.js';
+import { connectEngine } from './connect-engine.js';
+import { snapshotHostProcesses } from './host-proc-processes.js';
+import { parseEngineAddress, type EngineEndpoint } from './engine-address.js';
+import { listAppContainers, parseLabelSelector, type ContainerSelector } from './list-app-containers.js';
+import type { ProcessListing } from './list-container-processes.js';
+import { mapWithConcurrency } from './map-with-concurrency.js';
+import { probeContainer } from './probe-container.js';
+import { withDeadline } from './with-deadline.js';
+
+export interface DockerSourceOptions {
+  /** 'auto' (top, exec ps when top is refused), or one of them only (tests). */
+  processListing?: ProcessListing;
+  /**
+   * For an engine on a unix socket: read the app's processes from this host's /proc in one scan,
+   * for containers whose main process is verifiably visible here (default true); the engine's
+   * top otherwise.
+   */
+  hostProc?: boolean;
+  procRoot?: string;
+  now?: () => Date;
+}
+
+/** One instance source per configured engine (DBPOOL_DOCKER_HOSTS or DOCKER_HOST), or the default socket. */
+export function createDockerInstanceSources(config: Config, logger: Logger, options: DockerSourceOptions = {}): InstanceSource[] {
+  const addresses = config.app.dockerHosts.length > 0 ? config.app.dockerHosts : [undefined];
+  return addresses.map((address) => createDockerInstanceSource(address, config, logger, options));
+}
+
+/**
+ * The runbook's steps 2 to 4 for one engine, through its API: `docker ps | grep php_swoole`, then
+ * for every matching container at once (bounded): env from inspect, processes from top, log tail.
+ * observe() never throws: an engine that cannot be reached gives ok:false with the reason.
+ */
+export function createDockerInstanceSource(
+  address: string | undefined,
+  config: Config,
+  logger: Logger,
+  options: DockerSourceOptions = {},
+): InstanceSource {
+  const tls = { verify: config.app.dockerTlsVerify, certPath: config.app.dockerCertPath };
+  let endpoint: EngineEndpoint | Error;
+  try {
+    endpoint = parseEngineAddress(address, tls);
+  } catch (err) {
+    endpoint = err as Error;
+  }
+  const engine = endpoint instanceof Error ? (address ?? '?') : endpoint.address;
+  const name = `docker ${engine}`;
+  const selector: ContainerSelector = {
+    namePattern: new RegExp(config.app.containerPattern),
+    label: parseLabelSelector(config.app.containerLabel),
+  };
+  const processPattern = new RegExp(config.app.processPattern);
+  const { timeoutMs, concurrency } = config.probes;
+  const log = logger.child({ engine });
+  const useHostProc = (options.hostProc ?? true) && !(endpoint instanceof Error) && endpoint.kind === 'socket' && !endpoint.socketPath.startsWith('//');
+  let client: Promise<Docker> | undefined;
+
+  const fail = (error: InstanceObservation['error']): InstanceObservation => {
+    log.warn({ error }, 'docker engine not observed');
+    return { source: name, ok: false, instances: [], error };
+  };
+
+  return {
+    name,
+    async observe(signal?: AbortSignal): Promise<InstanceObservation> {
+      if (endpoint instanceof Error) return fail({ kind: 'other', source: name, message: endpoint.message });
+      const started = Date.now();
+      let docker: Docker;
+      try {
+        docker = await (client ??= connectEngine(endpoint));
+      } catch (err) {
+        client = undefined; // a certificate put in place later is picked up on the next observation
+        return fail({ kind: 'other', source: name, message: `cannot connect: ${(err as Error).message}` });
+      }
+      // The /proc scan runs while the engine lists the containers.
+      const snapshot = useHostProc ? snapshotHostProcesses(processPattern, options.procRoot) : null;
+      snapshot?.catch(() => undefined); // a failed scan means "ask the engine", handled per container
+      let containers;
+      try {
+        containers = await withDeadline(timeoutMs, signal, (s) => listAppContainers(docker, selector, s));
+      } catch (err) {
+        const error = dockerProbeError(err, name, 'list containers');
+        // An engine that does not answer is unreachable, whatever the transport made of it.
+        if (error.kind === 'timeout') return fail({ ...error, kind: 'unreachable', message: `list containers: no answer within ${timeoutMs} ms` });
+        return fail(error);
+      }
+      const ctx = {
+        docker,
+        engine,
+        app: config.app,
+        processPattern,
+        timeoutMs,
+        processListing: options.processListing ?? 'auto',
+        hostProc: snapshot ? () => snapshot : null,
+        now: options.now ?? (() => new Date()),
+        logger: log,
+      };
+      // Each container has timeoutMs; the whole observation at most twice that, however many wait
+      // for a free slot (callers bound a source by 2 x timeout): late ones report a timeout each.
+      const budget = AbortSignal.timeout(Math.max(1, 2 * timeoutMs - (Date.now() - started)));
+      const probeSignal = signal ? AbortSignal.any([signal, budget]) : budget;
+      const instances = await mapWithConcurrency(containers, concurrency, (c) => probeContainer(ctx, c, probeSignal));
+      log.debug({ containers: instances.length, ms: Date.now() - started }, 'docker engine observed');
+      return { source: name, ok: true, instances };
+    },
+  };
+}

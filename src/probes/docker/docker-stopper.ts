@@ -1,0 +1,61 @@
+import type Docker from 'dockerode';
+import type { InstanceOutcome, InstanceStopper } from '../../actions/executors.js';
+import type { Config } from '../../config.js';
+import type { StopCandidate } from '../../core/stop-candidates.js';
+import { dockerProbeError } from './classify-docker-error.js';
+import { connectEngine } from './connect-engine.js';
+import { parseEngineAddress } from './engine-address.js';
+import { parseLabelSelector, selectsContainer } from './list-app-containers.js';
+
+/**
+ * The runbook's fix 3 in Docker: `docker stop` with a grace period (the engine sends SIGTERM, then
+ * SIGKILL when it runs out), after re-checking that the container is still running and still the
+ * app's. A candidate is found on the engine the report saw it on.
+ */
+export function createDockerStopper(config: Config): InstanceStopper {
+  const tls = { verify: config.app.dockerTlsVerify, certPath: config.app.dockerCertPath };
+  const selector = { namePattern: new RegExp(config.app.containerPattern), label: parseLabelSelector(config.app.containerLabel) };
+  const addresses = config.app.dockerHosts.length > 0 ? config.app.dockerHosts : [undefined];
+  const engines = new Map<string, Promise<Docker>>();
+  for (const address of addresses) {
+    try {
+      const endpoint = parseEngineAddress(address, tls);
+      engines.set(endpoint.address, connectEngine(endpoint));
+    } catch {
+      // An address that does not parse was reported by the instance source already.
+    }
+  }
+
+  return {
+    source: 'docker',
+    async stop(candidate: StopCandidate, graceSeconds: number): Promise<InstanceOutcome> {
+      const base = { id: candidate.id, name: candidate.name };
+      const engine = engines.get(candidate.location);
+      if (!engine) return { ...base, outcome: 'refused', message: `unknown engine ${candidate.location}` };
+      const source = `docker ${candidate.location} ${candidate.name}`;
+      try {
+        const container = (await engine).getContainer(candidate.id);
+        const before = await container.inspect();
+        const name = before.Name.replace(/^\//, '');
+        if (!selectsContainer(selector, name, before.Config.Labels)) {
+          return { ...base, outcome: 'refused', message: `${name} does not match the app` };
+        }
+        if (!before.State.Running) return { ...base, outcome: 'already_stopped' };
+        await container.stop({ t: graceSeconds });
+        const after = await container.inspect();
+        if (after.State.Running) {
+          await container.kill();
+          return { ...base, outcome: 'killed' };
+        }
+        // 137 = 128 + SIGKILL: the grace period ran out and the engine killed it.
+        return { ...base, outcome: after.State.ExitCode === 137 ? 'killed' : 'stopped' };
+      } catch (err) {
+        const e = err as { statusCode?: number };
+        if (e.statusCode === 304) return { ...base, outcome: 'already_stopped' };
+        if (e.statusCode === 404) return { ...base, outcome: 'already_stopped', message: 'no such container' };
+        const error = dockerProbeError(err, source, 'stop');
+        return { ...base, outcome: 'error', message: `${error.source}: ${error.message}` };
+      }
+    },
+  };
+}

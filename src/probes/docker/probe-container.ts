@@ -1,0 +1,125 @@
+import type Docker from 'dockerode';
+import type { Config } from '../../config.js';
+import type { AppInstance, AppProcess, LogStats, ProbeError } from '../../core/facts.js';
+import type { Logger } from '../../logger.js';
+import { classifyProcessRoles } from '../classify-process-roles.js';
+import { dockerProbeError } from './classify-docker-error.js';
+import { containerPoolSettings } from './container-settings.js';
+import type { HostProcSnapshot } from './host-proc-processes.js';
+import type { AppContainer } from './list-app-containers.js';
+import { listContainerProcesses, type ListedProcesses, type ProcessListing } from './list-container-processes.js';
+import { selectAppProcesses } from './parse-process-table.js';
+import { readContainerLogStats } from './read-container-logs.js';
+import { withDeadline } from './with-deadline.js';
+
+export interface ContainerProbeContext {
+  docker: Docker;
+  /** The engine's address, as shown in reports. */
+  engine: string;
+  app: Config['app'];
+  processPattern: RegExp;
+  timeoutMs: number;
+  processListing: ProcessListing;
+  /** One /proc scan shared by the observation, for an engine on this host; null otherwise. */
+  hostProc: (() => Promise<HostProcSnapshot>) | null;
+  now: () => Date;
+  logger: Logger;
+}
+
+/**
+ * Everything about one container, its three questions asked at once (inspect, processes, logs),
+ * each within the timeout: whatever does not answer becomes an error on this instance only.
+ * Processes come from this host's /proc when it can vouch for the container (a local engine),
+ * else from the engine's top, else from ps run inside the container.
+ */
+export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer, signal?: AbortSignal): Promise<AppInstance> {
+  const source = `docker ${ctx.engine} ${c.name}`;
+  const container = ctx.docker.getContainer(c.id);
+  const ask = <T>(what: string, work: (s: AbortSignal) => Promise<T>) =>
+    withDeadline(ctx.timeoutMs, signal, work).then(
+      (value) => ({ ok: true as const, value }),
+      (err: unknown) => ({ ok: false as const, error: dockerProbeError(err, source, what) }),
+    );
+  const inspecting = ask('inspect', (s) => container.inspect({ abortSignal: s }));
+  const listProcesses = async (s: AbortSignal): Promise<ListedProcesses> => {
+    if (ctx.hostProc) {
+      const info = await inspecting;
+      const entries = info.ok ? await ctx.hostProc().then((snap) => snap.processesOf(c.id, info.value.State?.Pid), () => null) : null;
+      // None found here: ask the engine, which also lists what else runs there (for the error message).
+      if (entries && entries.length > 0) return { entries, via: 'host-proc' };
+    }
+    return listContainerProcesses(container, s, ctx.processListing);
+  };
+  const [inspected, listed, logs] = await Promise.all([
+    inspecting,
+    ask('processes', listProcesses),
+    ask('logs', (s) =>
+      readContainerLogStats(
+        container,
+        { tailLines: ctx.app.logTailLines, sinceMinutes: ctx.app.logSinceMinutes },
+        {
+          workerStart: ctx.app.logWorkerStartPattern,
+          serverFull: ctx.app.logServerFullPatterns,
+          poolExhausted: ctx.app.logPoolExhaustedPatterns,
+        },
+        s,
+        ctx.now(),
+      ),
+    ),
+  ]);
+
+  const errors: ProbeError[] = [];
+  let processes: AppProcess[] | null = null;
+  if (listed.ok) {
+    const { entries, via, topError } = listed.value;
+    if (topError) ctx.logger.debug({ container: c.name, engine: ctx.engine, err: topError }, 'docker top refused; used ps in the container');
+    processes = classifyProcessRoles(selectAppProcesses(entries, ctx.processPattern));
+    if (processes.length === 0) {
+      const sample = entries.slice(0, 3).map((e) => JSON.stringify(e.command.slice(0, 60))).join(', ');
+      errors.push({
+        kind: 'not_found',
+        source,
+        message: `no process matches /${ctx.processPattern.source}/ among the container's ${entries.length} (via ${via}${sample ? `: ${sample}` : ''})`,
+      });
+    }
+  } else {
+    errors.push(listed.error);
+  }
+  let logStats: LogStats | undefined;
+  if (logs.ok) logStats = logs.value;
+  else errors.push(logs.error);
+
+  if (!inspected.ok) {
+    errors.unshift(inspected.error);
+    return {
+      id: c.id,
+      name: c.name,
+      source: 'docker',
+      location: ctx.engine,
+      image: c.image,
+      createdAt: c.createdAt,
+      state: c.state,
+      ...containerPoolSettings(null, ctx.app, `inspect failed: ${inspected.error.message}`),
+      processes,
+      logs: logStats,
+      errors,
+    };
+  }
+  const info = inspected.value;
+  const created = Date.parse(info.Created);
+  return {
+    id: c.id,
+    name: c.name,
+    source: 'docker',
+    location: ctx.engine,
+    image: info.Config?.Image || c.image,
+    // Exact creation time (the listing has whole seconds): the core orders instances by it.
+    createdAt: Number.isNaN(created) ? c.createdAt : new Date(created).toISOString(),
+    state: info.State?.Status ?? c.state,
+    health: info.State?.Health?.Status,
+    ...containerPoolSettings(info.Config?.Env ?? [], ctx.app),
+    processes,
+    logs: logStats,
+    errors,
+  };
+}

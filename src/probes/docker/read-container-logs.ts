@@ -1,0 +1,42 @@
+import type Docker from 'dockerode';
+import type { LogStats } from '../../core/facts.js';
+import { countLogPatterns, splitLines, type LogPatterns } from './count-log-patterns.js';
+import { demuxDockerStream } from './demux-docker-stream.js';
+
+export interface LogWindow {
+  /** Last lines asked of the engine: the log is never read whole. */
+  tailLines: number;
+  sinceMinutes: number;
+}
+
+/**
+ * The runbook's `docker logs <c> 2>&1 | grep "Worker.*starting"`, on the tail only: the engine
+ * sends the last `tailLines` lines of the last `sinceMinutes`, both streams, with timestamps.
+ */
+export async function readContainerLogStats(
+  container: Docker.Container,
+  window: LogWindow,
+  patterns: LogPatterns,
+  signal: AbortSignal,
+  now: Date = new Date(),
+): Promise<LogStats> {
+  const sinceSeconds = Math.floor(now.getTime() / 1000) - window.sinceMinutes * 60;
+  const raw = await container.logs({
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    tail: window.tailLines,
+    since: sinceSeconds,
+    follow: false,
+    abortSignal: signal,
+  });
+  const { stdout, stderr } = demuxDockerStream(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+  return countLogPatterns(
+    (function* () {
+      yield* splitLines(stdout);
+      yield* splitLines(stderr);
+    })(),
+    patterns,
+    new Date(sinceSeconds * 1000).toISOString(),
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Slack mrkdwn helpers: escaping, code spans and cutting text without breaking them.
+ * Slack has no escape for a backtick inside a code span, so one is replaced by a look-alike.
+ */
+
+const LOOKALIKE_BACKTICK = '\u02CB';
+/** Right-to-left mark: makes Slack lay out a Persian line right to left even when it starts with a code span. */
+export const RLM = '\u200F';
+
+/** & < > are the only characters Slack asks to escape; everything else is literal. */
+export function escapeMrkdwn(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A code span for the formatter: stays left to right and verbatim inside Persian text. */
+export function slackCode(s: string): string {
+  const body = s.replace(/`/g, LOOKALIKE_BACKTICK).replace(/\n/g, ' ');
+  return '`' + (body === '' ? ' ' : body) + '`';
+}
+
+/**
+ * A fenced code block of exact lines (SQL, env, shell), at most `max` characters: escaped, never
+ * closed early; when too long, whole lines are dropped from the end and "…" stands for them.
+ */
+export function codeBlock(lines: string[], max = Number.MAX_SAFE_INTEGER): string {
+  const fence = (body: string) => '```\n' + body + '\n```';
+  const body = escapeMrkdwn(lines.join('\n')).replace(/```/g, LOOKALIKE_BACKTICK.repeat(3));
+  if (fence(body).length <= max) return fence(body);
+  const room = Math.max(1, max - fence('').length - 2);
+  let cut = body.slice(0, room);
+  const nl = cut.lastIndexOf('\n');
+  if (nl > 0) cut = cut.slice(0, nl);
+  cut = cut.replace(/&[a-z]{0,4}$/, '').replace(/[\uD800-\uDBFF]$/, '');
+  return fence(cut + '\n…');
+}
+
+/**
+ * Cuts mrkdwn text (no code blocks) to at most `max` characters (UTF-16 units, as Slack counts),
+ * ending with "…", at a space when one is near, never leaving a code span or an entity open.
+ */
+export function truncateMrkdwn(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = s.slice(0, Math.max(0, max - 1));
+  const space = cut.lastIndexOf(' ');
+  if (space > 0 && space > cut.length - 40) cut = cut.slice(0, space);
+  // A half-cut entity (&am) or surrogate pair would show as garbage.
+  cut = cut.replace(/&[a-z]{0,4}$/, '').replace(/[\uD800-\uDBFF]$/, '');
+  const ticks = cut.match(/`/g)?.length ?? 0;
+  if (ticks % 2 === 1) cut = cut.slice(0, cut.lastIndexOf('`'));
+  return cut + '…';
+}
+
+/** Plain text fields (header, button): cut to `max` with "…". */
+export function truncatePlain(s: string, max: number): string {
+  if (s.length <= max) return s;
+  return s.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '') + '…';
+}

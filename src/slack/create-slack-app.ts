@@ -1,0 +1,96 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { CommandContext } from '../commands/command-table.js';
+import { ConfigError, type Config } from '../config.js';
+import type { InstanceSource } from '../core/facts.js';
+import type { Logger } from '../logger.js';
+import { boltLogger } from './bolt-logger.js';
+import { healthzRoute } from './healthz.js';
+import { registerActions } from './listeners/actions/index.js';
+import { registerCommands } from './listeners/commands/index.js';
+import type { SlackDeps } from './serve-request.js';
+import { openUserLanguageStore, type UserLanguageStore } from './user-language-store.js';
+
+export interface SlackAppOptions {
+  config: Config;
+  logger: Logger;
+  /** From createServices: the command context, the probe (for /healthz) and the instance sources. */
+  services: { context: CommandContext; postgres: { isConnected(): boolean } | null; instanceSources: InstanceSource[] };
+  /** Defaults to the JSON file in config.stateDir. */
+  languages?: UserLanguageStore;
+  timeZone?: string;
+  /** The WebClient's retry policy (tests shorten it); Bolt's default retries 429s after Retry-After. */
+  retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+}
+
+export interface SlackApp {
+  app: App;
+  mode: 'socket' | 'http';
+  /** Resolves with the port /slack/events (HTTP) or /healthz listens on. */
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+/** Socket Mode when SLACK_APP_TOKEN is set, otherwise Bolt's HTTP receiver with /slack/events, both with /healthz. */
+export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp> {
+  const { config, logger } = options;
+  const slack = config.slack;
+  if (!slack.botToken) throw new ConfigError([{ variable: 'SLACK_BOT_TOKEN', message: 'is required to serve Slack' }]);
+  if (!slack.appToken && !slack.signingSecret) {
+    throw new ConfigError([{ variable: 'SLACK_SIGNING_SECRET', message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' }]);
+  }
+  if (slack.allowedChannels.length === 0 && slack.allowedUsers.length === 0) {
+    logger.warn('DBPOOL_ALLOWED_CHANNELS and DBPOOL_ALLOWED_USERS are empty: everyone in the workspace may use dbpool');
+  }
+  const languages = options.languages ?? (await openUserLanguageStore(config.stateDir, config.lang, logger));
+  const log = boltLogger(logger);
+  const clientOptions = {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+  };
+  const health = healthzRoute({
+    postgres: options.services.postgres,
+    instanceSources: options.services.instanceSources,
+    timeoutMs: Math.min(3000, config.probes.timeoutMs),
+  });
+
+  const mode = slack.appToken ? 'socket' : 'http';
+  const receiver =
+    mode === 'socket'
+      ? new SocketModeReceiver({
+          appToken: slack.appToken ?? '',
+          logger: log,
+          customRoutes: [health],
+          installerOptions: { port: config.slack.port, clientOptions },
+        })
+      : new HTTPReceiver({
+          signingSecret: slack.signingSecret ?? '',
+          endpoints: '/slack/events',
+          customRoutes: [health],
+          logger: log,
+        });
+  const app = new App({ token: slack.botToken, receiver, logger: log, clientOptions });
+  const deps: SlackDeps = { config, context: options.services.context, languages, logger: logger.child({ component: 'slack' }), timeZone: options.timeZone };
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  app.error(async (err) => {
+    logger.error({ err: err.message, code: (err as { code?: string }).code }, 'slack app error');
+  });
+
+  return {
+    app,
+    mode,
+    async start() {
+      if (mode === 'http') {
+        const server = (await app.start(config.slack.port)) as Server;
+        return { port: (server.address() as AddressInfo).port };
+      }
+      await app.start();
+      return { port: config.slack.port };
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { App, BlockAction, SlackActionMiddlewareArgs, AllMiddlewareArgs } from '@slack/bolt';
+import type { SlackDeps } from '../../serve-request.js';
+import { ACTION_IDS, type ActionId } from '../../slack-constants.js';
+import { handleReportButton, refuseAction, type ActionArgs } from './report-button.js';
+
+type ActionHandler = (args: ActionArgs, deps: SlackDeps) => Promise<void>;
+
+/** Every action_id dbpool puts on a message, and its handler. */
+export const ACTION_HANDLERS: Record<ActionId, ActionHandler> = {
+  [ACTION_IDS.refresh]: handleReportButton,
+  [ACTION_IDS.showIdle]: handleReportButton,
+  [ACTION_IDS.showInstances]: handleReportButton,
+  [ACTION_IDS.switchLanguage]: handleReportButton,
+};
+
+/** One listener for all block actions, so an unknown action_id is answered (and refused) too. */
+export function registerActions(app: App, deps: SlackDeps): void {
+  app.action<BlockAction>({ type: 'block_actions' }, async (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    const handler = (ACTION_HANDLERS as Record<string, ActionHandler>)[args.action.action_id];
+    if (handler) return handler(args, deps);
+    await args.ack();
+    await refuseAction({ respond: args.respond, userId: args.body.user.id, actionId: args.action.action_id }, deps);
+  });
+}

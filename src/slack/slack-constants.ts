@@ -1,0 +1,26 @@
+/**
+ * What dbpool asks of Slack. manifest.yml must declare exactly these (test/slack/manifest.test.ts),
+ * so a new scope or command is added here and in the manifest together.
+ */
+export const SLASH_COMMAND = '/dbpool';
+
+/** Bot scopes the code uses: `commands` for /dbpool, `chat:write` for chat.postMessage and chat.update. */
+export const BOT_SCOPES = ['commands', 'chat:write'] as const;
+
+/** The report buttons; every one re-runs a read-only report command through the slash command's path. */
+export const ACTION_IDS = {
+  refresh: 'dbpool_refresh',
+  showIdle: 'dbpool_show_idle',
+  showInstances: 'dbpool_show_instances',
+  switchLanguage: 'dbpool_switch_language',
+} as const;
+
+export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
+
+/** Commands whose result is a report posted in the channel (and that buttons may re-run). */
+export const REPORT_COMMANDS = ['status', 'connections', 'instances', 'workers', 'config', 'idle', 'math'] as const;
+export type ReportCommand = (typeof REPORT_COMMANDS)[number];
+
+export function isReportCommand(name: string): name is ReportCommand {
+  return (REPORT_COMMANDS as readonly string[]).includes(name);
+}

@@ -1,0 +1,92 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ACTION_HANDLERS } from '../../src/slack/listeners/actions/index.js';
+import { reportButtons } from '../../src/slack/report-buttons.js';
+import { ACTION_IDS, BOT_SCOPES, SLASH_COMMAND } from '../../src/slack/slack-constants.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Manifest {
+  features: { slash_commands: { command: string; description: string; usage_hint: string }[]; bot_user: unknown };
+  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  settings: { interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
+}
+
+/** The bot scope each Web API method needs (api.slack.com/methods). */
+const METHOD_SCOPE: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.delete': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'conversations.info': 'channels:read',
+  'users.info': 'users:read',
+  'usergroups.users.list': 'usergroups:read',
+  'reactions.add': 'reactions:write',
+  'files.uploadV2': 'files:write',
+};
+
+/** Web API method families: `client.chat.update(` is Slack's; `client.connection.stream.destroy(` is not. */
+const SLACK_FAMILIES = new Set(['chat', 'conversations', 'users', 'usergroups', 'reactions', 'files', 'views', 'pins', 'bookmarks', 'team', 'dnd']);
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []))),
+  );
+  return nested.flat();
+}
+
+/** Scopes implied by what src/ actually does: Web API calls through a client, and registered slash commands. */
+async function scopesUsedByCode(): Promise<{ scopes: Set<string>; methods: Set<string> }> {
+  const scopes = new Set<string>();
+  const methods = new Set<string>();
+  for (const file of await sourceFiles(path.join(ROOT, 'src'))) {
+    const text = await readFile(file, 'utf8');
+    for (const m of text.matchAll(/\bclient\.([a-z]+(?:\.[a-zA-Z0-9]+)+)\(/g)) {
+      const method = m[1] ?? '';
+      if (SLACK_FAMILIES.has(method.split('.')[0] ?? '')) methods.add(method);
+    }
+    if (/\bapp\.command\(/.test(text)) scopes.add('commands');
+  }
+  for (const method of methods) {
+    const scope = METHOD_SCOPE[method];
+    if (!scope) throw new Error(`add the scope of ${method} to METHOD_SCOPE in this test`);
+    scopes.add(scope);
+  }
+  return { scopes, methods };
+}
+
+describe('manifest.yml', () => {
+  it('declares exactly the slash command the code registers, with a description and usage hint', async () => {
+    const manifest = parse(await readFile(path.join(ROOT, 'manifest.yml'), 'utf8')) as Manifest;
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([SLASH_COMMAND]);
+    const [command] = manifest.features.slash_commands;
+    expect(command?.description.length).toBeGreaterThan(10);
+    expect(command?.usage_hint).toContain('status');
+    expect(manifest.features.bot_user).toBeDefined();
+  });
+
+  it('asks for exactly the bot scopes the code uses, and no user scopes', async () => {
+    const manifest = parse(await readFile(path.join(ROOT, 'manifest.yml'), 'utf8')) as Manifest;
+    const { scopes, methods } = await scopesUsedByCode();
+    expect(methods).toContain('chat.postMessage');
+    expect([...scopes].sort()).toEqual([...BOT_SCOPES].sort());
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+    expect(manifest.oauth_config.scopes.user ?? []).toEqual([]);
+  });
+
+  it('turns interactivity on for the buttons, and Socket Mode on', async () => {
+    const manifest = parse(await readFile(path.join(ROOT, 'manifest.yml'), 'utf8')) as Manifest;
+    expect(manifest.settings.interactivity.is_enabled).toBe(Object.keys(ACTION_IDS).length > 0);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+
+  it('every action_id on a message has a handler, and every handler a button', () => {
+    const onMessages = new Set([...reportButtons('status', 'en'), ...reportButtons('idle 30', 'fa')].map((b) => b.actionId));
+    expect([...onMessages].sort()).toEqual(Object.values(ACTION_IDS).sort());
+    expect(Object.keys(ACTION_HANDLERS).sort()).toEqual(Object.values(ACTION_IDS).sort());
+  });
+});

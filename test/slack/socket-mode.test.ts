@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import { createServices, type Services } from '../../src/services.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/create-slack-app.js';
+import { startSlackApiServer, type SlackApiServer } from '../helpers/slack-api-server.js';
+import { assertBlockKitLimits, messageText } from '../helpers/slack-block-limits.js';
+import { closedPort } from '../helpers/slack-bot.js';
+
+/** A local WebSocket server standing in for Slack's Socket Mode endpoint. */
+describe('Socket Mode smoke test', () => {
+  let api: SlackApiServer;
+  let wss: WebSocketServer;
+  let socket: WebSocket | undefined;
+  const received: Record<string, unknown>[] = [];
+  let slack: SlackApp;
+  let services: Services;
+  let stateDir: string;
+  let healthPort: number;
+
+  beforeAll(async () => {
+    api = await startSlackApiServer();
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => wss.once('listening', () => r()));
+    api.setSocketUrl(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/link`);
+    wss.on('connection', (ws) => {
+      socket = ws;
+      ws.on('message', (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'local' }, connection_info: { app_id: 'A0DBPOOL' } }));
+    });
+    stateDir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-socket-'));
+    healthPort = await closedPort();
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_APP_TOKEN: 'xapp-1-test-token',
+      SLACK_API_URL: api.apiUrl,
+      PORT: String(healthPort),
+      DATABASE_URL: `postgresql://dbpool:secret@127.0.0.1:${await closedPort()}/madras`,
+      DBPOOL_CONNECT_TIMEOUT_MS: '1000',
+      DBPOOL_INSTANCE_SOURCE: 'none',
+      DBPOOL_STATE_DIR: stateDir,
+    });
+    services = createServices(config, silentLogger(), { instanceSources: [], stateFile: ':memory:' });
+    slack = await createSlackApp({ config, logger: silentLogger(), services });
+    expect(slack.mode).toBe('socket');
+    await slack.start();
+  });
+
+  afterAll(async () => {
+    await slack?.stop();
+    await services?.close();
+    for (const client of wss?.clients ?? []) client.terminate();
+    await new Promise<void>((r) => (wss ? wss.close(() => r()) : r()));
+    await api?.close();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('opens the connection through apps.connections.open with the app token', () => {
+    const open = api.callsOf('apps.connections.open');
+    expect(open).toHaveLength(1);
+    expect(open[0]?.body.token).toBeUndefined(); // the token travels in the Authorization header, not the body
+  });
+
+  it('acks a slash_commands envelope with its envelope_id, then posts the report', async () => {
+    const started = performance.now();
+    socket?.send(
+      JSON.stringify({
+        envelope_id: 'env-0001',
+        type: 'slash_commands',
+        accepts_response_payload: true,
+        payload: {
+          token: 'deprecated',
+          team_id: 'T0TEST',
+          team_domain: 'example',
+          channel_id: 'C0INCIDENT',
+          channel_name: 'incident',
+          user_id: 'U0ONCALL',
+          user_name: 'oncall',
+          command: '/dbpool',
+          text: 'math --workers 4 --pool 30 --instances 2',
+          api_app_id: 'A0DBPOOL',
+          response_url: api.responseUrl('s1'),
+          trigger_id: '1.2.3',
+        },
+      }),
+    );
+    await api.waitFor(() => received.some((m) => m.envelope_id === 'env-0001'), 3000);
+    expect(performance.now() - started).toBeLessThan(3000);
+    await api.waitFor((calls) => calls.some((c) => c.method === 'chat.update'));
+    const update = api.callsOf('chat.update')[0]?.body ?? {};
+    expect(messageText(update)).toContain('240');
+    assertBlockKitLimits(update.blocks);
+  });
+
+  it('answers /healthz on PORT in Socket Mode too', async () => {
+    const res = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { postgres: unknown }).postgres).toEqual({ configured: true, reachable: false });
+  });
+});
