@@ -94,7 +94,7 @@ export const en: Catalog = {
     server_refusing: (p, f) =>
       `PostgreSQL ${f.code(p.source)} refuses new connections: ${p.message}. Even dbpool could not connect.`,
     server_at_limit: (p, f) =>
-      `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}). New connections get "too many clients already".`,
+      `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}). New connections are refused ("too many clients already", or "remaining connection slots are reserved").`,
     utilization_high: (p, f) =>
       `${f.percent(p.percent)} of usable connections in use (${f.num(p.connections)} / ${f.num(p.usable)}), above the ${f.percent(p.threshold)} threshold.`,
     demand_exceeds_capacity: (p, f) =>

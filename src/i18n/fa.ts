@@ -101,7 +101,7 @@ export const fa: Catalog = {
     server_refusing: (p, f) =>
       `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${f.code(p.message)}. حتی dbpool هم نتوانست وصل شود.`,
     server_at_limit: (p, f) =>
-      `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}). اتصال‌های تازه خطای ${f.code('too many clients already')} می‌گیرند.`,
+      `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}). اتصال‌های تازه رد می‌شوند (${f.code('too many clients already')} یا ${f.code('remaining connection slots are reserved')}).`,
     utilization_high: (p, f) =>
       `${f.percent(p.percent)} از اتصال‌های قابل استفاده در حال استفاده است (${f.num(p.connections)} از ${f.num(p.usable)})، بالاتر از آستانه‌ی ${f.percent(p.threshold)}.`,
     demand_exceeds_capacity: (p, f) =>
