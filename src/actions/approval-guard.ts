@@ -46,7 +46,7 @@ export function checkApproval(input: GuardInput): GuardResult {
   if (status !== 'pending') return refuse('already_ran');
   if (Date.parse(plan.expiresAt) <= now.getTime()) return refuse('expired');
   if (approver.kind === 'slack') {
-    if (!policy.approvers.includes(approver.id)) return refuse('not_approver');
+    if (!policy.approvers.includes(approver.id) && !approver.inApproverGroup) return refuse('not_approver');
     if (policy.twoPersonRule && plan.requestedBy.kind === 'slack' && plan.requestedBy.id === approver.id) {
       return refuse('requester_cannot_approve');
     }

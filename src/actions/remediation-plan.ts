@@ -9,6 +9,8 @@ export type RemediationAction = 'terminate_idle' | 'stop_extra';
 export interface Actor {
   kind: 'slack' | 'cli';
   id: string;
+  /** A member of the configured approver user group (looked up by the Slack front end). */
+  inApproverGroup?: boolean;
 }
 
 interface PlanBase {

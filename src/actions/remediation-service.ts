@@ -71,7 +71,11 @@ export class RemediationService {
   }
 
   /** The confirm click. Runs the plan at most once, for an allowed approver, before it expires. */
-  async approve(planId: string, approver: Actor): Promise<ApprovalResult> {
+  async approve(
+    planId: string,
+    approver: Actor,
+    hooks: { onClaimed?: (plan: RemediationPlan, approvedAt: Date) => Promise<void> } = {},
+  ): Promise<ApprovalResult> {
     const { store, audit, now, policy } = this.deps;
     const at = now();
     let stored;
@@ -105,6 +109,8 @@ export class RemediationService {
     const plan = stored.plan;
     let outcome: ExecutionOutcome;
     try {
+      // The front end shows at once that the plan is taken (Slack: the buttons go away).
+      await hooks.onClaimed?.(plan, at).catch((err: unknown) => this.deps.logger.warn({ err, planId }, 'could not show the approval'));
       outcome = await this.execute(plan);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -119,6 +125,11 @@ export class RemediationService {
       store.finish(planId, 'done');
     });
     return { ok: true, plan, outcome, approvedAt: at.toISOString() };
+  }
+
+  /** A stored plan and its status, for the front ends (who may cancel, what the message shows). */
+  planFor(planId: string) {
+    return this.deps.store.get(planId);
   }
 
   auditEntries(limit: number) {

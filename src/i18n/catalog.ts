@@ -118,7 +118,11 @@ export interface Catalog {
     badAction: string;
     notInChannel: string;
     failed: string;
-    remediationInCli: Msg<{ command: string }>;
+    /** Under a proposed action: who asked, and that an approver must confirm. */
+    approvalHint: Msg<{ user: string }>;
+    buttonApprove: string;
+    running: string;
+    cannotCancel: string;
     buttonRefresh: string;
     buttonIdle: string;
     buttonInstances: string;

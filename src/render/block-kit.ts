@@ -182,11 +182,15 @@ function buttonElement(b: SlackButton): types.Button {
 }
 
 /** A message that is just a few lines of mrkdwn (help, refusals, "checking…"), within the limits. */
-export function textToSlack(lines: string[], lang: Lang): SlackMessage {
+export function textToSlack(lines: string[], lang: Lang, buttons: SlackButton[] = []): SlackMessage {
   const rtl = catalogFor(lang).dir === 'rtl';
   const text = lines.map((l) => (rtl ? RLM + l : l)).join('\n');
+  const shown = buttons.filter(fitsSlack).slice(0, SLACK_LIMITS.actionsElements);
   return {
     text: truncatePlain(text, SLACK_LIMITS.fallbackText),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(text, SLACK_LIMITS.sectionText) } }],
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(text, SLACK_LIMITS.sectionText) } },
+      ...(shown.length > 0 ? [{ type: 'actions' as const, elements: shown.map(buttonElement) }] : []),
+    ],
   };
 }

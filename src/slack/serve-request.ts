@@ -10,6 +10,7 @@ import { helpLines } from '../render/help.js';
 import { escapeMrkdwn } from '../render/slack-mrkdwn.js';
 import { isAllowed } from './authorize-request.js';
 import { parseSlackText, type SlackCommandLine } from './parse-slack-text.js';
+import { approvalMessage, proposeButtons } from './remediation-messages.js';
 import { reportButtons } from './report-buttons.js';
 import { isReportCommand, SLASH_COMMAND } from './slack-constants.js';
 import type { UserLanguageStore } from './user-language-store.js';
@@ -73,9 +74,22 @@ export async function serveRequest(req: SlackRequest, deps: SlackDeps): Promise<
       await ephemeral(req, helpMessage(lang));
       return;
     case 'terminate-idle':
-    case 'stop-extra':
-      await ephemeral(req, textToSlack([escapeMrkdwn(t.slack.remediationInCli({ command: `${SLASH_COMMAND} ${command.name}` }, f))], lang));
+    case 'stop-extra': {
+      // Diagnoses again and stores a plan; nothing runs until an approver confirms it.
+      const result = await runForText(command.run(ctx), lang, log);
+      if (result.kind === 'plan') {
+        const message = approvalMessage(result.plan, lang, req.userId, deps.timeZone);
+        const channel = req.message?.channel ?? req.channelId;
+        if (!channel) throw new Error('a plan request without a channel');
+        await req.client.chat.postMessage({ channel, ...(req.message ? { thread_ts: req.message.ts } : {}), ...message });
+        log.info({ planId: result.plan.id, action: result.plan.action }, 'remediation proposed');
+      } else if (result.kind === 'refused') {
+        await ephemeral(req, textToSlack([escapeMrkdwn(t.action.refused[result.reason])], lang));
+      } else {
+        await ephemeral(req, result.kind === 'text' ? result.message : textToSlack([escapeMrkdwn(t.slack.failed)], lang));
+      }
       return;
+    }
     case 'lang':
     case 'audit': {
       const result = await runForText(command.run(ctx), lang, log);
@@ -133,7 +147,7 @@ function reportMessage(
   const f = slackFormatter(lang, deps.timeZone);
   const asker = /^[A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
   return reportToSlack(result.report, lang, {
-    buttons: reportButtons(canonical, lang),
+    buttons: [...reportButtons(canonical, lang), ...(deps.context.remediation && !deps.config.remediation.readOnly ? proposeButtons(result.report, lang) : [])],
     context: [t.slack.requestedBy({ user: asker, command: escapeMrkdwn(`${SLASH_COMMAND} ${canonical}`) }, f)],
     timeZone: deps.timeZone,
   });

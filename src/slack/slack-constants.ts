@@ -13,7 +13,16 @@ export const ACTION_IDS = {
   showIdle: 'dbpool_show_idle',
   showInstances: 'dbpool_show_instances',
   switchLanguage: 'dbpool_switch_language',
+  /** Propose a remediation: diagnoses again and posts the plan for approval (runs nothing). */
+  proposeTerminateIdle: 'dbpool_propose_terminate_idle',
+  proposeStopExtra: 'dbpool_propose_stop_extra',
+  /** On a proposed plan: the danger button with Slack's confirm dialog, and its Cancel. */
+  approvePlan: 'dbpool_approve_plan',
+  cancelPlan: 'dbpool_cancel_plan',
 } as const;
+
+/** Commands that propose a remediation plan; in Slack they post it for approval. */
+export const PLAN_COMMANDS = ['terminate-idle', 'stop-extra'] as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 

@@ -1,6 +1,8 @@
 import type { App, BlockAction, SlackActionMiddlewareArgs, AllMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../serve-request.js';
 import { ACTION_IDS, type ActionId } from '../../slack-constants.js';
+import { handleApprovePlan, handleCancelPlan } from './approve-plan.js';
+import { handleProposeRemediation } from './propose-remediation.js';
 import { handleReportButton, refuseAction, type ActionArgs } from './report-button.js';
 
 type ActionHandler = (args: ActionArgs, deps: SlackDeps) => Promise<void>;
@@ -11,6 +13,10 @@ export const ACTION_HANDLERS: Record<ActionId, ActionHandler> = {
   [ACTION_IDS.showIdle]: handleReportButton,
   [ACTION_IDS.showInstances]: handleReportButton,
   [ACTION_IDS.switchLanguage]: handleReportButton,
+  [ACTION_IDS.proposeTerminateIdle]: handleProposeRemediation,
+  [ACTION_IDS.proposeStopExtra]: handleProposeRemediation,
+  [ACTION_IDS.approvePlan]: handleApprovePlan,
+  [ACTION_IDS.cancelPlan]: handleCancelPlan,
 };
 
 /** One listener for all block actions, so an unknown action_id is answered (and refused) too. */

@@ -1,0 +1,92 @@
+import type { RemediationPlan } from '../actions/remediation-plan.js';
+import type { ApprovalResult } from '../actions/remediation-service.js';
+import type { Report } from '../core/report.js';
+import { catalogFor, type Lang } from '../i18n/index.js';
+import { outcomeLines, planLines, planTitle, refusalText, verificationLines } from '../render/action-document.js';
+import { slackFormatter, textToSlack, type SlackButton, type SlackMessage } from '../render/block-kit.js';
+import { escapeMrkdwn } from '../render/slack-mrkdwn.js';
+import { encodeButtonValue } from './button-value.js';
+import { ACTION_IDS } from './slack-constants.js';
+
+const MAX_LINES = 15;
+const mention = (userId: string) => (/^[A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId));
+
+/** Under a report: one button per fix dbpool can carry out. They only propose; nothing runs on this click. */
+export function proposeButtons(report: Report, lang: Lang): SlackButton[] {
+  const t = catalogFor(lang);
+  const f = slackFormatter(lang);
+  const buttons: SlackButton[] = [];
+  for (const r of report.recommendations) {
+    if (r.action === 'terminate_idle' && r.code === 'terminate_idle') {
+      buttons.push({
+        actionId: ACTION_IDS.proposeTerminateIdle,
+        text: t.action.buttonTerminate({ count: r.params.count }, f),
+        value: encodeButtonValue({ command: `terminate-idle --minutes ${r.params.minutes}`, lang }),
+      });
+    } else if (r.action === 'stop_extra' && r.code === 'stop_extra_instances') {
+      buttons.push({
+        actionId: ACTION_IDS.proposeStopExtra,
+        text: t.action.buttonStop({ count: r.params.candidates.length }, f),
+        value: encodeButtonValue({ command: 'stop-extra', lang }),
+      });
+    }
+  }
+  return buttons;
+}
+
+/** A proposed plan: exactly what will be touched, the Approve button (danger, with confirm) and Cancel. */
+export function approvalMessage(plan: RemediationPlan, lang: Lang, requesterId: string, timeZone?: string): SlackMessage {
+  const t = catalogFor(lang);
+  const f = slackFormatter(lang, timeZone);
+  const title = planTitle(plan, t, f);
+  const buttons: SlackButton[] = [
+    {
+      actionId: ACTION_IDS.approvePlan,
+      text: t.slack.buttonApprove,
+      value: plan.id,
+      style: 'danger',
+      confirm: { title: t.action.confirmTitle, text: title, confirm: t.action.confirmYes, deny: t.action.confirmNo },
+    },
+    { actionId: ACTION_IDS.cancelPlan, text: t.action.buttonCancel, value: plan.id },
+  ];
+  return textToSlack(
+    [
+      `:warning: *${escapeMrkdwn(title)}*`,
+      ...planLines(plan, t, f, MAX_LINES).map((l) => `• ${escapeMrkdwn(l)}`),
+      escapeMrkdwn(t.action.expiresAt({ at: f.dateTime(plan.expiresAt) }, f)),
+      // The mention is mrkdwn already; the catalog sentence has no characters to escape.
+      t.slack.approvalHint({ user: mention(requesterId) }, f),
+    ],
+    lang,
+    buttons,
+  );
+}
+
+/** The same message once a plan is taken: no buttons, who approved and when. */
+export function approvedMessage(plan: RemediationPlan, lang: Lang, approverId: string, at: Date, timeZone?: string, result?: ApprovalResult): SlackMessage {
+  const t = catalogFor(lang);
+  const f = slackFormatter(lang, timeZone);
+  const lines = [
+    `*${escapeMrkdwn(planTitle(plan, t, f))}*`,
+    t.action.approvedBy({ who: mention(approverId), at: f.dateTime(at.toISOString()) }, f),
+  ];
+  if (!result) lines.push(escapeMrkdwn(t.slack.running));
+  else if (result.ok) lines.push(...outcomeLines(result.outcome, t, f, MAX_LINES).map(escapeMrkdwn));
+  else lines.push(`:x: ${escapeMrkdwn(refusalText(result, t))}`);
+  return textToSlack(lines, lang);
+}
+
+export function cancelledMessage(plan: RemediationPlan, lang: Lang, userId: string): SlackMessage {
+  const t = catalogFor(lang);
+  const f = slackFormatter(lang);
+  return textToSlack(
+    [`~${escapeMrkdwn(planTitle(plan, t, f))}~`, t.action.cancelledBy({ who: mention(userId) }, f)],
+    lang,
+  );
+}
+
+export function verificationMessage(before: Report, after: Report, lang: Lang): SlackMessage {
+  const t = catalogFor(lang);
+  const f = slackFormatter(lang);
+  return textToSlack([`*${escapeMrkdwn(t.action.verifyTitle)}*`, ...verificationLines(before, after, t, f).map(escapeMrkdwn)], lang);
+}
