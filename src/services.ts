@@ -6,6 +6,7 @@ import type { InstanceStopper } from './actions/executors.js';
 import { PlanStore } from './actions/plan-store.js';
 import { RemediationService } from './actions/remediation-service.js';
 import { openStateDb, type StateDb } from './state/state-store.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import type { Config } from './config.js';
 import type { InstanceSource } from './core/facts.js';
 import type { CommandContext } from './commands/command-table.js';
@@ -24,6 +25,8 @@ export interface Services {
   /** Null when the state store could not be opened: remediation is refused then. */
   stateDb: StateDb | null;
   remediation: RemediationService | null;
+  /** Fed by every diagnosis and action; served on /metrics by the bot. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -46,7 +49,10 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     : null;
   postgres?.start();
   const instanceSources = options.instanceSources ?? instanceSourcesFor(config, logger);
-  const sources = postgres ? { postgres, instanceSources, now, sourceTimeoutMs: config.probes.timeoutMs * 2 } : null;
+  const metrics = createMetrics();
+  const sources = postgres
+    ? { postgres, instanceSources, now, sourceTimeoutMs: config.probes.timeoutMs * 2, onReport: metrics.observeReport }
+    : null;
   const stateDb = openState(options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
   const remediation =
     stateDb && postgres
@@ -67,6 +73,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
           logger: logger.child({ component: 'remediation' }),
           planTtlMinutes: config.remediation.planTtlMinutes,
           stopGraceSeconds: config.remediation.stopGraceSeconds,
+          onRun: metrics.actionRun,
+          onRefused: metrics.actionRefused,
         })
       : null;
   return {
@@ -74,6 +82,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     instanceSources,
     stateDb,
     remediation,
+    metrics,
     context: { config, now, sources, remediation, requester: { kind: 'cli', id: os.userInfo().username } },
     close: async () => {
       await postgres?.close();

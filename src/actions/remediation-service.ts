@@ -26,6 +26,9 @@ export interface RemediationDeps {
   logger: Logger;
   planTtlMinutes: number;
   stopGraceSeconds: number;
+  /** Counters for /metrics. */
+  onRun?: (action: RemediationAction, outcome: 'ok' | 'failed') => void;
+  onRefused?: (action: RemediationAction | 'unknown', reason: string) => void;
 }
 
 export type RequestResult =
@@ -91,10 +94,12 @@ export class RemediationService {
         actionsInLastHour: audit.executionsSince(new Date(at.getTime() - 3_600_000)),
       });
       if (!verdict.ok) {
+        this.deps.onRefused?.(stored?.plan.action ?? 'unknown', verdict.reason);
         audit.record('refused', { at, planId: stored ? planId : undefined, action: stored?.plan.action, actor: actorId(approver), detail: { reason: verdict.reason } });
         return { ok: false, reason: verdict.reason, plan: stored?.plan ?? null };
       }
       if (!stored || !store.claim(planId, approver, at)) {
+        this.deps.onRefused?.(stored?.plan.action ?? 'unknown', 'already_ran');
         audit.record('refused', { at, planId, action: stored?.plan.action, actor: actorId(approver), detail: { reason: 'already_ran' } });
         return { ok: false, reason: 'already_ran', plan: stored?.plan ?? null };
       }
@@ -114,12 +119,14 @@ export class RemediationService {
       outcome = await this.execute(plan);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      this.deps.onRun?.(plan.action, 'failed');
       this.safely(() => {
         audit.record('executed', { at: now(), planId, action: plan.action, actor: actorId(approver), detail: { error: message } });
         store.finish(planId, 'failed');
       });
       return { ok: false, reason: 'execution_failed', plan, message };
     }
+    this.deps.onRun?.(plan.action, 'ok');
     this.safely(() => {
       audit.record('executed', { at: now(), planId, action: plan.action, actor: actorId(approver), detail: { outcome } });
       store.finish(planId, 'done');

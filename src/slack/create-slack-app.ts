@@ -5,6 +5,8 @@ import type { CommandContext } from '../commands/command-table.js';
 import { ConfigError, type Config } from '../config.js';
 import type { InstanceSource } from '../core/facts.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { metricsRoute } from './metrics-route.js';
 import { boltLogger } from './bolt-logger.js';
 import { healthzRoute } from './healthz.js';
 import { registerActions } from './listeners/actions/index.js';
@@ -16,7 +18,7 @@ export interface SlackAppOptions {
   config: Config;
   logger: Logger;
   /** From createServices: the command context, the probe (for /healthz) and the instance sources. */
-  services: { context: CommandContext; postgres: { isConnected(): boolean } | null; instanceSources: InstanceSource[] };
+  services: { context: CommandContext; postgres: { isConnected(): boolean } | null; instanceSources: InstanceSource[]; metrics?: Metrics };
   /** Defaults to the JSON file in config.stateDir. */
   languages?: UserLanguageStore;
   timeZone?: string;
@@ -55,19 +57,20 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     timeoutMs: Math.min(3000, config.probes.timeoutMs),
   });
 
+  const routes = options.services.metrics ? [health, metricsRoute(options.services.metrics)] : [health];
   const mode = slack.appToken ? 'socket' : 'http';
   const receiver =
     mode === 'socket'
       ? new SocketModeReceiver({
           appToken: slack.appToken ?? '',
           logger: log,
-          customRoutes: [health],
+          customRoutes: routes,
           installerOptions: { port: config.slack.port, clientOptions },
         })
       : new HTTPReceiver({
           signingSecret: slack.signingSecret ?? '',
           endpoints: '/slack/events',
-          customRoutes: [health],
+          customRoutes: routes,
           logger: log,
         });
   const app = new App({ token: slack.botToken, receiver, logger: log, clientOptions });

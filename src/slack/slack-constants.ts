@@ -4,8 +4,11 @@
  */
 export const SLASH_COMMAND = '/dbpool';
 
-/** Bot scopes the code uses: `commands` for /dbpool, `chat:write` for chat.postMessage and chat.update. */
-export const BOT_SCOPES = ['commands', 'chat:write'] as const;
+/**
+ * Bot scopes the code uses: `commands` for /dbpool, `chat:write` for chat.postMessage and chat.update,
+ * `usergroups:read` to find the members of DBPOOL_APPROVER_GROUP.
+ */
+export const BOT_SCOPES = ['commands', 'chat:write', 'usergroups:read'] as const;
 
 /** The report buttons; every one re-runs a read-only report command through the slash command's path. */
 export const ACTION_IDS = {

@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION_HANDLERS } from '../../src/slack/listeners/actions/index.js';
+import { planTerminateIdle } from '../../src/actions/remediation-plan.js';
+import { buildReport } from '../../src/core/report.js';
+import { approvalMessage, proposeButtons } from '../../src/slack/remediation-messages.js';
 import { reportButtons } from '../../src/slack/report-buttons.js';
+import { facts, instance } from '../fixtures/facts.js';
+import { settings } from '../fixtures/report-settings.js';
 import { ACTION_IDS, BOT_SCOPES, SLASH_COMMAND } from '../../src/slack/slack-constants.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -85,7 +90,21 @@ describe('manifest.yml', () => {
   });
 
   it('every action_id on a message has a handler, and every handler a button', () => {
-    const onMessages = new Set([...reportButtons('status', 'en'), ...reportButtons('idle 30', 'fa')].map((b) => b.actionId));
+    const incident = buildReport('status', facts({ idleSessions: [{ pid: 7, user: 'app', application: 'php', client: null, idleSeconds: 900, backendStart: '2026-11-26T09:00:00.000Z' }] }, [
+      instance({ id: 'old', name: 'php_swoole_app', createdAt: '2026-11-20T00:00:00.000Z' }),
+      instance({ id: 'new' }),
+    ]), settings());
+    const plan = planTerminateIdle(incident, { kind: 'slack', id: 'U1' }, new Date('2026-11-26T10:00:00Z'), 15);
+    const onMessages = new Set(
+      [
+        ...reportButtons('status', 'en'),
+        ...reportButtons('idle 30', 'fa'),
+        ...proposeButtons(incident, 'en'),
+      ].map((b) => b.actionId),
+    );
+    for (const block of approvalMessage(plan!, 'en', 'U1').blocks) {
+      for (const e of (block as { elements?: { action_id?: string }[] }).elements ?? []) if (e.action_id) onMessages.add(e.action_id);
+    }
     expect([...onMessages].sort()).toEqual(Object.values(ACTION_IDS).sort());
     expect(Object.keys(ACTION_HANDLERS).sort()).toEqual(Object.values(ACTION_IDS).sort());
   });

@@ -152,4 +152,12 @@ describe('Slack approve-button remediation', () => {
     expect(plan.thread_ts).toBe(report.ts);
     expect(buttons(plan).map((b) => b.action_id)).toEqual(['dbpool_approve_plan', 'dbpool_cancel_plan']);
   });
+
+  it('GET /metrics shows the diagnoses and the actions run and refused', async () => {
+    const text = await (await fetch(`${bot.baseUrl}/metrics`)).text();
+    expect(text).toContain('dbpool_postgres_max_connections 40');
+    expect(text).toMatch(/dbpool_diagnosis_duration_seconds_count [1-9]/);
+    expect(text).toContain('dbpool_actions_total{action="terminate_idle",outcome="ok"} 1');
+    expect(text).toMatch(/dbpool_actions_refused_total\{action="terminate_idle",reason="not_approver"\} 1/);
+  });
 });
