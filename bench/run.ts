@@ -9,6 +9,7 @@ const benches: Bench[] = [
   { title: 'PostgreSQL status (issue 2)', load: async () => (await import('./postgres-status.bench.js')).benchPostgresStatus },
   { title: 'Docker instances vs the runbook commands (issue 3)', load: async () => (await import('./docker-instances.bench.js')).benchDockerInstances },
   { title: 'Slack ack latency (issue 4)', load: async () => (await import('./slack-ack.bench.js')).benchSlackAck },
+  { title: 'The bot at rest (issue 7)', load: async () => (await import('./bot-idle.bench.js')).benchBotIdle },
 ];
 
 const only = process.argv.slice(2);
