@@ -28,6 +28,15 @@ const bool = (def: boolean) =>
     z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(def ? 'true' : 'false'),
   ).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function emptyToUndefined(v: unknown): unknown {
   return typeof v === 'string' && v.trim() === '' ? undefined : v;
 }
@@ -113,6 +122,16 @@ export const envSchema = z
     DBPOOL_PLAN_TTL_MINUTES: int(15, 1, 24 * 60),
     DBPOOL_STOP_GRACE_SECONDS: int(30, 0, 3600),
     DBPOOL_VERIFY_DELAY_SECONDS: int(30, 0, 3600),
+
+    DBPOOL_SAMPLE_SECONDS: int(60, 1, 3600),
+    DBPOOL_HISTORY_DAYS: int(30, 1, 3650),
+    DBPOOL_SUMMARY_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('09:00'),
+    DBPOOL_SUMMARY_TZ: z.string().default('Asia/Tehran').refine(isValidTimeZone, { message: 'is not a known IANA time zone' }),
+    DBPOOL_SUMMARY_CHANNEL: optionalString,
+    DBPOOL_SUMMARY_LANG: z.preprocess(emptyToUndefined, z.enum(['en', 'fa']).optional()),
+    DBPOOL_SUMMARY_GRACE_MINUTES: int(180, 0, 24 * 60 - 1),
+    DBPOOL_WARN_HYSTERESIS: z.coerce.number().min(0).lt(1).default(0.05),
+    DBPOOL_WARN_COOLDOWN_MINUTES: int(30, 0, 24 * 60),
   })
   .superRefine((env, ctx) => {
     if (env.DBPOOL_WARN_UTILIZATION >= env.DBPOOL_CRIT_UTILIZATION) {
@@ -196,6 +215,19 @@ export interface Config {
     stopGraceSeconds: number;
     verifyDelaySeconds: number;
   };
+  schedule: {
+    sampleSeconds: number;
+    historyDays: number;
+    /** HH:MM, local to summaryTimeZone. */
+    summaryTime: string;
+    summaryTimeZone: string;
+    /** Slack channel ID; undefined: no scheduled summary. */
+    summaryChannel: string | undefined;
+    summaryLang: 'en' | 'fa';
+    summaryGraceMinutes: number;
+    warnHysteresis: number;
+    warnCooldownMinutes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -270,6 +302,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       planTtlMinutes: e.DBPOOL_PLAN_TTL_MINUTES,
       stopGraceSeconds: e.DBPOOL_STOP_GRACE_SECONDS,
       verifyDelaySeconds: e.DBPOOL_VERIFY_DELAY_SECONDS,
+    },
+    schedule: {
+      sampleSeconds: e.DBPOOL_SAMPLE_SECONDS,
+      historyDays: e.DBPOOL_HISTORY_DAYS,
+      summaryTime: e.DBPOOL_SUMMARY_TIME,
+      summaryTimeZone: e.DBPOOL_SUMMARY_TZ,
+      summaryChannel: e.DBPOOL_SUMMARY_CHANNEL,
+      summaryLang: e.DBPOOL_SUMMARY_LANG ?? e.DBPOOL_LANG,
+      summaryGraceMinutes: e.DBPOOL_SUMMARY_GRACE_MINUTES,
+      warnHysteresis: e.DBPOOL_WARN_HYSTERESIS,
+      warnCooldownMinutes: e.DBPOOL_WARN_COOLDOWN_MINUTES,
     },
   };
 }

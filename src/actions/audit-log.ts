@@ -37,6 +37,22 @@ export class AuditLog {
     return row.n;
   }
 
+  /** The actions that ran (event 'executed') since `since`, oldest first: the daily summary lists them. */
+  executedSince(since: Date): AuditEntry[] {
+    const rows = this.db
+      .prepare(`SELECT seq, at, event, plan_id, action, actor, detail FROM audit WHERE event = 'executed' AND at >= ? ORDER BY seq`)
+      .all(since.toISOString()) as { seq: number; at: string; event: AuditEvent; plan_id: string | null; action: string | null; actor: string | null; detail: string }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      event: r.event,
+      planId: r.plan_id,
+      action: r.action,
+      actor: r.actor,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }));
+  }
+
   latest(limit: number): AuditEntry[] {
     const rows = this.db
       .prepare(

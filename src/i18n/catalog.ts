@@ -130,6 +130,45 @@ export interface Catalog {
     buttonSwitchLanguage: string;
     requestedBy: Msg<{ user: string; command: string }>;
   };
+  /** The daily summary (src/schedule/summary-document.ts). Percentages are 0..100. */
+  summary: {
+    title: Msg<{ date: string }>;
+    headline: Record<Verdict, string>;
+    section: { usage: string; refusals: string; instances: string; poolNow: string; actions: string; change: string };
+    peak: Msg<{ connections: number; usable: number | null; at: string }>;
+    utilization: Msg<{ avg: number; p95: number }>;
+    aboveThresholds: Msg<{ warnMinutes: number; critMinutes: number; warn: number; crit: number }>;
+    withoutData: Msg<{ minutes: number }>;
+    noData: string;
+    refusals: Msg<{ samples: number; logLines: number }>;
+    noRefusals: string;
+    instances: Msg<{ min: number; max: number }>;
+    extraInstances: Msg<{ extra: number }>;
+    instancesUnknown: string;
+    poolNow: Msg<{ demand: number; unknown: number; capacity: number | null; usable: number | null; headroom: number | null }>;
+    poolNowUnavailable: string;
+    action: Msg<{ at: string; action: string; actor: string | null; ok: boolean }>;
+    noActions: string;
+    changePeak: Msg<{ delta: number }>;
+    changeUtilization: Msg<{ avgPoints: number; p95Points: number }>;
+    changeWarnMinutes: Msg<{ delta: number }>;
+    noPrevious: string;
+    sparkline: Msg<{ line: string; max: number }>;
+    chartTitle: Msg<{ date: string }>;
+    chartConnections: string;
+    chartCapacity: string;
+    chartWarn: Msg<{ percent: number }>;
+    chartCrit: Msg<{ percent: number }>;
+  };
+  /** Early warnings (src/schedule/warning-state.ts decisions). Percentages are 0..100. */
+  warning: {
+    opened: Msg<{ severity: 'warn' | 'crit'; utilization: number; threshold: number }>;
+    escalated: Msg<{ utilization: number; threshold: number }>;
+    relapsed: Msg<{ severity: 'warn' | 'crit'; utilization: number; threshold: number }>;
+    recovered: Msg<{ utilization: number }>;
+    buttonMute: string;
+    muted: Msg<{ user: string; until: string }>;
+  };
 }
 
 export type HelpCommand =

@@ -225,4 +225,51 @@ export const en: Catalog = {
     buttonSwitchLanguage: 'فارسی',
     requestedBy: (p, f) => `${p.user} asked for ${f.code(p.command)}`,
   },
+  summary: {
+    title: (p) => `Daily connection summary, ${p.date}`,
+    headline: {
+      OK: 'A quiet day: utilization stayed below the warning line.',
+      WARN: 'Utilization crossed the warning line (or extra instances ran) in the last 24 hours.',
+      CRIT: 'Utilization reached the critical line or the server refused connections in the last 24 hours.',
+      UNKNOWN: 'No data for the last 24 hours: dbpool could not sample the server.',
+    },
+    section: { usage: 'Last 24 hours', refusals: 'Refused connections', instances: 'Instances', poolNow: 'Pool math now', actions: 'Actions taken', change: 'Against the day before' },
+    peak: (p, f) => `Peak ${f.num(p.connections)}${p.usable === null ? '' : ` of ${f.num(p.usable)} usable`} connections at ${p.at}`,
+    utilization: (p, f) => `Utilization: average ${f.percent(p.avg)}, p95 ${f.percent(p.p95)}`,
+    aboveThresholds: (p, f) => `${f.duration(p.warnMinutes * 60)} above ${f.percent(p.warn)}, ${f.duration(p.critMinutes * 60)} above ${f.percent(p.crit)}`,
+    withoutData: (p, f) => `${f.num(p.minutes)} minutes without data (left out of these figures)`,
+    noData: 'No successful sample in the last 24 hours.',
+    refusals: (p, f) => `The server refused connections: seen in ${f.num(p.samples)} samples, ${f.num(p.logLines)} "server full" lines in the app logs`,
+    noRefusals: 'The server refused no connection.',
+    instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} instances all day` : `Between ${f.num(p.min)} and ${f.num(p.max)} instances`),
+    extraInstances: (p, f) => `Up to ${f.num(p.extra)} extra instances ran at the same time`,
+    instancesUnknown: 'The instances could not be listed.',
+    poolNow: (p, f) => {
+      const capacity = p.capacity === null ? '' : ` for ${f.num(p.capacity)} left to the app (${f.num(p.usable ?? 0)} usable)`;
+      const unknown = p.unknown > 0 ? `, ${f.num(p.unknown)} instances unknown` : '';
+      const headroom = p.headroom === null ? '' : `, headroom ${f.num(p.headroom)}`;
+      return `Full pools need ${f.num(p.demand)} connections${capacity}${unknown}${headroom}`;
+    },
+    poolNowUnavailable: 'The pool math could not be computed now (server unreachable).',
+    action: (p, f) => `${p.at}: ${f.code(p.action)}${p.actor ? ` approved by ${p.actor}` : ''}${p.ok ? '' : ' (failed)'}`,
+    noActions: 'No remediation action ran.',
+    changePeak: (p, f) => `Peak ${p.delta >= 0 ? '+' : '−'}${f.num(Math.abs(p.delta))} connections`,
+    changeUtilization: (p, f) => `Average ${p.avgPoints >= 0 ? '+' : '−'}${f.num(Math.abs(p.avgPoints))} points, p95 ${p.p95Points >= 0 ? '+' : '−'}${f.num(Math.abs(p.p95Points))} points`,
+    changeWarnMinutes: (p, f) => `Time above the warning line ${p.delta >= 0 ? '+' : '−'}${f.duration(Math.abs(p.delta) * 60)}`,
+    noPrevious: 'No data for the day before to compare with.',
+    sparkline: (p, f) => `Connections over 24 hours (scale 0–${f.num(p.max)}): ${p.line}`,
+    chartTitle: (p) => `Connections, 24 hours to ${p.date}`,
+    chartConnections: 'Connections',
+    chartCapacity: 'Usable slots',
+    chartWarn: (p, f) => `Warning (${f.percent(p.percent)})`,
+    chartCrit: (p, f) => `Critical (${f.percent(p.percent)})`,
+  },
+  warning: {
+    opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: Critical' : ':warning: Warning'}: connection utilization is ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,
+    escalated: (p, f) => `:rotating_light: Now critical: utilization ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,
+    relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: Critical' : ':warning: Warning'} again: utilization ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,
+    recovered: (p, f) => `:white_check_mark: Back to normal: utilization ${f.percent(p.utilization)}.`,
+    buttonMute: 'Mute 1h',
+    muted: (p) => `${p.user} muted the warnings until ${p.until}.`,
+  },
 };

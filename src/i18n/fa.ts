@@ -233,4 +233,51 @@ export const fa: Catalog = {
     buttonSwitchLanguage: 'English',
     requestedBy: (p, f) => `${p.user} فرمان ${f.code(p.command)} را خواست`,
   },
+  summary: {
+    title: (p) => `خلاصه‌ی روزانه‌ی اتصال‌ها، ${p.date}`,
+    headline: {
+      OK: 'روزی آرام: بهره‌وری زیر خط هشدار ماند.',
+      WARN: 'در ۲۴ ساعت گذشته بهره‌وری از خط هشدار گذشت (یا نمونه‌های اضافی اجرا شدند).',
+      CRIT: 'در ۲۴ ساعت گذشته بهره‌وری به خط بحرانی رسید یا سرور اتصال‌ها را رد کرد.',
+      UNKNOWN: 'برای ۲۴ ساعت گذشته داده‌ای نیست: dbpool نتوانست از سرور نمونه بگیرد.',
+    },
+    section: { usage: '۲۴ ساعت گذشته', refusals: 'اتصال‌های ردشده', instances: 'نمونه‌ها', poolNow: 'حساب Pool در این لحظه', actions: 'اقدام‌های انجام‌شده', change: 'در مقایسه با روز پیش' },
+    peak: (p, f) => `بیشینه ${f.num(p.connections)}${p.usable === null ? '' : ` از ${f.num(p.usable)} قابل استفاده`} اتصال در ${p.at}`,
+    utilization: (p, f) => `بهره‌وری: میانگین ${f.percent(p.avg)}، صدک ۹۵ ${f.percent(p.p95)}`,
+    aboveThresholds: (p, f) => `${f.duration(p.warnMinutes * 60)} بالای ${f.percent(p.warn)}، ${f.duration(p.critMinutes * 60)} بالای ${f.percent(p.crit)}`,
+    withoutData: (p, f) => `${f.num(p.minutes)} دقیقه بدون داده (در این ارقام حساب نشده)`,
+    noData: 'در ۲۴ ساعت گذشته هیچ نمونه‌ی موفقی نیست.',
+    refusals: (p, f) => `سرور اتصال‌ها را رد کرد: در ${f.num(p.samples)} نمونه، و ${f.num(p.logLines)} سطر «سرور پر است» در لاگ برنامه`,
+    noRefusals: 'سرور هیچ اتصالی را رد نکرد.',
+    instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} نمونه در تمام روز` : `بین ${f.num(p.min)} و ${f.num(p.max)} نمونه`),
+    extraInstances: (p, f) => `تا ${f.num(p.extra)} نمونه‌ی اضافی هم‌زمان اجرا شدند`,
+    instancesUnknown: 'فهرست نمونه‌ها به دست نیامد.',
+    poolNow: (p, f) => {
+      const capacity = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال باقی‌مانده برای برنامه (${f.num(p.usable ?? 0)} قابل استفاده)`;
+      const unknown = p.unknown > 0 ? `، ${f.num(p.unknown)} نمونه نامعلوم` : '';
+      const headroom = p.headroom === null ? '' : `، فضای خالی ${f.num(p.headroom)}`;
+      return `Poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${capacity}${unknown}${headroom}`;
+    },
+    poolNowUnavailable: 'حساب Pool اکنون ممکن نشد (سرور در دسترس نیست).',
+    action: (p, f) => `${p.at}: ${f.code(p.action)}${p.actor ? ` با تأیید ${p.actor}` : ''}${p.ok ? '' : ' (ناموفق)'}`,
+    noActions: 'هیچ اقدام اصلاحی اجرا نشد.',
+    changePeak: (p, f) => `بیشینه ${p.delta >= 0 ? '+' : '−'}${f.num(Math.abs(p.delta))} اتصال`,
+    changeUtilization: (p, f) => `میانگین ${p.avgPoints >= 0 ? '+' : '−'}${f.num(Math.abs(p.avgPoints))} واحد، صدک ۹۵ ${p.p95Points >= 0 ? '+' : '−'}${f.num(Math.abs(p.p95Points))} واحد`,
+    changeWarnMinutes: (p, f) => `زمان بالای خط هشدار ${p.delta >= 0 ? '+' : '−'}${f.duration(Math.abs(p.delta) * 60)}`,
+    noPrevious: 'برای روز پیش داده‌ای برای مقایسه نیست.',
+    sparkline: (p, f) => `اتصال‌ها در ۲۴ ساعت (مقیاس ۰ تا ${f.num(p.max)}): ${p.line}`,
+    chartTitle: (p) => `اتصال‌ها، ۲۴ ساعت تا ${p.date}`,
+    chartConnections: 'اتصال‌ها',
+    chartCapacity: 'جای قابل استفاده',
+    chartWarn: (p, f) => `هشدار (${f.percent(p.percent)})`,
+    chartCrit: (p, f) => `بحرانی (${f.percent(p.percent)})`,
+  },
+  warning: {
+    opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}: بهره‌وری اتصال‌ها ${f.percent(p.utilization)} است (آستانه ${f.percent(p.threshold)}).`,
+    escalated: (p, f) => `:rotating_light: اکنون بحرانی: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
+    relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}، دوباره: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
+    recovered: (p, f) => `:white_check_mark: به حالت عادی برگشت: بهره‌وری ${f.percent(p.utilization)}.`,
+    buttonMute: 'بی‌صدا تا ۱ ساعت',
+    muted: (p) => `${p.user} هشدارها را تا ${p.until} بی‌صدا کرد.`,
+  },
 };

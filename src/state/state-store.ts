@@ -30,6 +30,29 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX audit_plan ON audit(plan_id);
    CREATE INDEX audit_at ON audit(at);`,
+  // Connection history (src/schedule/history-store.ts) and the daily summary's claims
+  // (src/schedule/summary-runs.ts). A failed sample is a row with ok = 0 and null figures.
+  `CREATE TABLE samples (
+     at INTEGER NOT NULL,
+     ok INTEGER NOT NULL,
+     client_connections INTEGER,
+     usable INTEGER,
+     max_connections INTEGER,
+     app_demand INTEGER,
+     instances INTEGER,
+     extra_instances INTEGER,
+     refused INTEGER NOT NULL DEFAULT 0,
+     log_refusals INTEGER,
+     error_kind TEXT
+   );
+   CREATE INDEX samples_at ON samples(at);
+   CREATE TABLE summary_runs (
+     local_date TEXT PRIMARY KEY,
+     claimed_at TEXT NOT NULL,
+     claimed_by TEXT NOT NULL,
+     status TEXT NOT NULL,
+     detail TEXT
+   );`,
 ];
 
 export function openStateDb(file: string): StateDb {

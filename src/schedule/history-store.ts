@@ -1,0 +1,113 @@
+import type { ProbeErrorKind } from '../core/facts.js';
+import type { StateDb } from '../state/state-store.js';
+
+/**
+ * One sample of the connection history. A failed sample is kept as a gap (ok = false, figures
+ * null), never as zeros: a zero would read as "no connections" in the peak, the average and the chart.
+ */
+export interface Sample {
+  at: Date;
+  ok: boolean;
+  clientConnections: number | null;
+  /** max_connections minus the reserved slots. */
+  usable: number | null;
+  maxConnections: number | null;
+  /** Sum of the known pools' demand (workers x DB_POOL_SIZE per instance). */
+  appDemand: number | null;
+  instances: number | null;
+  extraInstances: number | null;
+  /** The server refused dbpool itself ("too many clients already"): seen by the sample. */
+  refused: boolean;
+  /** New "server full" lines in the app logs since the previous sample (null when no log was read). */
+  logRefusals: number | null;
+  errorKind: ProbeErrorKind | null;
+}
+
+interface Row {
+  at: number;
+  ok: number;
+  client_connections: number | null;
+  usable: number | null;
+  max_connections: number | null;
+  app_demand: number | null;
+  instances: number | null;
+  extra_instances: number | null;
+  refused: number;
+  log_refusals: number | null;
+  error_kind: string | null;
+}
+
+/** The samples table of the state store: append, read a time range, purge old rows. */
+export class HistoryStore {
+  private readonly insert;
+  private readonly range;
+
+  constructor(private readonly db: StateDb) {
+    this.insert = db.prepare(
+      `INSERT INTO samples (at, ok, client_connections, usable, max_connections, app_demand, instances,
+                            extra_instances, refused, log_refusals, error_kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.range = db.prepare(`SELECT * FROM samples WHERE at >= ? AND at < ? ORDER BY at`);
+  }
+
+  append(s: Sample): void {
+    this.insert.run(
+      s.at.getTime(),
+      s.ok ? 1 : 0,
+      s.ok ? s.clientConnections : null,
+      s.ok ? s.usable : null,
+      s.ok ? s.maxConnections : null,
+      s.ok ? s.appDemand : null,
+      s.instances,
+      s.extraInstances,
+      s.refused ? 1 : 0,
+      s.logRefusals,
+      s.errorKind,
+    );
+  }
+
+  /** Many samples in one transaction (imports, tests, the bench). */
+  appendMany(samples: Iterable<Sample>): void {
+    this.db.transaction(() => {
+      for (const s of samples) this.append(s);
+    })();
+  }
+
+  /** Samples with from <= at < to, oldest first. */
+  between(from: Date, to: Date): Sample[] {
+    return (this.range.all(from.getTime(), to.getTime()) as Row[]).map(fromRow);
+  }
+
+  /** The latest sample before `before`, if any. */
+  latest(before: Date): Sample | null {
+    const row = this.db.prepare(`SELECT * FROM samples WHERE at < ? ORDER BY at DESC LIMIT 1`).get(before.getTime()) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Deletes samples older than `retentionDays` before `now`; returns how many went. */
+  purge(now: Date, retentionDays: number): number {
+    const cutoff = now.getTime() - retentionDays * 86_400_000;
+    return this.db.prepare(`DELETE FROM samples WHERE at < ?`).run(cutoff).changes;
+  }
+
+  count(): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM samples`).get() as { n: number }).n;
+  }
+}
+
+function fromRow(r: Row): Sample {
+  return {
+    at: new Date(r.at),
+    ok: r.ok === 1,
+    clientConnections: r.client_connections,
+    usable: r.usable,
+    maxConnections: r.max_connections,
+    appDemand: r.app_demand,
+    instances: r.instances,
+    extraInstances: r.extra_instances,
+    refused: r.refused === 1,
+    logRefusals: r.log_refusals,
+    errorKind: r.error_kind as ProbeErrorKind | null,
+  };
+}

@@ -1,0 +1,52 @@
+import type { Report } from '../core/report.js';
+import type { Sample } from './history-store.js';
+
+/**
+ * Turns one status report into one history sample, so the sampler reuses the diagnosis (the same
+ * query, the same pool math) instead of computing anything a second time.
+ * `previousLogTotal` is the "server full" line count of the previous sample: the app logs are read
+ * as a sliding tail, so only the growth since then counts as new refusals (a shrinking tail counts 0).
+ */
+export function sampleFromReport(report: Report, expectedInstances: number, previousLogTotal: number | null): { sample: Sample; logTotal: number | null } {
+  const pg = report.facts.postgres;
+  const running = report.facts.instances.flatMap((o) => o.instances).filter((i) => i.state === 'running');
+  const anySourceOk = report.facts.instances.some((o) => o.ok);
+  const instances = anySourceOk ? running.length : null;
+  const logs = running.flatMap((i) => (i.logs ? [i.logs] : []));
+  const logTotal = logs.length > 0 ? logs.reduce((sum, l) => sum + l.serverFull.reduce((s, p) => s + p.count, 0), 0) : null;
+  const logRefusals = logTotal === null ? null : previousLogTotal === null ? 0 : Math.max(0, logTotal - previousLogTotal);
+  const common = {
+    at: new Date(report.generatedAt),
+    instances,
+    extraInstances: instances === null ? null : Math.max(0, instances - expectedInstances),
+    logRefusals,
+  };
+  if (!pg.ok) {
+    return {
+      sample: {
+        ...common,
+        ok: false,
+        clientConnections: null,
+        usable: null,
+        maxConnections: null,
+        appDemand: null,
+        refused: pg.error.kind === 'server_full',
+        errorKind: pg.error.kind,
+      },
+      logTotal,
+    };
+  }
+  return {
+    sample: {
+      ...common,
+      ok: true,
+      clientConnections: pg.facts.clientConnections,
+      usable: report.math.usableSlots,
+      maxConnections: pg.facts.maxConnections,
+      appDemand: report.math.instances.length > 0 ? report.math.knownDemand : null,
+      refused: false,
+      errorKind: null,
+    },
+    logTotal,
+  };
+}

@@ -1,0 +1,134 @@
+import type { Config } from '../config.js';
+import type { Report } from '../core/report.js';
+import type { Logger } from '../logger.js';
+import { dueRun } from './daily-schedule.js';
+import type { HistoryStore } from './history-store.js';
+import { realTimer, Sampler, type Timer } from './sampler.js';
+import { buildSummary, renderSummary, type SummaryDeps, type SummaryPoster } from './summary-job.js';
+import type { SummaryRuns } from './summary-runs.js';
+import { WarningJob, type WarningPoster } from './warning-job.js';
+import { WarningState } from './warning-state.js';
+
+export interface SchedulerDeps {
+  config: Pick<Config, 'thresholds' | 'schedule' | 'app'>;
+  /** One status diagnosis: `() => diagnose(sources, config, 'status')`. */
+  takeReport: () => Promise<Report>;
+  history: HistoryStore;
+  runs: SummaryRuns;
+  audit: SummaryDeps['audit'];
+  /** LeaderLease, or null for a single replica (always leader). */
+  lease: { isLeader(): boolean } | null;
+  summaryPoster: SummaryPoster | null;
+  warningPoster: WarningPoster | null;
+  /** Names this replica in summary_runs (host name, pod name). */
+  replicaId: string;
+  now: () => Date;
+  timer?: Timer;
+  logger: Logger;
+  /** How often the daily schedule is checked; default 30 s. */
+  checkEveryMs?: number;
+}
+
+export type SummaryTickResult = 'no-channel' | 'follower' | 'not-due' | 'already-claimed' | 'posted' | 'failed';
+
+/**
+ * The composition of the scheduled work: the sampler (which feeds the early warnings) and the daily
+ * summary check. The summary is checked every 30 s rather than armed for one instant, so a clock
+ * jump, a sleep or a restart cannot skip it; the summary_runs claim keeps it to one post per day.
+ */
+export class Scheduler {
+  readonly sampler: Sampler;
+  readonly warnings: WarningJob | null;
+  private latest: { report: Report; at: number } | null = null;
+  private handle: unknown = null;
+  private stopped = true;
+  private readonly timer: Timer;
+
+  constructor(private readonly d: SchedulerDeps) {
+    this.timer = d.timer ?? realTimer;
+    const s = d.config.schedule;
+    const isLeader = () => d.lease?.isLeader() ?? true;
+    this.warnings =
+      d.warningPoster && s.summaryChannel
+        ? new WarningJob({
+            state: new WarningState({ ...d.config.thresholds, hysteresis: s.warnHysteresis, cooldownMinutes: s.warnCooldownMinutes }),
+            poster: d.warningPoster,
+            channel: s.summaryChannel,
+            lang: s.summaryLang,
+            thresholds: d.config.thresholds,
+            isLeader,
+            logger: d.logger,
+          })
+        : null;
+    this.sampler = new Sampler({
+      takeReport: d.takeReport,
+      history: d.history,
+      intervalSeconds: s.sampleSeconds,
+      retentionDays: s.historyDays,
+      expectedInstances: d.config.app.expectedInstances,
+      now: d.now,
+      timer: this.timer,
+      logger: d.logger,
+      onSample: async (sample, report) => {
+        this.latest = { report, at: d.now().getTime() };
+        await this.warnings?.onSample(sample, report);
+      },
+    });
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.sampler.start();
+    const loop = () => {
+      void this.tickSummary().finally(() => {
+        if (!this.stopped) this.handle = this.timer.setTimeout(loop, this.d.checkEveryMs ?? 30_000);
+      });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.handle !== null) this.timer.clearTimeout(this.handle);
+    await this.sampler.stop();
+  }
+
+  /** What the summary builder uses: the sampler's report when fresh, else a new diagnosis. */
+  summaryDeps(): SummaryDeps {
+    return {
+      history: this.d.history,
+      audit: this.d.audit,
+      config: this.d.config,
+      currentReport: async () => {
+        const maxAgeMs = 2 * this.d.config.schedule.sampleSeconds * 1000;
+        if (this.latest && this.d.now().getTime() - this.latest.at <= maxAgeMs) return this.latest.report;
+        return this.d.takeReport();
+      },
+    };
+  }
+
+  /** Posts the daily summary if one is due, this replica leads and nobody claimed the day yet. */
+  async tickSummary(): Promise<SummaryTickResult> {
+    const s = this.d.config.schedule;
+    if (!s.summaryChannel || !this.d.summaryPoster) return 'no-channel';
+    if (!(this.d.lease?.isLeader() ?? true)) return 'follower';
+    const now = this.d.now();
+    const due = dueRun(now, { time: s.summaryTime, timeZone: s.summaryTimeZone }, s.summaryGraceMinutes);
+    if (!due) return 'not-due';
+    if (!this.d.runs.claim(due.localDate, now, this.d.replicaId)) return 'already-claimed';
+    try {
+      const summary = await buildSummary(this.summaryDeps(), now);
+      const { doc, png } = await renderSummary(summary, s.summaryLang, { timeZone: s.summaryTimeZone, chart: true });
+      await this.d.summaryPoster.postSummary(doc, png, s.summaryChannel, s.summaryLang);
+      this.d.runs.finish(due.localDate, 'posted');
+      this.d.logger.info({ localDate: due.localDate, lateMs: due.lateMs }, 'daily summary posted');
+      return 'posted';
+    } catch (err) {
+      // Not retried: a half-sent post retried could appear twice, which is worse than a missing one.
+      this.d.runs.finish(due.localDate, 'failed', err instanceof Error ? err.message : String(err));
+      this.d.logger.error({ err, localDate: due.localDate }, 'daily summary failed');
+      return 'failed';
+    }
+  }
+}
