@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createServices } from './services.js';
+import { createScheduler, type RunningScheduler } from './schedule/create-scheduler.js';
 import { createSlackApp } from './slack/create-slack-app.js';
+import { createSlackSummaryPoster, createSlackWarningPoster } from './slack/scheduled-posts.js';
 
 /** Exit code when the configuration is wrong (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
@@ -27,8 +29,9 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
   const logger = createLogger(config);
   const services = createServices(config, logger);
   let slack;
+  let scheduled: RunningScheduler | null = null;
   try {
-    slack = await createSlackApp({ config, logger, services });
+    slack = await createSlackApp({ config, logger, services, muteWarnings: (until) => scheduled?.scheduler.warnings?.mute(until) });
   } catch (err) {
     await services.close();
     if (!(err instanceof ConfigError)) throw err;
@@ -36,6 +39,15 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
     return EXIT_CONFIG;
   }
   const { port } = await slack.start();
+  scheduled = createScheduler(
+    config,
+    services,
+    {
+      summary: createSlackSummaryPoster(slack.app.client, logger),
+      warning: createSlackWarningPoster(slack.app.client, { remediation: services.remediation !== null && !config.remediation.readOnly }),
+    },
+    logger,
+  );
   logger.info({ mode: slack.mode, port, postgres: config.postgres ? `${config.postgres.host}:${config.postgres.port}` : null }, 'dbpool is serving Slack');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -48,6 +60,7 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
   }, SHUTDOWN_TIMEOUT_MS);
   forced.unref();
   try {
+    await scheduled?.stop();
     await slack.stop();
   } catch (err) {
     logger.warn({ err }, 'slack app did not stop cleanly');

@@ -7,6 +7,9 @@ import { PlanStore } from './actions/plan-store.js';
 import { RemediationService } from './actions/remediation-service.js';
 import { openStateDb, type StateDb } from './state/state-store.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { diagnose } from './diagnosis/diagnose.js';
+import { HistoryStore } from './schedule/history-store.js';
+import type { SummaryDeps } from './schedule/summary-job.js';
 import type { Config } from './config.js';
 import type { InstanceSource } from './core/facts.js';
 import type { CommandContext } from './commands/command-table.js';
@@ -27,6 +30,9 @@ export interface Services {
   remediation: RemediationService | null;
   /** Fed by every diagnosis and action; served on /metrics by the bot. */
   metrics: Metrics;
+  /** The audit trail and connection history, when the state store opened. */
+  audit: AuditLog | null;
+  history: HistoryStore | null;
   close(): Promise<void>;
 }
 
@@ -54,11 +60,16 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     ? { postgres, instanceSources, now, sourceTimeoutMs: config.probes.timeoutMs * 2, onReport: metrics.observeReport }
     : null;
   const stateDb = openState(options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
+  const audit = stateDb ? new AuditLog(stateDb, logger.child({ component: 'audit' })) : null;
+  const history = stateDb ? new HistoryStore(stateDb) : null;
+  const summary: SummaryDeps | null = history
+    ? { history, audit, config, currentReport: async () => (sources ? diagnose(sources, config, 'status') : null) }
+    : null;
   const remediation =
-    stateDb && postgres
+    stateDb && audit && postgres
       ? new RemediationService({
           store: new PlanStore(stateDb),
-          audit: new AuditLog(stateDb, logger.child({ component: 'audit' })),
+          audit,
           policy: {
             readOnly: config.remediation.readOnly,
             approvers: config.remediation.approvers,
@@ -83,7 +94,9 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     stateDb,
     remediation,
     metrics,
-    context: { config, now, sources, remediation, requester: { kind: 'cli', id: os.userInfo().username } },
+    audit,
+    history,
+    context: { config, now, sources, remediation, summary, requester: { kind: 'cli', id: os.userInfo().username } },
     close: async () => {
       await postgres?.close();
       stateDb?.close();

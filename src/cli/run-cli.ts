@@ -11,6 +11,8 @@ import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { auditLines } from '../render/action-document.js';
 import { confirmAndRun } from './confirm-and-run.js';
+import { renderSummary } from '../schedule/summary-job.js';
+import { summaryDocumentToText } from '../schedule/summary-text.js';
 import { createServices } from '../services.js';
 
 export interface CliIo {
@@ -86,6 +88,12 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
       case 'audit':
         io.stdout(json ? JSON.stringify(result.entries, null, 2) + '\n' : `${t.action.auditTitle}\n${auditLines(result.entries, t, f).join('\n')}\n`);
         return 0;
+      case 'summary': {
+        const s = config.schedule;
+        const { doc } = await renderSummary(result.summary, lang, { timeZone: s.summaryTimeZone, chart: false });
+        io.stdout(json ? JSON.stringify(result.summary, null, 2) + '\n' : summaryDocumentToText(doc));
+        return 0;
+      }
       case 'plan':
         return await confirmAndRun(result.plan, result.report, ctx, {
           out: io.stdout,

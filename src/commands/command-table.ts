@@ -3,6 +3,8 @@ import type { AuditEntry } from '../actions/audit-log.js';
 import type { Actor, RemediationPlan } from '../actions/remediation-plan.js';
 import type { RemediationService, RequestResult } from '../actions/remediation-service.js';
 import type { Config } from '../config.js';
+import type { DailySummary } from '../schedule/daily-summary.js';
+import { buildSummary, type SummaryDeps } from '../schedule/summary-job.js';
 import type { Report } from '../core/report.js';
 import { buildWhatIfReport } from '../core/what-if.js';
 import { diagnose, reportSettings } from '../diagnosis/diagnose.js';
@@ -20,6 +22,8 @@ export interface CommandContext {
   remediation: RemediationService | null;
   /** Who runs this command: the Slack user, or the CLI's local user. */
   requester: Actor;
+  /** The history behind `summary`; null without a state store. */
+  summary?: SummaryDeps | null;
 }
 
 export type CommandResult =
@@ -28,7 +32,8 @@ export type CommandResult =
   | { kind: 'lang'; lang: Lang }
   | { kind: 'plan'; plan: RemediationPlan; report: Report }
   | { kind: 'refused'; reason: Extract<RequestResult, { ok: false }>['reason'] }
-  | { kind: 'audit'; entries: AuditEntry[] };
+  | { kind: 'audit'; entries: AuditEntry[] }
+  | { kind: 'summary'; summary: DailySummary };
 
 export type CommandName = HelpCommand;
 
@@ -149,6 +154,14 @@ const COMMANDS: CommandSpec<never>[] = [
     name: 'audit',
     args: auditArgs,
     run: async (ctx, a: z.infer<typeof auditArgs>) => ({ kind: 'audit', entries: needRemediation(ctx).auditEntries(a.limit) }),
+  },
+  {
+    name: 'summary',
+    args: noArgs,
+    run: async (ctx) => {
+      if (!ctx.summary) throw new ArgumentError('no history: set a writable DBPOOL_STATE_DIR');
+      return { kind: 'summary', summary: await buildSummary(ctx.summary, ctx.now()) };
+    },
   },
   { name: 'lang', args: langArgs, run: async (_ctx, lang: Lang) => ({ kind: 'lang', lang }) },
   { name: 'help', args: z.unknown(), run: async () => ({ kind: 'help' }) },

@@ -121,6 +121,8 @@ export interface Catalog {
     /** Under a proposed action: who asked, and that an approver must confirm. */
     approvalHint: Msg<{ user: string }>;
     buttonApprove: string;
+    buttonMute: string;
+    muted: Msg<{ until: string }>;
     running: string;
     cannotCancel: string;
     buttonRefresh: string;
@@ -182,5 +184,6 @@ export type HelpCommand =
   | 'terminate-idle'
   | 'stop-extra'
   | 'audit'
+  | 'summary'
   | 'lang'
   | 'help';

@@ -76,8 +76,13 @@ export function reportToSlack(
   });
 }
 
-/** Lays out a report document as Block Kit; whatever the document holds, the result is within SLACK_LIMITS. */
-export function documentToBlocks(doc: ReportDocument, options: BlockKitOptions): SlackMessage {
+/** What documentToBlocks lays out: a report document, or any document of the same shape (the daily summary). */
+export type BlockDocument = Pick<ReportDocument, 'lang' | 'dir' | 'verdict' | 'title' | 'headline' | 'context'> & {
+  sections: { id: string; title: string; entries: DocEntry[] }[];
+};
+
+/** Lays out a document as Block Kit; whatever the document holds, the result is within SLACK_LIMITS. */
+export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): SlackMessage {
   const line = (s: string) => directed(doc, s);
   const num = new Intl.NumberFormat(doc.lang === 'fa' ? 'fa-IR' : 'en-US', { useGrouping: false });
   const header: KnownBlock = {
@@ -128,7 +133,7 @@ export function documentToBlocks(doc: ReportDocument, options: BlockKitOptions):
 }
 
 /** Persian lines start with a right-to-left mark, so a line opening with a code span still reads right to left. */
-function directed(doc: ReportDocument, s: string): string {
+function directed(doc: Pick<ReportDocument, 'dir'>, s: string): string {
   return doc.dir === 'rtl' ? s.split('\n').map((l) => RLM + l).join('\n') : s;
 }
 

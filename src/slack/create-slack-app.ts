@@ -22,6 +22,8 @@ export interface SlackAppOptions {
   /** Defaults to the JSON file in config.stateDir. */
   languages?: UserLanguageStore;
   timeZone?: string;
+  /** The "Mute 1h" button's effect (the scheduler's early warnings). */
+  muteWarnings?: (until: Date) => void;
   /** The WebClient's retry policy (tests shorten it); Bolt's default retries 429s after Retry-After. */
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
 }
@@ -74,7 +76,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
           logger: log,
         });
   const app = new App({ token: slack.botToken, receiver, logger: log, clientOptions });
-  const deps: SlackDeps = { config, context: options.services.context, languages, logger: logger.child({ component: 'slack' }), timeZone: options.timeZone };
+  const deps: SlackDeps = { config, context: options.services.context, languages, logger: logger.child({ component: 'slack' }), timeZone: options.timeZone, muteWarnings: options.muteWarnings };
   registerCommands(app, deps);
   registerActions(app, deps);
   app.error(async (err) => {

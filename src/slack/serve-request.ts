@@ -7,10 +7,12 @@ import type { Logger } from '../logger.js';
 import { auditLines } from '../render/action-document.js';
 import { reportToSlack, slackFormatter, textToSlack, type SlackMessage } from '../render/block-kit.js';
 import { helpLines } from '../render/help.js';
-import { escapeMrkdwn } from '../render/slack-mrkdwn.js';
+import { escapeMrkdwn, slackCode } from '../render/slack-mrkdwn.js';
 import { isAllowed } from './authorize-request.js';
 import { parseSlackText, type SlackCommandLine } from './parse-slack-text.js';
 import { approvalMessage, proposeButtons } from './remediation-messages.js';
+import { createSlackSummaryPoster } from './scheduled-posts.js';
+import { renderSummary } from '../schedule/summary-job.js';
 import { reportButtons } from './report-buttons.js';
 import { isReportCommand, SLASH_COMMAND } from './slack-constants.js';
 import type { UserLanguageStore } from './user-language-store.js';
@@ -23,6 +25,8 @@ export interface SlackDeps {
   languages: UserLanguageStore;
   logger: Logger;
   timeZone?: string;
+  /** The "Mute 1h" button's effect; absent when no early warnings run. */
+  muteWarnings?: (until: Date) => void;
 }
 
 /** One request, from a slash command or a button: the same steps for both. */
@@ -85,6 +89,20 @@ export async function serveRequest(req: SlackRequest, deps: SlackDeps): Promise<
         log.info({ planId: result.plan.id, action: result.plan.action }, 'remediation proposed');
       } else if (result.kind === 'refused') {
         await ephemeral(req, textToSlack([escapeMrkdwn(t.action.refused[result.reason])], lang));
+      } else {
+        await ephemeral(req, result.kind === 'text' ? result.message : textToSlack([escapeMrkdwn(t.slack.failed)], lang));
+      }
+      return;
+    }
+    case 'summary': {
+      // The daily summary now, with its chart, in the channel: the same poster as the scheduled one.
+      const result = await runForText(command.run(ctx), lang, log);
+      if (result.kind === 'summary') {
+        const channel = req.channelId;
+        if (!channel) throw new Error('a summary request without a channel');
+        const s = deps.config.schedule;
+        const { doc, png } = await renderSummary(result.summary, lang, { timeZone: s.summaryTimeZone, chart: true, code: slackCode });
+        await createSlackSummaryPoster(req.client, log).postSummary(doc, png, channel, lang);
       } else {
         await ephemeral(req, result.kind === 'text' ? result.message : textToSlack([escapeMrkdwn(t.slack.failed)], lang));
       }

@@ -6,9 +6,9 @@ export const SLASH_COMMAND = '/dbpool';
 
 /**
  * Bot scopes the code uses: `commands` for /dbpool, `chat:write` for chat.postMessage and chat.update,
- * `usergroups:read` to find the members of DBPOOL_APPROVER_GROUP.
+ * `usergroups:read` to find the members of DBPOOL_APPROVER_GROUP, `files:write` for the daily chart.
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'usergroups:read'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'usergroups:read', 'files:write'] as const;
 
 /** The report buttons; every one re-runs a read-only report command through the slash command's path. */
 export const ACTION_IDS = {
@@ -22,6 +22,8 @@ export const ACTION_IDS = {
   /** On a proposed plan: the danger button with Slack's confirm dialog, and its Cancel. */
   approvePlan: 'dbpool_approve_plan',
   cancelPlan: 'dbpool_cancel_plan',
+  /** On an early warning: no more warnings for an hour. */
+  muteWarnings: 'dbpool_mute_warnings',
 } as const;
 
 /** Commands that propose a remediation plan; in Slack they post it for approval. */

@@ -149,6 +149,15 @@ describe('dbpool CLI, end to end', () => {
     expect(audit[0]?.actor).toMatch(/^cli:/);
   });
 
+  it('summary prints the last 24 hours, with the sparkline in place of the chart', async () => {
+    const r = await dbpool(['summary'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Daily connection summary');
+    const fa = await dbpool(['summary', '--lang', 'fa'], env);
+    expect(fa.code).toBe(0);
+    expect(fa.stdout).not.toMatch(/Daily/);
+  });
+
   it('read-only mode refuses remediation', async () => {
     const r = await dbpool(['terminate-idle', '--yes'], { ...env, DBPOOL_READ_ONLY: 'true' });
     expect(r.code).toBe(1);

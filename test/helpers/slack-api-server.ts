@@ -14,6 +14,8 @@ export interface RecordedCall {
   body: Record<string, unknown>;
   /** For response_url posts: the id in the URL. */
   responseId?: string;
+  /** For file uploads (`file_upload`): the bytes sent to the upload URL. */
+  bytes?: Buffer;
   status: number;
 }
 
@@ -38,6 +40,7 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
   const rateLimited = new Map<string, number>();
   const failures: { method: string; error: string; channel?: string }[] = [];
   let socketUrl = 'ws://127.0.0.1:1/';
+  let base = '';
   let ts = 1_700_000_000;
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
@@ -52,6 +55,14 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(payload));
       };
+      if (url.pathname.startsWith('/upload/')) {
+        // files.uploadV2's second step: the bytes go to the URL files.getUploadURLExternal gave.
+        calls.push({ method: 'file_upload', responseId: url.pathname.slice('/upload/'.length), body: {}, bytes: Buffer.concat(chunks), status: 200 });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('OK');
+        notify();
+        return;
+      }
       if (url.pathname.startsWith('/respond/')) {
         calls.push({ method: 'response_url', responseId: url.pathname.slice('/respond/'.length), body: parseJson(raw), status: 200 });
         send(200, { ok: true });
@@ -89,6 +100,11 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
         return { ok: true, message_ts: `${ts}.000200` };
       case 'apps.connections.open':
         return { ok: true, url: socketUrl };
+      case 'files.getUploadURLExternal':
+        ts += 1;
+        return { ok: true, upload_url: `${base}/upload/F${ts}`, file_id: `F${ts}` };
+      case 'files.completeUploadExternal':
+        return { ok: true, files: [{ id: 'F0', title: 'chart' }] };
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -96,7 +112,7 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
 
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     apiUrl: `${base}/api/`,
     calls,

@@ -53,7 +53,11 @@ export async function hangingServer(): Promise<{ port: number; close(): Promise<
   };
 }
 
-export async function startTestBot(env: Record<string, string> = {}, existing?: { api: SlackApiServer; stateDir: string }): Promise<TestBot> {
+export async function startTestBot(
+  env: Record<string, string> = {},
+  existing?: { api: SlackApiServer; stateDir: string },
+  appOptions: { muteWarnings?: (until: Date) => void } = {},
+): Promise<TestBot> {
   const api = existing?.api ?? (await startSlackApiServer());
   const stateDir = existing?.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), 'dbpool-slack-')));
   const config = loadConfig({
@@ -71,7 +75,7 @@ export async function startTestBot(env: Record<string, string> = {}, existing?: 
   });
   const logger = silentLogger();
   let services = createServices(config, logger, { instanceSources: [], stateFile: ':memory:' });
-  let slack = await createSlackApp({ config, logger, services });
+  let slack = await createSlackApp({ config, logger, services, ...appOptions });
   let { port } = await slack.start();
   const bot: TestBot = {
     api,
@@ -85,7 +89,7 @@ export async function startTestBot(env: Record<string, string> = {}, existing?: 
       await slack.stop();
       await services.close();
       services = createServices(config, logger, { instanceSources: [], stateFile: ':memory:' });
-      slack = await createSlackApp({ config, logger, services });
+      slack = await createSlackApp({ config, logger, services, ...appOptions });
       ({ port } = await slack.start());
       Object.assign(bot, { services, slack, eventsUrl: `http://127.0.0.1:${port}/slack/events`, baseUrl: `http://127.0.0.1:${port}` });
     },

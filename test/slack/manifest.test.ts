@@ -7,6 +7,7 @@ import { ACTION_HANDLERS } from '../../src/slack/listeners/actions/index.js';
 import { planTerminateIdle } from '../../src/actions/remediation-plan.js';
 import { buildReport } from '../../src/core/report.js';
 import { approvalMessage, proposeButtons } from '../../src/slack/remediation-messages.js';
+import { createSlackWarningPoster } from '../../src/slack/scheduled-posts.js';
 import { reportButtons } from '../../src/slack/report-buttons.js';
 import { facts, instance } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
@@ -89,7 +90,7 @@ describe('manifest.yml', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 
-  it('every action_id on a message has a handler, and every handler a button', () => {
+  it('every action_id on a message has a handler, and every handler a button', async () => {
     const incident = buildReport('status', facts({ idleSessions: [{ pid: 7, user: 'app', application: 'php', client: null, idleSeconds: 900, backendStart: '2026-11-26T09:00:00.000Z' }] }, [
       instance({ id: 'old', name: 'php_swoole_app', createdAt: '2026-11-20T00:00:00.000Z' }),
       instance({ id: 'new' }),
@@ -102,7 +103,16 @@ describe('manifest.yml', () => {
         ...proposeButtons(incident, 'en'),
       ].map((b) => b.actionId),
     );
-    for (const block of approvalMessage(plan!, 'en', 'U1').blocks) {
+    const warning: Record<string, unknown>[] = [];
+    const recorder = { chat: { postMessage: async (m: Record<string, unknown>) => (warning.push(m), { ts: '1.1' }) } };
+    await createSlackWarningPoster(recorder as never, { remediation: true }).postWarning({
+      decision: { kind: 'post-new', severity: 'crit', reason: 'crossed', threadTs: null } as never,
+      text: 'warning',
+      report: incident,
+      channel: 'C1',
+      lang: 'en',
+    });
+    for (const block of [...approvalMessage(plan!, 'en', 'U1').blocks, ...(warning[0]?.blocks as never[])]) {
       for (const e of (block as { elements?: { action_id?: string }[] }).elements ?? []) if (e.action_id) onMessages.add(e.action_id);
     }
     expect([...onMessages].sort()).toEqual(Object.values(ACTION_IDS).sort());

@@ -2,6 +2,7 @@ import type { App, BlockAction, SlackActionMiddlewareArgs, AllMiddlewareArgs } f
 import type { SlackDeps } from '../../serve-request.js';
 import { ACTION_IDS, type ActionId } from '../../slack-constants.js';
 import { handleApprovePlan, handleCancelPlan } from './approve-plan.js';
+import { handleMuteWarnings } from './mute-warnings.js';
 import { handleProposeRemediation } from './propose-remediation.js';
 import { handleReportButton, refuseAction, type ActionArgs } from './report-button.js';
 
@@ -17,6 +18,7 @@ export const ACTION_HANDLERS: Record<ActionId, ActionHandler> = {
   [ACTION_IDS.proposeStopExtra]: handleProposeRemediation,
   [ACTION_IDS.approvePlan]: handleApprovePlan,
   [ACTION_IDS.cancelPlan]: handleCancelPlan,
+  [ACTION_IDS.muteWarnings]: handleMuteWarnings,
 };
 
 /** One listener for all block actions, so an unknown action_id is answered (and refused) too. */
