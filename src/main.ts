@@ -26,6 +26,10 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
     process.stderr.write(`${err.message}\n`);
     return EXIT_CONFIG;
   }
+  // Listen before anything starts: a SIGTERM during start-up still shuts down cleanly.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    for (const s of signals) process.once(s, () => resolve(s));
+  });
   const logger = createLogger(config);
   const services = createServices(config, logger);
   let slack;
@@ -50,9 +54,7 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
   );
   logger.info({ mode: slack.mode, port, postgres: config.postgres ? `${config.postgres.host}:${config.postgres.port}` : null }, 'dbpool is serving Slack');
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    for (const s of signals) process.once(s, () => resolve(s));
-  });
+  const signal = await stopSignal;
   logger.info({ signal }, 'shutting down');
   const forced = setTimeout(() => {
     logger.error('shutdown took too long: exiting');
