@@ -105,18 +105,18 @@ const auditArgs = z
   .object({ positionals: z.array(z.string()).max(0, 'takes options only'), options: z.object({ limit: count(1, 500).default(20) }).strict() })
   .transform((a) => ({ limit: a.options.limit }));
 
-function needRemediation(ctx: CommandContext): RemediationService {
-  if (!ctx.remediation) throw new ArgumentError('remediation is not available: set DATABASE_URL and a writable DBPOOL_STATE_DIR');
-  return ctx.remediation;
-}
+/** Without a state store nothing can be planned or audited: a refusal, not a wrong argument. */
+const STATE_UNAVAILABLE = { kind: 'refused', reason: 'state_unavailable' } as const;
 
 /** Diagnoses, then stores a plan for exactly what the report shows; running it needs an approval. */
 const planCommand = (name: 'terminate-idle' | 'stop-extra'): CommandSpec<z.infer<typeof planArgs>> => ({
   name,
   args: planArgs,
   run: async (ctx, a) => {
-    const remediation = needRemediation(ctx);
-    const report = await diagnose(needSources(ctx), ctx.config, name === 'terminate-idle' ? 'idle' : 'instances', { idleMinutes: a.minutes });
+    const sources = needSources(ctx);
+    const remediation = ctx.remediation;
+    if (!remediation) return STATE_UNAVAILABLE;
+    const report = await diagnose(sources, ctx.config, name === 'terminate-idle' ? 'idle' : 'instances', { idleMinutes: a.minutes });
     const result = remediation.request(name === 'terminate-idle' ? 'terminate_idle' : 'stop_extra', report, ctx.requester);
     return result.ok ? { kind: 'plan', plan: result.plan, report } : { kind: 'refused', reason: result.reason };
   },
@@ -153,7 +153,8 @@ const COMMANDS: CommandSpec<never>[] = [
   {
     name: 'audit',
     args: auditArgs,
-    run: async (ctx, a: z.infer<typeof auditArgs>) => ({ kind: 'audit', entries: needRemediation(ctx).auditEntries(a.limit) }),
+    run: async (ctx, a: z.infer<typeof auditArgs>) =>
+      ctx.remediation ? { kind: 'audit', entries: ctx.remediation.auditEntries(a.limit) } : STATE_UNAVAILABLE,
   },
   {
     name: 'summary',

@@ -51,7 +51,9 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   const log = boltLogger(logger);
   const clientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    // During an incident a report that arrives half an hour late is no report: a few quick retries,
+    // then the user is told (the WebClient's default keeps retrying for about 30 minutes).
+    retryConfig: options.retryConfig ?? { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 },
   };
   const health = healthzRoute({
     postgres: options.services.postgres,

@@ -117,6 +117,8 @@ export async function serveRequest(req: SlackRequest, deps: SlackDeps): Promise<
         await ephemeral(req, textToSlack([escapeMrkdwn(catalogFor(result.lang).slack.langSet)], result.lang));
       } else if (result.kind === 'audit') {
         await ephemeral(req, textToSlack([`*${escapeMrkdwn(t.action.auditTitle)}*`, ...auditLines(result.entries, t, f).map(escapeMrkdwn)], lang));
+      } else if (result.kind === 'refused') {
+        await ephemeral(req, textToSlack([escapeMrkdwn(t.action.refused[result.reason])], lang));
       } else {
         await ephemeral(req, result.kind === 'text' ? result.message : textToSlack([escapeMrkdwn(t.slack.failed)], lang));
       }
