@@ -176,4 +176,28 @@ describe('remediation guards', () => {
     expect(await service.approve(id, alice)).toMatchObject({ ok: false, reason: 'state_unavailable' });
     expect(executed).toEqual([]);
   });
+
+  it('a full disk (SQLite cannot grow) refuses the action before anything runs', async () => {
+    const { service, db, executed } = setup();
+    const id = planId(service);
+    // max_page_count at the current size: every write that needs a new page fails with SQLITE_FULL.
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`);
+    // Fill every table's last page too: rows of shrinking size until not even a small one fits.
+    const fillers = [
+      db.prepare(`INSERT INTO audit (at, event, detail) VALUES ('x', 'requested', ?)`),
+      db.prepare(`INSERT INTO plans (id, action, body, status, created_at, expires_at) VALUES (?, 'x', ?, 'done', 'x', 'x')`),
+    ];
+    let n = 0;
+    for (const size of [1000, 100, 10, 1]) {
+      for (const filler of fillers) {
+        expect(() => {
+          for (;;) filler.run(...(filler.source.includes('plans') ? [`f${n++}`, 'x'.repeat(size)] : ['x'.repeat(size)]));
+        }).toThrow(/full/i);
+      }
+    }
+    expect(service.request('terminate_idle', report(), alice)).toEqual({ ok: false, reason: 'state_unavailable' });
+    expect(await service.approve(id, bob)).toMatchObject({ ok: false, reason: 'state_unavailable' });
+    expect(executed).toEqual([]);
+  });
 });
