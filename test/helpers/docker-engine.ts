@@ -71,10 +71,7 @@ export interface EngineProxy {
  * (`GET /containers/<id>/top`, …): a real engine misbehaving for one container only.
  */
 export async function startEngineProxy(fault: (method: string, url: string) => EngineFault): Promise<EngineProxy> {
-  const target = testEngineAddress();
-  const upstream: http.RequestOptions = target.startsWith('unix://')
-    ? { socketPath: target.slice('unix://'.length) }
-    : { host: new URL(target.replace(/^tcp:/, 'http:')).hostname, port: Number(new URL(target.replace(/^tcp:/, 'http:')).port) };
+  const forward = forwardToTestEngine();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-engine-proxy-'));
   const socketPath = path.join(dir, 'docker.sock');
   const hung = new Set<http.ServerResponse>();
@@ -88,12 +85,7 @@ export async function startEngineProxy(fault: (method: string, url: string) => E
       res.writeHead(what.status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: what.message }));
       return;
     }
-    const forward = http.request({ ...upstream, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', (err) => res.destroy(err));
-    req.pipe(forward);
+    forward(req, res);
   });
   server.listen(socketPath);
   await once(server, 'listening');
@@ -105,5 +97,21 @@ export async function startEngineProxy(fault: (method: string, url: string) => E
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Passes one request through to the test engine, as the proxies in front of it do. */
+export function forwardToTestEngine(): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  const target = testEngineAddress();
+  const upstream: http.RequestOptions = target.startsWith('unix://')
+    ? { socketPath: target.slice('unix://'.length) }
+    : { host: new URL(target.replace(/^tcp:/, 'http:')).hostname, port: Number(new URL(target.replace(/^tcp:/, 'http:')).port) };
+  return (req, res) => {
+    const forward = http.request({ ...upstream, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', (err) => res.destroy(err));
+    req.pipe(forward);
   };
 }

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { testEngineAddress } from './docker-engine.js';
+import { forwardToTestEngine } from './docker-engine.js';
 
 export type EngineMode = 'pass' | { status: number; message: string };
 
@@ -24,10 +24,7 @@ export interface RestartableEngine {
 }
 
 export async function startRestartableEngine(): Promise<RestartableEngine> {
-  const target = testEngineAddress();
-  const upstream: http.RequestOptions = target.startsWith('unix://')
-    ? { socketPath: target.slice('unix://'.length) }
-    : { host: new URL(target.replace(/^tcp:/, 'http:')).hostname, port: Number(new URL(target.replace(/^tcp:/, 'http:')).port) };
+  const forward = forwardToTestEngine();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-engine-restart-'));
   const socketPath = path.join(dir, 'docker.sock');
   let server: http.Server | null = null;
@@ -50,12 +47,7 @@ export async function startRestartableEngine(): Promise<RestartableEngine> {
           res.writeHead(mode.status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: mode.message }));
           return;
         }
-        const forward = http.request({ ...upstream, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
-        forward.on('error', (err) => res.destroy(err));
-        req.pipe(forward);
+        forward(req, res);
       });
       s.listen(socketPath);
       await once(s, 'listening');

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { openStateDb } from '../../src/state/state-store.js';
+import { openIdleSessions } from '../helpers/idle-sessions.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { startReliabilityBot, type ReliabilityBot } from '../helpers/reliability-bot.js';
 import { messageText } from '../helpers/slack-block-limits.js';
@@ -63,16 +64,9 @@ afterAll(async () => {
 
 /** Sessions of the app, idle long enough for `terminate-idle --minutes 0.01` (0.6 s). */
 async function idleSessions(n: number): Promise<number[]> {
-  victims = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const c = new pg.Client({ connectionString: server.url(server.database, 'app', 'app'), application_name: 'php_swoole_app' });
-      c.on('error', () => undefined);
-      await c.connect();
-      return c;
-    }),
-  );
-  await new Promise((r) => setTimeout(r, 1200));
-  return victims.map((c) => (c as unknown as { processID: number }).processID);
+  const opened = await openIdleSessions(server, n, { idleMs: 1200 });
+  victims = opened.clients;
+  return opened.pids;
 }
 
 /** How many of these sessions the server still lists (read from another session: the victims stay idle). */

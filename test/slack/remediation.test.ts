@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openIdleSessions } from '../helpers/idle-sessions.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { assertBlockKitLimits, messageText } from '../helpers/slack-block-limits.js';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../helpers/slack-bot.js';
@@ -52,16 +53,9 @@ describe('Slack approve-button remediation', () => {
   });
 
   async function idleSessions(n: number): Promise<number[]> {
-    victims = await Promise.all(
-      Array.from({ length: n }, async () => {
-        const c = new pg.Client({ connectionString: server.url(server.database, 'app', 'app'), application_name: 'php_swoole_app' });
-        c.on('error', () => undefined);
-        await c.connect();
-        return c;
-      }),
-    );
-    await new Promise((r) => setTimeout(r, 1500));
-    return victims.map((c) => (c as unknown as { processID: number }).processID);
+    const opened = await openIdleSessions(server, n);
+    victims = opened.clients;
+    return opened.pids;
   }
 
   async function alive(pids: number[]): Promise<number> {
