@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../../config.js';
 import type { AppInstance, InstanceObservation, InstanceSource } from '../../core/facts.js';
 import { classifyProcessRoles } from '../classify-process-roles.js';
-import { readPoolSetting } from '../read-pool-setting.js';
+import { readPoolSettings } from '../read-pool-setting.js';
 import { groupInstances, type ProcessGroup } from './group-instances.js';
 import { listProcesses, readCwd, readEnviron } from './read-proc.js';
 
@@ -46,9 +46,6 @@ export function createProcessInstanceSource(app: Config['app'], options: Process
 
 async function toInstance(group: ProcessGroup, app: Config['app'], location: string, procRoot: string): Promise<AppInstance> {
   const [environ, cwd] = await Promise.all([readEnviron(group.master.pid, procRoot), readCwd(group.master.pid, procRoot)]);
-  const unreadable = environ.ok ? undefined : environ.reason;
-  const lookup = (v: string) => (environ.ok ? environ.env.get(v) : undefined);
-  const taskWorkers = readPoolSetting(lookup, app.taskWorkerNumVar, undefined, unreadable);
   return {
     id: `pid:${group.master.pid}`,
     name: `${cwd ? path.basename(cwd) : 'pid'} (pid ${group.master.pid})`,
@@ -56,10 +53,7 @@ async function toInstance(group: ProcessGroup, app: Config['app'], location: str
     location,
     createdAt: group.master.startedAt?.toISOString(),
     state: 'running',
-    poolSize: readPoolSetting(lookup, app.poolSizeVar, app.poolSizeFallback, unreadable),
-    workerNum: readPoolSetting(lookup, app.workerNumVar, app.workerNumFallback, unreadable),
-    // Task workers are optional: an unset variable means none, not unknown.
-    taskWorkerNum: taskWorkers.origin === 'unknown' && environ.ok ? { value: 0, origin: 'env' } : taskWorkers,
+    ...(environ.ok ? readPoolSettings(environ.env, app) : readPoolSettings(null, app, environ.reason)),
     processes: classifyProcessRoles(group.members.map((p) => ({ pid: p.pid, ppid: p.ppid, command: p.command }))),
     errors: [],
   };
