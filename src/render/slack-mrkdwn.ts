@@ -55,3 +55,8 @@ export function truncatePlain(s: string, max: number): string {
   if (s.length <= max) return s;
   return s.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '') + '…';
 }
+
+/** A user as Slack shows them: a mention for a Slack ID, the escaped text otherwise. */
+export function slackMention(userId: string): string {
+  return /^[A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}

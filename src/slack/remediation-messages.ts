@@ -4,12 +4,11 @@ import type { Report } from '../core/report.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
 import { outcomeLines, planLines, planTitle, refusalText, verificationLines } from '../render/action-document.js';
 import { slackFormatter, textToSlack, type SlackButton, type SlackMessage } from '../render/block-kit.js';
-import { escapeMrkdwn } from '../render/slack-mrkdwn.js';
+import { escapeMrkdwn, slackMention } from '../render/slack-mrkdwn.js';
 import { encodeButtonValue } from './button-value.js';
 import { ACTION_IDS } from './slack-constants.js';
 
 const MAX_LINES = 15;
-const mention = (userId: string) => (/^[A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId));
 
 /** Under a report: one button per fix dbpool can carry out. They only propose; nothing runs on this click. */
 export function proposeButtons(report: Report, lang: Lang): SlackButton[] {
@@ -55,7 +54,7 @@ export function approvalMessage(plan: RemediationPlan, lang: Lang, requesterId: 
       ...planLines(plan, t, f, MAX_LINES).map((l) => `• ${escapeMrkdwn(l)}`),
       escapeMrkdwn(t.action.expiresAt({ at: f.dateTime(plan.expiresAt) }, f)),
       // The mention is mrkdwn already; the catalog sentence has no characters to escape.
-      t.slack.approvalHint({ user: mention(requesterId) }, f),
+      t.slack.approvalHint({ user: slackMention(requesterId) }, f),
     ],
     lang,
     buttons,
@@ -68,7 +67,7 @@ export function approvedMessage(plan: RemediationPlan, lang: Lang, approverId: s
   const f = slackFormatter(lang, timeZone);
   const lines = [
     `*${escapeMrkdwn(planTitle(plan, t, f))}*`,
-    t.action.approvedBy({ who: mention(approverId), at: f.dateTime(at.toISOString()) }, f),
+    t.action.approvedBy({ who: slackMention(approverId), at: f.dateTime(at.toISOString()) }, f),
   ];
   if (!result) lines.push(escapeMrkdwn(t.slack.running));
   else if (result.ok) lines.push(...outcomeLines(result.outcome, t, f, MAX_LINES).map(escapeMrkdwn));
@@ -80,7 +79,7 @@ export function cancelledMessage(plan: RemediationPlan, lang: Lang, userId: stri
   const t = catalogFor(lang);
   const f = slackFormatter(lang);
   return textToSlack(
-    [`~${escapeMrkdwn(planTitle(plan, t, f))}~`, t.action.cancelledBy({ who: mention(userId) }, f)],
+    [`~${escapeMrkdwn(planTitle(plan, t, f))}~`, t.action.cancelledBy({ who: slackMention(userId) }, f)],
     lang,
   );
 }

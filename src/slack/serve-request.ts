@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { auditLines } from '../render/action-document.js';
 import { reportToSlack, slackFormatter, textToSlack, type SlackMessage } from '../render/block-kit.js';
 import { helpLines } from '../render/help.js';
-import { escapeMrkdwn, slackCode } from '../render/slack-mrkdwn.js';
+import { escapeMrkdwn, slackCode, slackMention } from '../render/slack-mrkdwn.js';
 import { isAllowed } from './authorize-request.js';
 import { parseSlackText, type SlackCommandLine } from './parse-slack-text.js';
 import { approvalMessage, proposeButtons } from './remediation-messages.js';
@@ -165,10 +165,9 @@ function reportMessage(
 ): SlackMessage {
   const t = catalogFor(lang);
   const f = slackFormatter(lang, deps.timeZone);
-  const asker = /^[A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
   return reportToSlack(result.report, lang, {
     buttons: [...reportButtons(canonical, lang), ...(deps.context.remediation && !deps.config.remediation.readOnly ? proposeButtons(result.report, lang) : [])],
-    context: [t.slack.requestedBy({ user: asker, command: escapeMrkdwn(`${SLASH_COMMAND} ${canonical}`) }, f)],
+    context: [t.slack.requestedBy({ user: slackMention(userId), command: escapeMrkdwn(`${SLASH_COMMAND} ${canonical}`) }, f)],
     timeZone: deps.timeZone,
   });
 }
