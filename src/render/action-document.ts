@@ -4,6 +4,7 @@ import type { ApprovalResult, ExecutionOutcome } from '../actions/remediation-se
 import type { Report } from '../core/report.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
+import { cutList } from './cut-list.js';
 
 /** Sentences about remediation, medium-independent: the terminal and Block Kit lay them out. */
 
@@ -21,9 +22,7 @@ export function planLines(plan: RemediationPlan, t: Catalog, f: Formatter, maxIt
           t.label.idleSession({ pid: s.pid, user: s.user, application: s.application, client: s.client, seconds: s.idleSeconds }, f),
         )
       : plan.candidates.map((c) => t.action.planStop({ name: c.name, ageSeconds: ageSeconds(c.createdAt, plan.createdAt) }, f));
-  const shown = lines.slice(0, maxItems);
-  if (lines.length > maxItems) shown.push(t.label.andMore({ count: lines.length - maxItems }, f));
-  return shown;
+  return cutList(lines, maxItems, t, f);
 }
 
 export function outcomeLines(outcome: ExecutionOutcome, t: Catalog, f: Formatter, maxItems: number): string[] {
@@ -36,9 +35,7 @@ export function outcomeLines(outcome: ExecutionOutcome, t: Catalog, f: Formatter
       ? outcome.sessions.filter((s) => s.outcome === 'terminated').length
       : outcome.instances.filter((i) => i.outcome === 'stopped' || i.outcome === 'killed').length;
   const total = outcome.action === 'terminate_idle' ? outcome.sessions.length : outcome.instances.length;
-  const shown = lines.slice(0, maxItems);
-  if (lines.length > maxItems) shown.push(t.label.andMore({ count: lines.length - maxItems }, f));
-  return [t.action.summary({ done, total }, f), ...shown];
+  return [t.action.summary({ done, total }, f), ...cutList(lines, maxItems, t, f)];
 }
 
 export function refusalText(result: Extract<ApprovalResult, { ok: false }>, t: Catalog): string {

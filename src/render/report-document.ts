@@ -4,6 +4,7 @@ import type { Report } from '../core/report.js';
 import type { Verdict } from '../core/verdict.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
+import { cutList } from './cut-list.js';
 
 /**
  * A report as sentences, in one language, independent of the medium. The terminal, Block Kit and
@@ -141,9 +142,7 @@ function stateSummary(p: PostgresFacts, t: Catalog, f: Formatter): string {
 
 function countList(list: CountByKey[], f: Formatter, t: Catalog, o: DocumentOptions): string {
   if (list.length === 0) return t.label.none;
-  const shown = list.slice(0, o.maxItems).map((c) => `${f.code(c.key || '-')} ${f.num(c.count)}`);
-  if (list.length > o.maxItems) shown.push(t.label.andMore({ count: list.length - o.maxItems }, f));
-  return shown.join(' · ');
+  return cutList(list.map((c) => `${f.code(c.key || '-')} ${f.num(c.count)}`), o.maxItems, t, f).join(' · ');
 }
 
 function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
@@ -196,6 +195,7 @@ function sourceFailures(report: Report, t: Catalog, f: Formatter): DocEntry[] {
 }
 
 function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, render: (item: T) => DocEntry): DocEntry[] {
+  // Only the shown items are rendered: a list of 1,000 sessions costs 20 sentences.
   const out = items.slice(0, o.maxItems).map(render);
   if (items.length > o.maxItems) out.push({ text: t.label.andMore({ count: items.length - o.maxItems }, f) });
   return out;
