@@ -7,6 +7,7 @@ import { PlanStore } from './actions/plan-store.js';
 import { RemediationService } from './actions/remediation-service.js';
 import { openStateDb, type StateDb } from './state/state-store.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { observeInstanceSources } from './diagnosis/collect-facts.js';
 import { diagnose } from './diagnosis/diagnose.js';
 import { HistoryStore } from './schedule/history-store.js';
 import type { SummaryDeps } from './schedule/summary-job.js';
@@ -78,8 +79,9 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
           },
           terminator: postgres,
           stoppers: stoppersFor(config),
+          // A stop plan is re-checked against a fresh look, bounded like a diagnosis.
           observeInstances: async () =>
-            (await Promise.all(instanceSources.map((s) => s.observe()))).flatMap((o) => o.instances),
+            (await observeInstanceSources(instanceSources, config.probes.timeoutMs * 2)).flatMap((o) => o.instances),
           now,
           logger: logger.child({ component: 'remediation' }),
           planTtlMinutes: config.remediation.planTtlMinutes,

@@ -16,11 +16,16 @@ export interface FactSources {
 /** Runs every probe at once; each one turns its failures into facts, so this never throws. */
 export async function collectFacts(sources: FactSources, options: { idleMinutes: number }): Promise<Facts> {
   const observedAt = sources.now().toISOString();
-  const [postgres, ...instances] = await Promise.all([
+  const [postgres, instances] = await Promise.all([
     sources.postgres.observe(options),
-    ...sources.instanceSources.map((s) => observeWithDeadline(s, sources.sourceTimeoutMs)),
+    observeInstanceSources(sources.instanceSources, sources.sourceTimeoutMs),
   ]);
   return { observedAt, postgres, instances };
+}
+
+/** Every instance source at once, each bounded by the deadline; failures are observations too. */
+export function observeInstanceSources(instanceSources: InstanceSource[], timeoutMs: number): Promise<InstanceObservation[]> {
+  return Promise.all(instanceSources.map((s) => observeWithDeadline(s, timeoutMs)));
 }
 
 async function observeWithDeadline(source: InstanceSource, timeoutMs: number): Promise<InstanceObservation> {
