@@ -57,8 +57,10 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   postgres?.start();
   const instanceSources = options.instanceSources ?? instanceSourcesFor(config, logger);
   const metrics = createMetrics();
+  // Each source bounds its own calls; this bounds the whole source (the Docker source caps itself at 2x).
+  const sourceTimeoutMs = config.probes.timeoutMs * 2;
   const sources = postgres
-    ? { postgres, instanceSources, now, sourceTimeoutMs: config.probes.timeoutMs * 2, onReport: metrics.observeReport }
+    ? { postgres, instanceSources, now, sourceTimeoutMs, onReport: metrics.observeReport }
     : null;
   const stateDb = openState(options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
   const audit = stateDb ? new AuditLog(stateDb, logger.child({ component: 'audit' })) : null;
@@ -81,7 +83,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
           stoppers: stoppersFor(config),
           // A stop plan is re-checked against a fresh look, bounded like a diagnosis.
           observeInstances: async () =>
-            (await observeInstanceSources(instanceSources, config.probes.timeoutMs * 2)).flatMap((o) => o.instances),
+            (await observeInstanceSources(instanceSources, sourceTimeoutMs)).flatMap((o) => o.instances),
           now,
           logger: logger.child({ component: 'remediation' }),
           planTtlMinutes: config.remediation.planTtlMinutes,
