@@ -55,11 +55,13 @@ export async function handleApprovePlan(args: ActionArgs, deps: SlackDeps): Prom
   if (!remediation) return say(respond, t.action.refused.state_unavailable, lang);
   const actor: Actor = { kind: 'slack', id: userId, inApproverGroup: await inApproverGroup(args, deps, userId) };
   const sources = deps.context.sources;
-  // What the runbook's "after the changes" compares against.
-  const before: Report | null = sources ? await diagnose(sources, deps.config, 'status') : null;
+  // What the runbook's "after the changes" compares against: taken once the plan is ours and
+  // before it runs, so refused clicks cost no diagnosis.
+  const taken: { before: Report | null } = { before: null };
   const result = await remediation.approve(planId, actor, {
     onClaimed: async (plan, at) => {
       await client.chat.update({ channel: channelId, ts, ...approvedMessage(plan, lang, userId, at, deps.timeZone) });
+      if (sources) taken.before = await diagnose(sources, deps.config, 'status');
     },
   });
   deps.logger.info({ planId, user: userId, ok: result.ok, reason: result.ok ? undefined : result.reason }, 'approval handled');
@@ -69,6 +71,7 @@ export async function handleApprovePlan(args: ActionArgs, deps: SlackDeps): Prom
   if (!result.plan) return;
   const approvedAt = result.ok ? new Date(result.approvedAt) : deps.context.now();
   await client.chat.update({ channel: channelId, ts, ...approvedMessage(result.plan, lang, userId, approvedAt, deps.timeZone, result) });
+  const before = taken.before;
   if (result.ok && before && sources) {
     const delayMs = deps.config.remediation.verifyDelaySeconds * 1000;
     setTimeout(() => {
