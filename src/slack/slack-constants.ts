@@ -26,9 +26,6 @@ export const ACTION_IDS = {
   muteWarnings: 'dbpool_mute_warnings',
 } as const;
 
-/** Commands that propose a remediation plan; in Slack they post it for approval. */
-export const PLAN_COMMANDS = ['terminate-idle', 'stop-extra'] as const;
-
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
 /** Commands whose result is a report posted in the channel (and that buttons may re-run). */
