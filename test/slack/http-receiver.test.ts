@@ -125,6 +125,10 @@ describe('Slack over the HTTP receiver, database down', () => {
       [ACTION_IDS.showIdle, encodeButtonValue({ command: 'status', lang: 'en' })],
       [ACTION_IDS.refresh, 'not json'],
       ['dbpool_drop_database', encodeButtonValue({ command: 'status', lang: 'en' })],
+      // Names every object has: the handler table must not find Object.prototype's members.
+      ['toString', ' '],
+      ['constructor', ' '],
+      ['__proto__', ' '],
     ];
     for (const [i, [actionId, value]] of values.entries()) {
       const res = await sendBlockAction(bot.eventsUrl, SIGNING_SECRET, {

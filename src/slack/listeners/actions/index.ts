@@ -24,7 +24,9 @@ export const ACTION_HANDLERS: Record<ActionId, ActionHandler> = {
 /** One listener for all block actions, so an unknown action_id is answered (and refused) too. */
 export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>({ type: 'block_actions' }, async (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-    const handler = (ACTION_HANDLERS as Record<string, ActionHandler>)[args.action.action_id];
+    // Own keys only: an action_id like "toString" must not find Object.prototype's members.
+    const id = args.action.action_id;
+    const handler = Object.hasOwn(ACTION_HANDLERS, id) ? (ACTION_HANDLERS as Record<string, ActionHandler>)[id] : undefined;
     if (handler) return handler(args, deps);
     await args.ack();
     await refuseAction({ respond: args.respond, userId: args.body.user.id, actionId: args.action.action_id }, deps);
