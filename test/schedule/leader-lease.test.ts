@@ -36,10 +36,10 @@ describe('leader lease: two replicas against one real PostgreSQL', () => {
     // The leader's connection dies (as if its process crashed): PostgreSQL releases the lock.
     const admin = await server.admin();
     const pidA = (await ca.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-    await admin.query('SELECT pg_terminate_backend($1)', [pidA]);
-    await admin.query(
-      `DO $$ BEGIN WHILE EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = ${Number(pidA)}) LOOP PERFORM pg_sleep(0.01); END LOOP; END $$`,
-    );
+    // The timeout form waits until the backend has exited (and released its locks). A polling loop inside
+    // one statement would not do: pg_stat_activity is a snapshot for the whole transaction.
+    const { rows: killed } = await admin.query('SELECT pg_terminate_backend($1, 10000) AS gone', [pidA]);
+    expect(killed[0].gone).toBe(true);
     expect(await b.tick()).toBe(true);
     expect(await a.tick()).toBe(false); // its next check fails: it steps down
     expect([a.isLeader(), b.isLeader()]).toEqual([false, true]);
