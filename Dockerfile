@@ -3,14 +3,14 @@
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles its native addon when no prebuilt binary can be fetched.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# `prepare` builds dist/ during npm ci; then the dev dependencies go.
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
+# No install scripts run: the state store uses Node 24's built-in node:sqlite, so nothing native is
+# compiled (better-sqlite3, an optional dependency, serves only Node 20) and no toolchain is needed.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm run build \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/better-sqlite3
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \

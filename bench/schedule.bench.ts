@@ -73,7 +73,7 @@ export async function benchSchedule(): Promise<{ name: string; value: string }[]
     const ti = performance.now();
     history.appendMany(series());
     const insertMs = performance.now() - ti;
-    dayDb.pragma('wal_checkpoint(TRUNCATE)');
+    dayDb.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     const size = (await stat(dayFile)).size;
     const summaryConfig = { thresholds: config.thresholds, schedule: { ...config.schedule, sampleSeconds: 1 } };
     const deps = { history, audit: null, config: summaryConfig, currentReport: async () => null };

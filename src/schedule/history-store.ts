@@ -71,7 +71,7 @@ export class HistoryStore {
   appendMany(samples: Iterable<Sample>): void {
     this.db.transaction(() => {
       for (const s of samples) this.append(s);
-    })();
+    });
   }
 
   /** Samples with from <= at < to, oldest first. */

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDb } from './sqlite.js';
 
 /**
- * dbpool's own state in one SQLite file: remediation plans and the audit trail (and, later, the
- * connection history). WAL mode, so a reader never blocks the writer.
+ * dbpool's own state in one SQLite file: remediation plans, the audit trail, the connection history
+ * and the daily summary's claims. WAL mode, so a reader never blocks the writer.
  */
-export type StateDb = Database.Database;
+export type StateDb = SqliteDb;
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE plans (
@@ -29,7 +29,8 @@ const MIGRATIONS: string[] = [
      detail TEXT NOT NULL DEFAULT '{}'
    );
    CREATE INDEX audit_plan ON audit(plan_id);
-   CREATE INDEX audit_at ON audit(at);`,
+   CREATE INDEX audit_at ON audit(at);
+   PRAGMA user_version = 1;`,
   // Connection history (src/schedule/history-store.ts) and the daily summary's claims
   // (src/schedule/summary-runs.ts). A failed sample is a row with ok = 0 and null figures.
   `CREATE TABLE samples (
@@ -52,18 +53,23 @@ const MIGRATIONS: string[] = [
      claimed_by TEXT NOT NULL,
      status TEXT NOT NULL,
      detail TEXT
-   );`,
+   );
+   PRAGMA user_version = 2;`,
 ];
 
 export function openStateDb(file: string): StateDb {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: 2000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  db.transaction(() => {
-    MIGRATIONS.slice(version).forEach((sql) => db.exec(sql));
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
+  const db = openSqlite(file, { busyTimeoutMs: 2000 });
+  try {
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+    db.transaction(() => {
+      MIGRATIONS.slice(version).forEach((sql) => db.exec(sql)); // each ends by setting its version
+    });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }

@@ -181,18 +181,17 @@ describe('remediation guards', () => {
     const { service, db, executed } = setup();
     const id = planId(service);
     // max_page_count at the current size: every write that needs a new page fails with SQLITE_FULL.
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    db.pragma(`max_page_count = ${pages}`);
+    const { page_count: pages } = db.prepare('PRAGMA page_count').get() as { page_count: number };
+    db.exec(`PRAGMA max_page_count = ${pages}`);
     // Fill every table's last page too: rows of shrinking size until not even a small one fits.
-    const fillers = [
-      db.prepare(`INSERT INTO audit (at, event, detail) VALUES ('x', 'requested', ?)`),
-      db.prepare(`INSERT INTO plans (id, action, body, status, created_at, expires_at) VALUES (?, 'x', ?, 'done', 'x', 'x')`),
-    ];
+    const auditRow = db.prepare(`INSERT INTO audit (at, event, detail) VALUES ('x', 'requested', ?)`);
+    const planRow = db.prepare(`INSERT INTO plans (id, action, body, status, created_at, expires_at) VALUES (?, 'x', ?, 'done', 'x', 'x')`);
     let n = 0;
+    const fillers = [(text: string) => auditRow.run(text), (text: string) => planRow.run(`f${n++}`, text)];
     for (const size of [1000, 100, 10, 1]) {
-      for (const filler of fillers) {
+      for (const fill of fillers) {
         expect(() => {
-          for (;;) filler.run(...(filler.source.includes('plans') ? [`f${n++}`, 'x'.repeat(size)] : ['x'.repeat(size)]));
+          for (;;) fill('x'.repeat(size));
         }).toThrow(/full/i);
       }
     }

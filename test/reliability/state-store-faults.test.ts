@@ -7,10 +7,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import { openSqlite } from '../../src/state/sqlite.js';
 import { openStateDb } from '../../src/state/state-store.js';
 import { openIdleSessions } from '../helpers/idle-sessions.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
@@ -176,7 +176,7 @@ describe('the state file locked by another connection (BEGIN EXCLUSIVE)', () => 
     const approve = buttons(proposal).find((b) => b.action_id === 'dbpool_approve_plan');
     expect(approve?.value).toMatch(/^[A-Za-z0-9_-]{22}$/);
 
-    const locker = new Database(stateFile, { timeout: 100 });
+    const locker = openSqlite(stateFile, { busyTimeoutMs: 100 });
     try {
       locker.exec('BEGIN EXCLUSIVE');
 
@@ -220,7 +220,7 @@ describe('the state file locked by another connection (BEGIN EXCLUSIVE)', () => 
     const stateFile = path.join(stateDir, 'dbpool.sqlite');
     openStateDb(stateFile).close(); // an existing, migrated store
     const pids = await idleSessions(3);
-    const locker = new Database(stateFile, { timeout: 100 });
+    const locker = openSqlite(stateFile, { busyTimeoutMs: 100 });
     const err: string[] = [];
     let code: number;
     try {

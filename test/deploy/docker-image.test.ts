@@ -1,0 +1,164 @@
+/**
+ * The image the Dockerfile builds, run as a deployment runs it. Opt-in: building needs the
+ * node:24-bookworm-slim base image, which CI machines cannot pull, so this runs only when
+ * DBPOOL_IMAGE names an image already built (`docker build -t dbpool . && DBPOOL_IMAGE=dbpool npx vitest run test/deploy`).
+ */
+import { stat } from 'node:fs/promises';
+import type Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demuxDockerStream } from '../../src/probes/docker/demux-docker-stream.js';
+import { dockerSkipReason, testDocker, testEngineAddress } from '../helpers/docker-engine.js';
+import { dbDsn, phpSkipReason, TestContainers } from '../helpers/php-app-containers.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
+import { startSlackApiServer, type SlackApiServer } from '../helpers/slack-api-server.js';
+import { closedPort, SIGNING_SECRET } from '../helpers/slack-bot.js';
+import { sendSlashCommand } from '../helpers/slack-requests.js';
+
+const IMAGE = process.env.DBPOOL_IMAGE?.trim() ?? '';
+const skip = IMAGE === '' ? noImage() : await dockerSkipReason(phpSkipReason, localSocket);
+
+/** The image is given the engine's socket, as docker-compose.example.yml does. */
+async function localSocket(): Promise<string | null> {
+  return testEngineAddress().startsWith('unix://') ? null : `the engine at ${testEngineAddress()} is not a local socket to mount`;
+}
+
+function noImage(): string {
+  const reason = 'DBPOOL_IMAGE is not set: build the image and name it there to test it';
+  console.warn(`[image tests skipped] ${reason}`);
+  return reason;
+}
+
+describe.skipIf(skip !== null)('the dbpool image (DBPOOL_IMAGE)', () => {
+  const docker = testDocker();
+  let server: TestPostgres;
+  let api: SlackApiServer;
+  let container: Docker.Container;
+  let port: number;
+  const apps = new TestContainers(docker);
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    api = await startSlackApiServer();
+    port = await closedPort();
+    // The app it watches: 3 workers x DB_POOL_SIZE 2, holding real connections.
+    await apps.startApp({ name: 'php_swoole_app_new', env: { DB_POOL_SIZE: '2', SWOOLE_WORKER_NUM: '3', DB_DSN: dbDsn(server) } });
+    const socket = new URL(testEngineAddress()).pathname;
+    const image = await docker.getImage(IMAGE).inspect();
+    const healthcheck = image.Config.Healthcheck;
+    // The image's own check, run every second here instead of every 30 s.
+    container = await docker.createContainer({
+      Image: IMAGE,
+      name: `dbpool-image-test-${process.pid}`,
+      Env: [
+        `DATABASE_URL=${server.url()}`,
+        'SLACK_BOT_TOKEN=xoxb-image-test',
+        `SLACK_SIGNING_SECRET=${SIGNING_SECRET}`,
+        `SLACK_API_URL=${api.apiUrl}`,
+        `PORT=${port}`,
+        'DBPOOL_INSTANCE_SOURCE=docker',
+        `APP_CONTAINER_PATTERN=${apps.pattern()}`,
+        'DBPOOL_ALLOWED_CHANNELS=C0INCIDENT',
+      ],
+      Healthcheck: { ...healthcheck, Interval: 1e9, StartPeriod: 0 },
+      HostConfig: {
+        NetworkMode: 'host', // reaches the test PostgreSQL and Slack stand-in on loopback
+        Binds: [`${socket}:/var/run/docker.sock`],
+        // The unprivileged user gets the socket's group, as the compose example's group_add does.
+        GroupAdd: [String((await stat(socket)).gid)],
+      },
+    });
+    await container.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await container?.remove({ force: true, v: true }).catch(() => undefined);
+    await apps.removeAll();
+    await api?.close();
+    await server?.stop();
+  });
+
+  async function execIn(cmd: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ Detach: false, Tty: false });
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    const { stdout, stderr } = demuxDockerStream(Buffer.concat(chunks));
+    return { code: (await exec.inspect()).ExitCode, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') };
+  }
+
+  it('is built to run unprivileged, with its state on a volume and a health check on /healthz', async () => {
+    const { Config } = await docker.getImage(IMAGE).inspect();
+    expect(Config.User).toBe('node');
+    expect(Object.keys(Config.Volumes ?? {})).toEqual(['/var/lib/dbpool']);
+    expect(Config.Healthcheck?.Test?.join(' ')).toContain('/healthz');
+    expect((await execIn(['id', '-u'])).stdout.trim()).not.toBe('0');
+    expect((await execIn(['node', '--version'])).stdout).toMatch(/^v24\./);
+  });
+
+  it('serves /healthz, reports healthy to the engine and keeps its state store on the volume', async () => {
+    let health: { status?: string; postgres?: { reachable: boolean } } = {};
+    for (let i = 0; i < 100 && health.status !== 'ok'; i++) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`)
+        .then((r) => r.json() as Promise<typeof health>)
+        .catch(() => ({}));
+      if (health.status !== 'ok') await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(health).toMatchObject({ status: 'ok', postgres: { reachable: true } });
+    let state = '';
+    for (let i = 0; i < 60 && state !== 'healthy'; i++) {
+      state = (await container.inspect()).State.Health?.Status ?? '';
+      if (state !== 'healthy') await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(state).toBe('healthy');
+    expect((await execIn(['ls', '/var/lib/dbpool'])).stdout).toContain('dbpool.sqlite');
+  }, 60_000);
+
+  it('answers a signed /dbpool status with a report posted through the Web API', async () => {
+    const ack = await sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET, {
+      text: 'status',
+      response_url: api.responseUrl('image-status'),
+    });
+    expect(ack.status).toBe(200);
+    // The "checking…" message, then the report in its place.
+    await api.waitFor((calls) => calls.some((c) => c.method === 'chat.update'), 30_000);
+    expect(api.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(api.callsOf('chat.update')[0]?.body.channel).toBe('C0INCIDENT');
+    expect(JSON.stringify(api.callsOf('chat.update')[0]?.body.blocks)).toContain('max_connections');
+  }, 60_000);
+
+  it('runs the CLI inside the container against the same database', async () => {
+    const run = await execIn(['node', 'dist/cli/main.js', 'connections', '--json']);
+    expect(run.code, run.stderr).not.toBe(3);
+    const report = JSON.parse(run.stdout) as { format: string; target: unknown; facts: { postgres: { ok: boolean; facts?: { maxConnections: number } } } };
+    expect(report.format).toBe('dbpool.report/1');
+    expect(report.target).toEqual({ host: `${server.host}:${server.port}`, database: server.database });
+    expect(report.facts.postgres.ok).toBe(true);
+    const admin = await server.admin();
+    const { rows } = await admin.query<{ max: number }>(`SELECT current_setting('max_connections')::int AS max`);
+    await admin.end();
+    expect(report.facts.postgres.facts?.maxConnections).toBe(rows[0]?.max);
+  });
+
+  it('sees the app through the mounted socket: its instance, 3 workers x DB_POOL_SIZE 2', async () => {
+    const run = await execIn(['node', 'dist/cli/main.js', 'instances', '--json']);
+    const report = JSON.parse(run.stdout) as {
+      facts: { instances: { ok: boolean; instances: { name: string; poolSize: unknown; processes: { role: string }[] | null }[] }[] };
+      math: { instances: { demand: number | null }[] };
+    };
+    const [observation] = report.facts.instances;
+    expect(observation?.ok, run.stdout).toBe(true);
+    expect(observation?.instances.map((i) => i.name)).toEqual([`${apps.prefix}php_swoole_app_new`]);
+    const workers = observation?.instances[0]?.processes?.filter((p) => p.role === 'worker');
+    expect(workers).toHaveLength(3);
+    expect(report.math.instances.map((i) => i.demand)).toEqual([6]);
+  });
+
+  it('stops cleanly on docker stop (SIGTERM), exit code 0', async () => {
+    await container.stop({ t: 20 });
+    expect((await container.inspect()).State.ExitCode).toBe(0);
+  }, 30_000);
+});
