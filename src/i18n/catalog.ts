@@ -118,6 +118,8 @@ export interface Catalog {
     badAction: string;
     notInChannel: string;
     failed: string;
+    /** In place of a report Slack refused (too long, blocks rejected): the message never stays "checking…". */
+    reportRefused: Msg<{ error: string }>;
     /** Under a proposed action: who asked, and that an approver must confirm. */
     approvalHint: Msg<{ user: string }>;
     buttonApprove: string;

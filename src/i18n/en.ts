@@ -216,6 +216,7 @@ export const en: Catalog = {
     badAction: 'This button is unknown or was tampered with: nothing was run.',
     notInChannel: 'dbpool cannot post in this conversation: invite it first (`/invite @dbpool`).',
     failed: 'Something went wrong while preparing the report: nothing was changed. The details are in dbpool\'s log.',
+    reportRefused: (p, f) => `The report could not be shown here: Slack refused it (${f.code(p.error)}). Nothing was changed; \`dbpool status\` in a terminal gives the same report.`,
     approvalHint: (p) => `Asked by ${p.user}. Nothing happens until an approver clicks Approve and confirms.`,
     buttonApprove: 'Approve',
     buttonMute: 'Mute 1h',

@@ -152,7 +152,19 @@ export async function serveRequest(req: SlackRequest, deps: SlackDeps): Promise<
       message = textToSlack([escapeMrkdwn(t.slack.failed)], lang);
     }
   }
-  await req.client.chat.update({ channel: target.channel, ts: target.ts, ...message });
+  try {
+    await req.client.chat.update({ channel: target.channel, ts: target.ts, ...message });
+  } catch (err) {
+    // Slack refused the report itself (or is failing): put one plain line in its place, so the
+    // channel never keeps a "checking…" message. If even that fails, the asker hears ephemerally.
+    const code = slackFailure(err);
+    log.error({ err: code, command: command.name }, 'report could not replace the checking message');
+    const refused = textToSlack([escapeMrkdwn(t.slack.reportRefused({ error: code }, f))], lang);
+    await req.client.chat.update({ channel: target.channel, ts: target.ts, ...refused }).catch(() => {
+      throw err;
+    });
+    return;
+  }
   log.info({ command: command.name }, 'report posted');
 }
 
@@ -217,6 +229,13 @@ async function ephemeral(req: SlackRequest, message: SlackMessage): Promise<void
 function slackErrorCode(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | null)?.data;
   return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** Slack's error code (invalid_blocks, msg_too_long, …), else the HTTP status or the client's code. */
+function slackFailure(err: unknown): string {
+  const e = err as { code?: unknown; statusCode?: unknown } | null;
+  if (typeof e?.statusCode === 'number') return `HTTP ${e.statusCode}`;
+  return slackErrorCode(err) ?? (typeof e?.code === 'string' ? e.code : 'error');
 }
 
 function isSlackError(err: unknown, codes: string[]): boolean {

@@ -94,6 +94,8 @@ export interface SlackFault {
   /** How many calls get it; Infinity for all of them. */
   times: number;
   retryAfterSeconds?: number;
+  /** Slack's error code in the body (default internal_error, or ratelimited for 429). */
+  error?: string;
 }
 
 export interface SlackFaultProxy {
@@ -106,7 +108,7 @@ export interface SlackFaultProxy {
   close(): Promise<void>;
 }
 
-/** An HTTP proxy in front of the recording stand-in that answers chosen methods with 5xx or 429. */
+/** An HTTP proxy in front of the recording stand-in that answers chosen methods with 5xx, 429 or a Slack error. */
 export async function startSlackFaultProxy(api: SlackApiServer): Promise<SlackFaultProxy> {
   const target = new URL(api.apiUrl);
   const faults = new Map<string, SlackFault>();
@@ -120,7 +122,7 @@ export async function startSlackFaultProxy(api: SlackApiServer): Promise<SlackFa
       req.resume();
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-      res.writeHead(fault.status, headers).end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
+      res.writeHead(fault.status, headers).end(JSON.stringify({ ok: false, error: fault.error ?? (fault.status === 429 ? 'ratelimited' : 'internal_error') }));
       return;
     }
     // Recorded on arrival (before the stand-in records it), the status filled in when answered.

@@ -6,9 +6,10 @@
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { forwardToTestEngine } from './docker-engine.js';
+import { forwardToTestEngine, testEngineAddress } from './docker-engine.js';
 
 export type EngineMode = 'pass' | { status: number; message: string };
 
@@ -59,5 +60,60 @@ export async function startRestartableEngine(): Promise<RestartableEngine> {
     },
   };
   await engine.up();
+  return engine;
+}
+
+export interface ConnectionDroppingEngine {
+  address: string;
+  /**
+   * Every connection open now dies when the client next sends on it, unanswered: what a client
+   * meets on a pooled connection after an engine restart it did not notice.
+   */
+  dropOpenConnections(): void;
+  /** How many requests met a dropped connection. */
+  dropped: number;
+  close(): Promise<void>;
+}
+
+/** A byte-level unix-socket proxy to the real test engine (unix socket only). */
+export async function startConnectionDroppingEngine(): Promise<ConnectionDroppingEngine> {
+  const upstream = testEngineAddress().replace(/^unix:\/\//, '');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-engine-drop-'));
+  const socketPath = path.join(dir, 'docker.sock');
+  const open = new Set<net.Socket>();
+  const doomed = new WeakSet<net.Socket>();
+  const server = net.createServer((client) => {
+    open.add(client);
+    const engineSide = net.connect(upstream);
+    client.on('data', (chunk) => {
+      if (doomed.has(client)) {
+        engine.dropped += 1;
+        client.destroy();
+        engineSide.destroy();
+        return;
+      }
+      engineSide.write(chunk);
+    });
+    engineSide.pipe(client);
+    const done = () => {
+      open.delete(client);
+      client.destroy();
+      engineSide.destroy();
+    };
+    client.on('close', done).on('error', done);
+    engineSide.on('close', done).on('error', done);
+  });
+  server.listen(socketPath);
+  await once(server, 'listening');
+  const engine: ConnectionDroppingEngine = {
+    address: `unix://${socketPath}`,
+    dropped: 0,
+    dropOpenConnections: () => open.forEach((s) => doomed.add(s)),
+    async close() {
+      open.forEach((s) => s.destroy());
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
   return engine;
 }

@@ -3,7 +3,7 @@
  * the slash command is acked, the bot keeps serving, a transient fault is retried, and a lasting one
  * ends in an ephemeral message telling the user the report failed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { askForReport, startReliabilityBot, startSlackFaultProxy, type ReliabilityBot, type SlackFaultProxy } from '../helpers/reliability-bot.js';
 import { messageText } from '../helpers/slack-block-limits.js';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../helpers/slack-bot.js';
@@ -96,7 +96,7 @@ describe('500 and lasting 429 (a short retry policy, through a fault proxy)', ()
     expect(messageText(next.update)).toContain('What-if');
   });
 
-  // Gap (reported, not a crash): the "checking…" message stays in the channel as posted; only the
+  // Slack failing every update: the "checking…" message cannot be changed at all, so it stays; the
   // asker learns, ephemerally, that the report failed.
   it('chat.update answering 500 every time: acked, an ephemeral "failed" message, and the next command works', async () => {
     proxy.fail('chat.update', { status: 500, times: Infinity });
@@ -105,12 +105,25 @@ describe('500 and lasting 429 (a short retry policy, through a fault proxy)', ()
     await bot.api.waitFor(() => ephemerals('e4').length === 1, 15_000);
     expect(messageText(ephemerals('e4')[0]?.body ?? {})).toMatch(FAILED);
     expect(statusOf('chat.postMessage')).toEqual([200]);
-    expect(statusOf('chat.update')).toEqual([500, 500]);
+    expect(statusOf('chat.update')).toEqual([500, 500, 500, 500]); // the report, then the plain line, each retried once
     expect(await healthy()).toBe(200);
 
     proxy.clear();
     const next = await askForReport(bot, 'math --workers 4 --pool 30', 'e5');
     expect(messageText(next.update)).toContain('What-if');
+  });
+
+  it('Slack refuses the report itself (invalid_blocks): a plain line replaces "checking…" in the channel', async () => {
+    proxy.fail('chat.update', { status: 200, error: 'invalid_blocks', times: 1 });
+    const ack = await sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, { text: 'math --workers 4 --pool 30', response_url: bot.api.responseUrl('e8') });
+    expect(ack.status).toBe(200);
+    await bot.api.waitFor((calls) => calls.some((c) => c.method === 'chat.update'), 15_000);
+    await vi.waitFor(() => expect(statusOf('chat.update')).toEqual([200, 200])); // refused (ok: false, not retried), then the plain line
+    expect(statusOf('chat.postMessage')).toEqual([200]); // the "checking…" message, replaced in place
+    const [update] = bot.api.callsOf('chat.update');
+    expect(messageText(update?.body ?? {})).toMatch(/The report could not be shown here: Slack refused it \(`invalid_blocks`\)/);
+    expect(ephemerals('e8')).toEqual([]);
+    expect(await healthy()).toBe(200);
   });
 
   it('chat.postMessage rate-limited longer than the retry policy waits: an ephemeral "failed" message, no crash', async () => {

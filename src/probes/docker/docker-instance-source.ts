@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { InstanceObservation, InstanceSource } from '../../core/facts.js';
 import type { Logger } from '../../logger.js';
 import { dockerProbeError } from './classify-docker-error.js';
-import { connectEngine } from './connect-engine.js';
+import { connectEngine, disconnectEngine } from './connect-engine.js';
 import { snapshotHostProcesses } from './host-proc-processes.js';
 import { parseEngineAddress, type EngineEndpoint } from './engine-address.js';
 import { listAppContainers, parseLabelSelector, type ContainerSelector } from './list-app-containers.js';
@@ -81,14 +81,29 @@ export function createDockerInstanceSource(
       // The /proc scan runs while the engine lists the containers.
       const snapshot = useHostProc ? snapshotHostProcesses(processPattern, options.procRoot) : null;
       snapshot?.catch(() => undefined); // a failed scan means "ask the engine", handled per container
-      let containers;
-      try {
-        containers = await withDeadline(timeoutMs, signal, (s) => listAppContainers(docker, selector, s));
-      } catch (err) {
+      const list = (d: Docker) => withDeadline(timeoutMs, signal, (s) => listAppContainers(d, selector, s));
+      const failList = (err: unknown) => {
         const error = dockerProbeError(err, name, 'list containers');
         // An engine that does not answer is unreachable, whatever the transport made of it.
         if (error.kind === 'timeout') return fail({ ...error, kind: 'unreachable', message: `list containers: no answer within ${timeoutMs} ms` });
         return fail(error);
+      };
+      let containers;
+      try {
+        containers = await list(docker);
+      } catch (err) {
+        if (!isStaleConnection(err)) return failList(err);
+        // A pooled connection the engine dropped (it restarted): drop the whole pool and ask once
+        // more on fresh connections, so the restart costs no failed check.
+        log.info({ code: (err as { code?: string }).code }, 'docker connection reset: reconnecting');
+        disconnectEngine(docker);
+        client = undefined;
+        try {
+          docker = await (client ??= connectEngine(endpoint));
+          containers = await list(docker);
+        } catch (retryErr) {
+          return failList(retryErr);
+        }
       }
       const ctx = {
         docker,
@@ -110,4 +125,10 @@ export function createDockerInstanceSource(
       return { source: name, ok: true, instances };
     },
   };
+}
+
+/** The errors of a request sent on a connection the other end had already closed. */
+function isStaleConnection(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'EPIPE' || code === 'ECONNRESET';
 }

@@ -1,10 +1,12 @@
 /** The dockerode client built for each kind of address; the environment's DOCKER_HOST must not leak in. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import util from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectEngine } from '../../../src/probes/docker/connect-engine.js';
+import { connectEngine, disconnectEngine } from '../../../src/probes/docker/connect-engine.js';
 import { parseEngineAddress } from '../../../src/probes/docker/engine-address.js';
 
 type Modem = { socketPath?: string; host?: string; port?: number; protocol?: string; ca?: Buffer; cert?: Buffer; agent?: https.Agent };
@@ -47,5 +49,25 @@ describe('engine clients', () => {
     expect(modem.protocol).toBe('https');
     expect(modem.agent).toBeInstanceOf(https.Agent);
     expect((modem.agent as https.Agent & { options: { rejectUnauthorized?: boolean } }).options.rejectUnauthorized).toBe(false);
+  });
+
+  it('every client pools its own keep-alive connections, which disconnectEngine closes', async () => {
+    const address = parseEngineAddress('unix:///tmp/engine.sock', { verify: false, certPath: undefined });
+    const [a, b] = [await connectEngine(address), await connectEngine(address)];
+    const agentA = modemOf(a).agent as unknown as http.Agent & { keepAlive: boolean };
+    expect(agentA).toBeInstanceOf(http.Agent);
+    expect(agentA).not.toBe(http.globalAgent);
+    expect(agentA).not.toBe(modemOf(b).agent);
+    expect(agentA.keepAlive).toBe(true);
+    // docker-modem inspects every request's options: the agent must print short, not with its sockets.
+    expect(util.inspect(agentA, { showHidden: true, depth: null })).toBe('EngineHttpAgent');
+    for (const tcp of ['tcp://app1:2375', 'tcp://app1:2376']) {
+      const modem = modemOf(await connectEngine(parseEngineAddress(tcp, { verify: true, certPath: certs })));
+      expect(modem.agent).toBeInstanceOf(http.Agent);
+    }
+    let destroyed = false;
+    agentA.destroy = () => void (destroyed = true);
+    disconnectEngine(a);
+    expect(destroyed).toBe(true);
   });
 });
