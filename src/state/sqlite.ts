@@ -35,7 +35,6 @@ interface NodeSqliteModule {
     prepare(sql: string): SqliteStatement;
     exec(sql: string): void;
     close(): void;
-    readonly isTransaction: boolean;
   };
 }
 
@@ -62,6 +61,8 @@ function builtinSqlite(): NodeSqliteModule | undefined {
 }
 
 function openBuiltin(module: NodeSqliteModule, file: string, options: OpenSqliteOptions): SqliteDb {
+  // `timeout` is honoured from Node 22.16 and 24; on 22.13-22.15 a locked file fails a write at once,
+  // which the callers already treat as "state store unavailable": the action is refused.
   const db = new module.DatabaseSync(file, { timeout: options.busyTimeoutMs });
   return {
     driver: 'node:sqlite',
@@ -74,8 +75,11 @@ function openBuiltin(module: NodeSqliteModule, file: string, options: OpenSqlite
         db.exec('COMMIT');
         return result;
       } catch (err) {
-        // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL).
-        if (db.isTransaction) db.exec('ROLLBACK');
+        try {
+          db.exec('ROLLBACK');
+        } catch {
+          // SQLite already rolled back by itself (e.g. after SQLITE_FULL).
+        }
         throw err;
       }
     },

@@ -12,6 +12,7 @@ import { createServices, type Services } from '../../src/services.js';
 import { dockerSkipReason, testEngineAddress } from '../helpers/docker-engine.js';
 import { dbDsn, phpSkipReason, TestContainers, type StartedContainer } from '../helpers/php-app-containers.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
+import { startConnectionDroppingEngine } from '../helpers/reliability-engine.js';
 
 const skip = await dockerSkipReason(phpSkipReason);
 const operator = { kind: 'cli' as const, id: 'oncall' };
@@ -90,6 +91,24 @@ describe.skipIf(skip !== null)('stop extra instances on a real engine', () => {
     );
     expect(outcome).toMatchObject({ outcome: 'refused', message: expect.stringContaining('does not match the app') });
     expect(await running(outsider)).toBe(true);
+  });
+
+  it('after the engine dropped the pooled connections (a restart), the stop reconnects and happens', async () => {
+    const engine = await startConnectionDroppingEngine();
+    try {
+      const behind = loadConfig({ DBPOOL_DOCKER_HOSTS: engine.address, APP_CONTAINER_PATTERN: containers.pattern() });
+      const stopper = createDockerStopper(behind);
+      const at = (c: StartedContainer) => ({ id: c.id, name: c.name, source: 'docker' as const, location: engine.address, createdAt: undefined });
+      expect(await stopper.stop(at(outsider), 1)).toMatchObject({ outcome: 'refused' }); // a pooled connection now
+      engine.dropOpenConnections();
+      expect(await stopper.stop(at(old), 1)).toMatchObject({ outcome: 'stopped' });
+      expect(engine.dropped).toBeGreaterThan(0);
+      expect(await running(old)).toBe(false);
+      expect(await running(outsider)).toBe(true);
+      await old.container.start();
+    } finally {
+      await engine.close();
+    }
   });
 
   it('an engine that is down gives a clear error naming it, and nothing else happens', async () => {

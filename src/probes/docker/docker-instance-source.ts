@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { InstanceObservation, InstanceSource } from '../../core/facts.js';
 import type { Logger } from '../../logger.js';
 import { dockerProbeError } from './classify-docker-error.js';
-import { connectEngine, disconnectEngine } from './connect-engine.js';
+import { EngineClient } from './engine-client.js';
 import { snapshotHostProcesses } from './host-proc-processes.js';
 import { parseEngineAddress, type EngineEndpoint } from './engine-address.js';
 import { listAppContainers, parseLabelSelector, type ContainerSelector } from './list-app-containers.js';
@@ -59,7 +59,7 @@ export function createDockerInstanceSource(
   const { timeoutMs, concurrency } = config.probes;
   const log = logger.child({ engine });
   const useHostProc = (options.hostProc ?? true) && !(endpoint instanceof Error) && endpoint.kind === 'socket' && !endpoint.socketPath.startsWith('//');
-  let client: Promise<Docker> | undefined;
+  const client = endpoint instanceof Error ? endpoint : new EngineClient(endpoint, (code) => log.info({ code }, 'docker connection dead: reconnecting'));
 
   const fail = (error: InstanceObservation['error']): InstanceObservation => {
     log.warn({ error }, 'docker engine not observed');
@@ -69,41 +69,29 @@ export function createDockerInstanceSource(
   return {
     name,
     async observe(signal?: AbortSignal): Promise<InstanceObservation> {
-      if (endpoint instanceof Error) return fail({ kind: 'other', source: name, message: endpoint.message });
+      if (client instanceof Error) return fail({ kind: 'other', source: name, message: client.message });
       const started = Date.now();
-      let docker: Docker;
       try {
-        docker = await (client ??= connectEngine(endpoint));
+        await client.connect();
       } catch (err) {
-        client = undefined; // a certificate put in place later is picked up on the next observation
         return fail({ kind: 'other', source: name, message: `cannot connect: ${(err as Error).message}` });
       }
       // The /proc scan runs while the engine lists the containers.
       const snapshot = useHostProc ? snapshotHostProcesses(processPattern, options.procRoot) : null;
       snapshot?.catch(() => undefined); // a failed scan means "ask the engine", handled per container
-      const list = (d: Docker) => withDeadline(timeoutMs, signal, (s) => listAppContainers(d, selector, s));
-      const failList = (err: unknown) => {
+      // The client that answered the list asks the per-container questions too.
+      let docker: Docker;
+      let containers;
+      try {
+        ({ docker, containers } = await client.run(async (d) => ({
+          docker: d,
+          containers: await withDeadline(timeoutMs, signal, (s) => listAppContainers(d, selector, s)),
+        })));
+      } catch (err) {
         const error = dockerProbeError(err, name, 'list containers');
         // An engine that does not answer is unreachable, whatever the transport made of it.
         if (error.kind === 'timeout') return fail({ ...error, kind: 'unreachable', message: `list containers: no answer within ${timeoutMs} ms` });
         return fail(error);
-      };
-      let containers;
-      try {
-        containers = await list(docker);
-      } catch (err) {
-        if (!isStaleConnection(err)) return failList(err);
-        // A pooled connection the engine dropped (it restarted): drop the whole pool and ask once
-        // more on fresh connections, so the restart costs no failed check.
-        log.info({ code: (err as { code?: string }).code }, 'docker connection reset: reconnecting');
-        disconnectEngine(docker);
-        client = undefined;
-        try {
-          docker = await (client ??= connectEngine(endpoint));
-          containers = await list(docker);
-        } catch (retryErr) {
-          return failList(retryErr);
-        }
       }
       const ctx = {
         docker,
@@ -125,10 +113,4 @@ export function createDockerInstanceSource(
       return { source: name, ok: true, instances };
     },
   };
-}
-
-/** The errors of a request sent on a connection the other end had already closed. */
-function isStaleConnection(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'EPIPE' || code === 'ECONNRESET';
 }

@@ -1,10 +1,9 @@
-import type Docker from 'dockerode';
 import type { InstanceOutcome, InstanceStopper } from '../../actions/executors.js';
 import type { Config } from '../../config.js';
 import type { StopCandidate } from '../../core/stop-candidates.js';
 import { dockerProbeError } from './classify-docker-error.js';
-import { connectEngine } from './connect-engine.js';
 import { parseEngineAddress } from './engine-address.js';
+import { EngineClient } from './engine-client.js';
 import { parseLabelSelector, selectsContainer } from './list-app-containers.js';
 
 /**
@@ -16,11 +15,11 @@ export function createDockerStopper(config: Config): InstanceStopper {
   const tls = { verify: config.app.dockerTlsVerify, certPath: config.app.dockerCertPath };
   const selector = { namePattern: new RegExp(config.app.containerPattern), label: parseLabelSelector(config.app.containerLabel) };
   const addresses = config.app.dockerHosts.length > 0 ? config.app.dockerHosts : [undefined];
-  const engines = new Map<string, Promise<Docker>>();
+  const engines = new Map<string, EngineClient>();
   for (const address of addresses) {
     try {
       const endpoint = parseEngineAddress(address, tls);
-      engines.set(endpoint.address, connectEngine(endpoint));
+      engines.set(endpoint.address, new EngineClient(endpoint));
     } catch {
       // An address that does not parse was reported by the instance source already.
     }
@@ -34,21 +33,24 @@ export function createDockerStopper(config: Config): InstanceStopper {
       if (!engine) return { ...base, outcome: 'refused', message: `unknown engine ${candidate.location}` };
       const source = `docker ${candidate.location} ${candidate.name}`;
       try {
-        const container = (await engine).getContainer(candidate.id);
-        const before = await container.inspect();
-        const name = before.Name.replace(/^\//, '');
-        if (!selectsContainer(selector, name, before.Config.Labels)) {
-          return { ...base, outcome: 'refused', message: `${name} does not match the app` };
-        }
-        if (!before.State.Running) return { ...base, outcome: 'already_stopped' };
-        await container.stop({ t: graceSeconds });
-        const after = await container.inspect();
-        if (after.State.Running) {
-          await container.kill();
-          return { ...base, outcome: 'killed' };
-        }
-        // 137 = 128 + SIGKILL: the grace period ran out and the engine killed it.
-        return { ...base, outcome: after.State.ExitCode === 137 ? 'killed' : 'stopped' };
+        // Safe to ask twice (EngineClient.run): a second attempt re-checks and finds it stopped.
+        return await engine.run(async (docker): Promise<InstanceOutcome> => {
+          const container = docker.getContainer(candidate.id);
+          const before = await container.inspect();
+          const name = before.Name.replace(/^\//, '');
+          if (!selectsContainer(selector, name, before.Config.Labels)) {
+            return { ...base, outcome: 'refused', message: `${name} does not match the app` };
+          }
+          if (!before.State.Running) return { ...base, outcome: 'already_stopped' };
+          await container.stop({ t: graceSeconds });
+          const after = await container.inspect();
+          if (after.State.Running) {
+            await container.kill();
+            return { ...base, outcome: 'killed' };
+          }
+          // 137 = 128 + SIGKILL: the grace period ran out and the engine killed it.
+          return { ...base, outcome: after.State.ExitCode === 137 ? 'killed' : 'stopped' };
+        });
       } catch (err) {
         const e = err as { statusCode?: number };
         if (e.statusCode === 304) return { ...base, outcome: 'already_stopped' };
