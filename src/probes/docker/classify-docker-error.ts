@@ -51,6 +51,20 @@ function describe(
       : undefined;
   const text = engineMessage ?? (typeof e.message === 'string' && e.message ? e.message : String(e.reason ?? code ?? 'unknown error'));
   if (kind === 'timeout') return 'no answer in time';
+  if (kind === 'auth_failed' && code) return tlsExplanation(code) ?? text.trim();
   if (status !== undefined && engineMessage) return `HTTP ${status}: ${text.trim()}`;
   return text.trim();
+}
+
+/** OpenSSL's words are for OpenSSL developers: say which file in DOCKER_CERT_PATH is the matter. */
+function tlsExplanation(code: string): string | undefined {
+  if (/ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_HANDSHAKE_FAILURE|ALERT_CERTIFICATE_UNKNOWN/.test(code)) {
+    return `TLS refused by the engine: it wants a client certificate it trusts (cert.pem and key.pem in DOCKER_CERT_PATH) (${code})`;
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS: the engine's certificate is not for this address (${code})`;
+  if (/CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/.test(code)) return `TLS: the engine's certificate is not valid now (${code})`;
+  if (/SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED/.test(code)) {
+    return `TLS: the engine's certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem (${code})`;
+  }
+  return undefined;
 }
