@@ -89,6 +89,7 @@ export async function benchSchedule(): Promise<{ name: string; value: string }[]
       { name: 'summary document + PNG chart (fa)', value: `${renderMs.toFixed(0)} ms` },
       { name: `store size for ${(2 * DAY_SECONDS).toLocaleString('en-US')} samples`, value: `${(size / 1024 / 1024).toFixed(1)} MiB (${(size / (2 * DAY_SECONDS)).toFixed(0)} B/sample)` },
       { name: 'inserting them (one transaction)', value: `${insertMs.toFixed(0)} ms` },
+      { name: 'SQLite driver (Node.js version)', value: `${dayDb.driver} (${process.version})` },
     );
     dayDb.close();
   } finally {
