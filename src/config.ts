@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { engineAddressProblem } from './probes/docker/engine-address.js';
 
 /**
  * The one zod schema over the environment, and the only module that reads process.env.
@@ -11,10 +12,14 @@ const optionalInt = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
 const ratio = (def: number) => z.coerce.number().gt(0).lt(1).default(def);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
-const list = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
-  z.array(z.string()).default([]),
-);
+/** Comma-separated values, blanks dropped; each checked by `item`. */
+const commaList = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).default([]));
+const list = commaList(z.string());
+const engineAddress = z.string().superRefine((address, ctx) => {
+  const problem = engineAddressProblem(address);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const regex = (def: string) =>
   z.string().default(def).refine(isValidRegex, { message: 'is not a valid regular expression' });
 const regexList = (def: string[]) =>
@@ -78,8 +83,8 @@ export const envSchema = z
     APP_PROCESS_PATTERN: regex('php.*server\\.php'),
     APP_CONTAINER_PATTERN: regex('php_swoole'),
     APP_CONTAINER_LABEL: optionalString,
-    DOCKER_HOST: optionalString,
-    DBPOOL_DOCKER_HOSTS: list,
+    DOCKER_HOST: z.preprocess(emptyToUndefined, engineAddress.optional()),
+    DBPOOL_DOCKER_HOSTS: commaList(engineAddress),
     DOCKER_TLS_VERIFY: optionalString,
     DOCKER_CERT_PATH: optionalString,
     APP_POOL_SIZE_VAR: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('DB_POOL_SIZE'),

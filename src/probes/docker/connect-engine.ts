@@ -24,19 +24,10 @@ export async function connectEngine(endpoint: EngineEndpoint): Promise<Docker> {
     cert: undefined,
     key: undefined,
     agent: undefined,
-    username: undefined,
   };
   switch (endpoint.kind) {
     case 'socket':
       return new Docker({ ...none, socketPath: endpoint.socketPath, agent: new EngineHttpAgent({ keepAlive: true }) } as Docker.DockerOptions);
-    case 'ssh':
-      return new Docker({
-        ...none,
-        protocol: 'ssh',
-        host: endpoint.host,
-        port: endpoint.port,
-        username: endpoint.username,
-      });
     case 'tcp': {
       const base = { ...none, host: endpoint.host, port: endpoint.port };
       if (!endpoint.tls) return new Docker({ ...base, protocol: 'http', agent: new EngineHttpAgent({ keepAlive: true }) } as Docker.DockerOptions);

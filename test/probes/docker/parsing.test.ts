@@ -20,7 +20,6 @@ describe('engine addresses', () => {
     ['tcp://app1:2376', { kind: 'tcp', host: 'app1', port: 2376, tls: true, verify: false }],
     ['app2:2375', { kind: 'tcp', address: 'tcp://app2:2375', tls: false }],
     ['https://app3', { kind: 'tcp', port: 2376, tls: true }],
-    ['ssh://deploy@app4', { kind: 'ssh', host: 'app4', port: 22, username: 'deploy' }],
   ])('%s', (address, expected) => {
     expect(parseEngineAddress(address, plain)).toMatchObject(expected);
   });
@@ -32,6 +31,20 @@ describe('engine addresses', () => {
 
   it.each(['ftp://x', 'tcp://app1', 'unix://'])('%s is refused with a reason', (address) => {
     expect(() => parseEngineAddress(address, plain)).toThrow(/docker engine address/);
+  });
+
+  it('ssh:// is refused, with the safe way to reach that engine instead', () => {
+    expect(() => parseEngineAddress('ssh://deploy@app4', plain)).toThrow(
+      'docker engine address "ssh://deploy@app4" is an ssh engine, which dbpool does not connect to (it could not check the host key): ' +
+        'forward the engine\'s socket over ssh instead (ssh -nNT -L /run/dbpool/app4.sock:/var/run/docker.sock deploy@app4) ' +
+        'and give unix:///run/dbpool/app4.sock, or use tcp with TLS',
+    );
+  });
+
+  it('a bad engine address stops start-up, naming the variable', () => {
+    expect(() => loadConfig({ DBPOOL_DOCKER_HOSTS: 'unix:///var/run/docker.sock, ftp://x' })).toThrow(/DBPOOL_DOCKER_HOSTS: docker engine address "ftp:\/\/x" has an unsupported scheme/);
+    expect(() => loadConfig({ DOCKER_HOST: 'ssh://deploy@app4' })).toThrow(/DOCKER_HOST: docker engine address "ssh:\/\/deploy@app4" is an ssh engine/);
+    expect(loadConfig({ DOCKER_HOST: '' }).app.dockerHosts).toEqual([]);
   });
 
   it('the config reads the TLS variables', () => {

@@ -47,8 +47,9 @@ describe('an engine that cannot be reached', () => {
     }
   });
 
-  it('an address it cannot use: an error, not a throw', async () => {
-    const obs = await sourceAt('ftp://example.invalid').observe();
+  it('an address it cannot use (stopped at start-up by the config; here past it): an error, not a throw', async () => {
+    const config = loadConfig({ DBPOOL_PROBE_TIMEOUT_MS: '1000' });
+    const obs = await createDockerInstanceSource('ftp://example.invalid', config, silentLogger()).observe();
     expect(obs).toMatchObject({ ok: false, instances: [], error: { kind: 'other', message: expect.stringContaining('unsupported scheme') } });
   });
 
