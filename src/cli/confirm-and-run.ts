@@ -48,6 +48,7 @@ export async function confirmAndRun(
       return 1;
     }
   }
+  const actedAt = ctx.now();
   const result = await remediation.approve(plan.id, ctx.requester);
   if (!result.ok) {
     io.out(`${refusalText(result, t)}\n`);
@@ -55,7 +56,11 @@ export async function confirmAndRun(
   }
   io.out(`${outcomeLines(result.outcome, t, f, 50).join('\n')}\n`);
   await io.sleep(ctx.config.remediation.verifyDelaySeconds * 1000);
-  const after = await diagnose(ctx.sources, ctx.config, 'status', { idleMinutes: plan.action === 'terminate_idle' ? plan.minutes : undefined });
+  // Step 7 of the runbook: do the workers start cleanly now? Only log lines since the action count.
+  const after = await diagnose(ctx.sources, ctx.config, 'status', {
+    idleMinutes: plan.action === 'terminate_idle' ? plan.minutes : undefined,
+    logsSince: actedAt,
+  });
   io.out(`\n${t.action.verifyTitle}\n${verificationLines(before, after, t, f).map((l) => `  ${l}`).join('\n')}\n`);
   return 0;
 }

@@ -148,10 +148,15 @@ export interface InstanceObservation {
   error?: ProbeError;
 }
 
+export interface ObserveOptions {
+  /** Count only log lines written since then: the check after an action, not the incident before it. */
+  logsSince?: Date;
+}
+
 /** One way of finding the app's instances (Docker engine, local /proc, ...). */
 export interface InstanceSource {
   readonly name: string;
-  observe(signal?: AbortSignal): Promise<InstanceObservation>;
+  observe(signal?: AbortSignal, options?: ObserveOptions): Promise<InstanceObservation>;
 }
 
 // ---------------------------------------------------------------- Everything together

@@ -1,4 +1,4 @@
-import type { Facts, InstanceObservation, InstanceSource, PostgresObservation } from '../core/facts.js';
+import type { Facts, InstanceObservation, InstanceSource, ObserveOptions, PostgresObservation } from '../core/facts.js';
 
 /** What the diagnosis needs of the PostgreSQL probe. */
 export interface PostgresObserver {
@@ -14,21 +14,21 @@ export interface FactSources {
 }
 
 /** Runs every probe at once; each one turns its failures into facts, so this never throws. */
-export async function collectFacts(sources: FactSources, options: { idleMinutes: number }): Promise<Facts> {
+export async function collectFacts(sources: FactSources, options: { idleMinutes: number } & ObserveOptions): Promise<Facts> {
   const observedAt = sources.now().toISOString();
   const [postgres, instances] = await Promise.all([
-    sources.postgres.observe(options),
-    observeInstanceSources(sources.instanceSources, sources.sourceTimeoutMs),
+    sources.postgres.observe({ idleMinutes: options.idleMinutes }),
+    observeInstanceSources(sources.instanceSources, sources.sourceTimeoutMs, { logsSince: options.logsSince }),
   ]);
   return { observedAt, postgres, instances };
 }
 
 /** Every instance source at once, each bounded by the deadline; failures are observations too. */
-export function observeInstanceSources(instanceSources: InstanceSource[], timeoutMs: number): Promise<InstanceObservation[]> {
-  return Promise.all(instanceSources.map((s) => observeWithDeadline(s, timeoutMs)));
+export function observeInstanceSources(instanceSources: InstanceSource[], timeoutMs: number, options: ObserveOptions = {}): Promise<InstanceObservation[]> {
+  return Promise.all(instanceSources.map((s) => observeWithDeadline(s, timeoutMs, options)));
 }
 
-async function observeWithDeadline(source: InstanceSource, timeoutMs: number): Promise<InstanceObservation> {
+async function observeWithDeadline(source: InstanceSource, timeoutMs: number, options: ObserveOptions): Promise<InstanceObservation> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<InstanceObservation>((resolve) => {
@@ -44,7 +44,7 @@ async function observeWithDeadline(source: InstanceSource, timeoutMs: number): P
   });
   try {
     return await Promise.race([
-      source.observe(controller.signal).catch(
+      source.observe(controller.signal, options).catch(
         (err: unknown): InstanceObservation => ({
           source: source.name,
           ok: false,

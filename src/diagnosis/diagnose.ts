@@ -21,11 +21,11 @@ export async function diagnose(
   sources: FactSources & { onReport?: ReportObserver },
   config: Config,
   view: ReportView,
-  options: { idleMinutes?: number } = {},
+  options: { idleMinutes?: number; logsSince?: Date } = {},
 ): Promise<Report> {
   const started = performance.now();
   const idleMinutes = options.idleMinutes ?? config.thresholds.idleMinutes;
-  const facts = await collectFacts(sources, { idleMinutes });
+  const facts = await collectFacts(sources, { idleMinutes, logsSince: options.logsSince });
   const settings = reportSettings(config);
   const report = buildReport(view, facts, { ...settings, thresholds: { ...settings.thresholds, idleMinutes } });
   sources.onReport?.(report, (performance.now() - started) / 1000);

@@ -180,7 +180,7 @@ export const en: Catalog = {
     verifyTitle: 'After the action',
     beforeAfter: (p, f) => `Connections: ${f.num(p.before)} before, ${f.num(p.after)} now (of ${f.num(p.usable)} usable)`,
     instancesBeforeAfter: (p, f) => `Instances running: ${f.num(p.before)} before, ${f.num(p.after)} now`,
-    workersStarted: (p, f) => `Worker starts in the logs: ${f.num(p.starts)}; "server full" errors: ${f.num(p.fullErrors)}`,
+    workersStarted: (p, f) => `In the logs since the action: ${f.num(p.starts)} worker starts, ${f.num(p.fullErrors)} "server full" errors`,
     auditTitle: 'Audit trail (latest first)',
     auditEmpty: 'No entries yet.',
     auditLine: (p, f) => `${p.at}  ${p.event}  ${p.action ?? '-'}  ${p.actor ?? '-'}  ${f.code(p.detail)}`,

@@ -188,7 +188,7 @@ export const fa: Catalog = {
     verifyTitle: 'پس از اقدام',
     beforeAfter: (p, f) => `اتصال‌ها: پیش از اقدام ${f.num(p.before)}، اکنون ${f.num(p.after)} (از ${f.num(p.usable)} قابل استفاده)`,
     instancesBeforeAfter: (p, f) => `نمونه‌های در حال اجرا: پیش از اقدام ${f.num(p.before)}، اکنون ${f.num(p.after)}`,
-    workersStarted: (p, f) => `شروع workerها در لاگ: ${f.num(p.starts)}؛ خطاهای «سرور پر»: ${f.num(p.fullErrors)}`,
+    workersStarted: (p, f) => `در لاگ از زمان اقدام: ${f.num(p.starts)} شروع worker و ${f.num(p.fullErrors)} خطای «سرور پر»`,
     auditTitle: 'سابقه‌ی اقدام‌ها (تازه‌ترین اول)',
     auditEmpty: 'هنوز چیزی ثبت نشده است.',
     auditLine: (p, f) => `${p.at}  ${f.code(p.event)}  ${f.code(p.action ?? '-')}  ${f.code(p.actor ?? '-')}  ${f.code(p.detail)}`,

@@ -11,8 +11,9 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}
 
 /**
  * Counts the runbook's log lines in a tail of a container's log: worker starts, the server's
- * "full" refusals and the app pool's exhaustion, each with the time of the latest match.
- * Pure: the lines come from the engine (stdout and stderr already apart, either order).
+ * "full" refusals and the app pool's exhaustion, each with the time of the latest match. Lines
+ * stamped before `since` are left out. Pure: the lines come from the engine (stdout and stderr
+ * already apart, either order).
  */
 export function countLogPatterns(lines: Iterable<string>, patterns: LogPatterns, since: string | null): LogStats {
   const counters = {
@@ -21,16 +22,18 @@ export function countLogPatterns(lines: Iterable<string>, patterns: LogPatterns,
     poolExhausted: patterns.poolExhausted.map(counter),
   };
   const all = [counters.workerStarts, ...counters.serverFull, ...counters.poolExhausted];
+  const sinceMs = since === null ? -Infinity : Date.parse(since);
   let linesRead = 0;
   for (const raw of lines) {
     if (raw === '') continue;
-    linesRead++;
     const m = TIMESTAMP.exec(raw);
+    const at = m?.[1] ? Date.parse(m[1]) : NaN;
+    if (at < sinceMs) continue;
+    linesRead++;
     const text = m ? raw.slice(m[0].length) : raw;
     for (const c of all) {
       if (!c.regex.test(text)) continue;
       c.count++;
-      const at = m?.[1] ? Date.parse(m[1]) : NaN;
       if (!Number.isNaN(at) && at > c.lastMs) c.lastMs = at;
     }
   }

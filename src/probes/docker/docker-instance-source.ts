@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { Config } from '../../config.js';
-import type { InstanceObservation, InstanceSource } from '../../core/facts.js';
+import type { InstanceObservation, InstanceSource, ObserveOptions } from '../../core/facts.js';
 import type { Logger } from '../../logger.js';
 import { dockerProbeError } from './classify-docker-error.js';
 import { EngineClient } from './engine-client.js';
@@ -68,7 +68,7 @@ export function createDockerInstanceSource(
 
   return {
     name,
-    async observe(signal?: AbortSignal): Promise<InstanceObservation> {
+    async observe(signal?: AbortSignal, observeOptions: ObserveOptions = {}): Promise<InstanceObservation> {
       if (client instanceof Error) return fail({ kind: 'other', source: name, message: client.message });
       const started = Date.now();
       try {
@@ -102,6 +102,7 @@ export function createDockerInstanceSource(
         processListing: options.processListing ?? 'auto',
         hostProc: snapshot ? () => snapshot : null,
         now: options.now ?? (() => new Date()),
+        logsSince: observeOptions.logsSince,
         logger: log,
       };
       // Each container has timeoutMs; the whole observation at most twice that, however many wait

@@ -23,6 +23,8 @@ export interface ContainerProbeContext {
   /** One /proc scan shared by the observation, for an engine on this host; null otherwise. */
   hostProc: (() => Promise<HostProcSnapshot>) | null;
   now: () => Date;
+  /** Count only log lines since then (ObserveOptions.logsSince). */
+  logsSince?: Date;
   logger: Logger;
 }
 
@@ -56,7 +58,7 @@ export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer
     ask('logs', (s) =>
       readContainerLogStats(
         container,
-        { tailLines: ctx.app.logTailLines, sinceMinutes: ctx.app.logSinceMinutes },
+        { tailLines: ctx.app.logTailLines, sinceMinutes: ctx.app.logSinceMinutes, since: ctx.logsSince },
         {
           workerStart: ctx.app.logWorkerStartPattern,
           serverFull: ctx.app.logServerFullPatterns,

@@ -7,6 +7,8 @@ export interface LogWindow {
   /** Last lines asked of the engine: the log is never read whole. */
   tailLines: number;
   sinceMinutes: number;
+  /** A later start than sinceMinutes gives, to the millisecond (the check after an action). */
+  since?: Date;
 }
 
 /**
@@ -20,7 +22,9 @@ export async function readContainerLogStats(
   signal: AbortSignal,
   now: Date = new Date(),
 ): Promise<LogStats> {
-  const sinceSeconds = Math.floor(now.getTime() / 1000) - window.sinceMinutes * 60;
+  const sinceMs = Math.max(now.getTime() - window.sinceMinutes * 60_000, window.since?.getTime() ?? -Infinity);
+  // The engine takes whole seconds; countLogPatterns drops what is left of the second before sinceMs.
+  const sinceSeconds = Math.floor(sinceMs / 1000);
   const raw = await container.logs({
     stdout: true,
     stderr: true,
@@ -37,6 +41,6 @@ export async function readContainerLogStats(
       yield* splitLines(stderr);
     })(),
     patterns,
-    new Date(sinceSeconds * 1000).toISOString(),
+    new Date(sinceMs).toISOString(),
   );
 }

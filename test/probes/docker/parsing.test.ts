@@ -113,6 +113,22 @@ describe('log counting', () => {
     ]);
   });
 
+  it('lines stamped before `since` are left out, to the millisecond (the check after an action)', () => {
+    const stats = countLogPatterns(
+      [
+        '2026-11-26T18:00:00.499999999Z sorry, too many clients already',
+        '2026-11-26T18:00:00.500Z Worker #0 starting',
+        '2026-11-26T18:00:03Z Worker #1 starting',
+        'no timestamp: Worker #2 starting',
+      ],
+      patterns,
+      '2026-11-26T18:00:00.500Z',
+    );
+    expect(stats.linesRead).toBe(3);
+    expect(stats.workerStarts.count).toBe(3);
+    expect(stats.serverFull.map((p) => p.count)).toEqual([0, 0]);
+  });
+
   it('nothing matching: zero counts and no time', () => {
     const stats = countLogPatterns(['hello'], patterns, null);
     expect(stats.workerStarts).toEqual({ pattern: 'Worker.*starting', count: 0, lastSeen: null });

@@ -75,7 +75,8 @@ export async function handleApprovePlan(args: ActionArgs, deps: SlackDeps): Prom
   if (result.ok && before && sources) {
     const delayMs = deps.config.remediation.verifyDelaySeconds * 1000;
     setTimeout(() => {
-      diagnose(sources, deps.config, 'status')
+      // Step 7 of the runbook: only log lines written since the approval count.
+      diagnose(sources, deps.config, 'status', { logsSince: approvedAt })
         .then((after) => client.chat.postMessage({ channel: channelId, thread_ts: ts, ...verificationMessage(before, after, lang) }))
         .catch((err: unknown) => deps.logger.error({ err, planId }, 'verification after the action failed'));
     }, delayMs).unref();
