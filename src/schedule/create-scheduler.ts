@@ -8,6 +8,7 @@ import { Scheduler } from './scheduler.js';
 import type { SummaryPoster } from './summary-job.js';
 import { SummaryRuns } from './summary-runs.js';
 import type { WarningPoster } from './warning-job.js';
+import { WarningStateStore } from './warning-state-store.js';
 
 export interface RunningScheduler {
   scheduler: Scheduler;
@@ -41,6 +42,7 @@ export function createScheduler(
     lease,
     summaryPoster: posters.summary,
     warningPoster: posters.warning,
+    warningStore: new WarningStateStore(services.stateDb, log),
     replicaId: `${os.hostname()}:${process.pid}`,
     now: services.context.now,
     logger: log,

@@ -8,6 +8,7 @@ import { buildSummary, renderSummary, type SummaryDeps, type SummaryPoster } fro
 import type { SummaryRuns } from './summary-runs.js';
 import { WarningJob, type WarningPoster } from './warning-job.js';
 import { WarningState } from './warning-state.js';
+import type { WarningStateStore } from './warning-state-store.js';
 
 export interface SchedulerDeps {
   config: Pick<Config, 'thresholds' | 'schedule' | 'app'>;
@@ -20,6 +21,8 @@ export interface SchedulerDeps {
   lease: { isLeader(): boolean } | null;
   summaryPoster: SummaryPoster | null;
   warningPoster: WarningPoster | null;
+  /** Keeps the warnings' state across restarts (the state file); absent: in memory only. */
+  warningStore?: WarningStateStore | null;
   /** Names this replica in summary_runs (host name, pod name). */
   replicaId: string;
   now: () => Date;
@@ -51,7 +54,11 @@ export class Scheduler {
     this.warnings =
       d.warningPoster && s.summaryChannel
         ? new WarningJob({
-            state: new WarningState({ ...d.config.thresholds, hysteresis: s.warnHysteresis, cooldownMinutes: s.warnCooldownMinutes }),
+            state: new WarningState(
+              { ...d.config.thresholds, hysteresis: s.warnHysteresis, cooldownMinutes: s.warnCooldownMinutes },
+              d.warningStore?.load() ?? undefined,
+            ),
+            store: d.warningStore ?? null,
             poster: d.warningPoster,
             channel: s.summaryChannel,
             lang: s.summaryLang,

@@ -6,6 +6,7 @@ import { createFormatter } from '../i18n/format.js';
 import type { Logger } from '../logger.js';
 import type { Sample } from './history-store.js';
 import type { WarningDecision, WarningState } from './warning-state.js';
+import type { WarningStateStore } from './warning-state-store.js';
 
 export type PostDecision = Exclude<WarningDecision, { kind: 'none' }>;
 
@@ -21,6 +22,8 @@ export interface WarningPoster {
 
 export interface WarningJobOptions {
   state: WarningState;
+  /** Keeps the state across restarts; null keeps it in memory only. */
+  store: WarningStateStore | null;
   poster: WarningPoster;
   channel: string;
   lang: Lang;
@@ -36,7 +39,10 @@ export class WarningJob {
 
   async onSample(sample: Sample, report: Report): Promise<WarningDecision> {
     const decision = this.o.state.observe(sampleUtilization(sample), sample.at);
-    if (decision.kind === 'none' || !this.o.isLeader()) return decision;
+    if (decision.kind === 'none' || !this.o.isLeader()) {
+      this.o.store?.save(this.o.state.snapshot(), sample.at);
+      return decision;
+    }
     const t = catalogFor(this.o.lang);
     const f = createFormatter(this.o.lang);
     const text = warningText(decision, (sampleUtilization(sample) ?? 0) * 100, this.o.thresholds, t, f);
@@ -46,12 +52,14 @@ export class WarningJob {
     } catch (err) {
       this.o.logger.error({ err, decision }, 'posting the warning failed');
     }
+    this.o.store?.save(this.o.state.snapshot(), sample.at);
     return decision;
   }
 
   /** The "Mute 1h" button. */
-  mute(until: Date): void {
+  mute(until: Date, at: Date = new Date()): void {
     this.o.state.mute(until);
+    this.o.store?.save(this.o.state.snapshot(), at);
   }
 }
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { openSqlite, type SqliteDb } from './sqlite.js';
 
 /**
- * dbpool's own state in one SQLite file: remediation plans, the audit trail, the connection history
- * and the daily summary's claims. WAL mode, so a reader never blocks the writer.
+ * dbpool's own state in one SQLite file: remediation plans, the audit trail, the connection history,
+ * the daily summary's claims and the early warnings' state. WAL mode, so a reader never blocks the writer.
  */
 export type StateDb = SqliteDb;
 
@@ -55,6 +55,13 @@ const MIGRATIONS: string[] = [
      detail TEXT
    );
    PRAGMA user_version = 2;`,
+  // The early warnings' state (src/schedule/warning-state-store.ts): one row.
+  `CREATE TABLE warning_state (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     snapshot TEXT NOT NULL,
+     saved_at TEXT NOT NULL
+   );
+   PRAGMA user_version = 3;`,
 ];
 
 export function openStateDb(file: string): StateDb {

@@ -27,11 +27,11 @@ describe('state store', () => {
   it('migrates a new file, keeps its rows on reopening and migrates nothing twice', () => {
     const file = path.join(dir, 'nested', 'dbpool.sqlite');
     const first = openStateDb(file);
-    expect(version(first)).toBe(2);
+    expect(version(first)).toBe(3);
     first.prepare(`INSERT INTO summary_runs (local_date, claimed_at, claimed_by, status) VALUES (?, ?, ?, 'claimed')`).run('2026-11-26', 'x', 'a');
     first.close();
     const again = openStateDb(file);
-    expect(version(again)).toBe(2);
+    expect(version(again)).toBe(3);
     expect(again.prepare('SELECT claimed_by FROM summary_runs').all()).toEqual([expect.objectContaining({ claimed_by: 'a' })]);
     again.close();
   });
@@ -40,10 +40,10 @@ describe('state store', () => {
     const file = path.join(dir, 'v1.sqlite');
     const v2 = openStateDb(file);
     v2.exec(`INSERT INTO plans (id, action, body, status, created_at, expires_at) VALUES ('p1', 'terminate_idle', '{}', 'pending', 'x', 'y');
-             DROP TABLE samples; DROP TABLE summary_runs; PRAGMA user_version = 1;`);
+             DROP TABLE samples; DROP TABLE summary_runs; DROP TABLE warning_state; PRAGMA user_version = 1;`);
     v2.close();
     const db = openStateDb(file);
-    expect(version(db)).toBe(2);
+    expect(version(db)).toBe(3);
     expect(db.prepare('SELECT count(*) AS n FROM samples').get()).toEqual(expect.objectContaining({ n: 0 }));
     expect(db.prepare(`SELECT status FROM plans WHERE id = 'p1'`).get()).toEqual(expect.objectContaining({ status: 'pending' }));
     db.close();
