@@ -84,7 +84,6 @@ export type BlockDocument = Pick<ReportDocument, 'lang' | 'dir' | 'verdict' | 't
 /** Lays out a document as Block Kit; whatever the document holds, the result is within SLACK_LIMITS. */
 export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): SlackMessage {
   const line = (s: string) => directed(doc, s);
-  const num = new Intl.NumberFormat(doc.lang === 'fa' ? 'fa-IR' : 'en-US', { useGrouping: false });
   const header: KnownBlock = {
     type: 'header',
     text: { type: 'plain_text', text: truncatePlain(line(`${VERDICT_EMOJI[doc.verdict]} ${doc.title} — ${doc.headline}`), SLACK_LIMITS.headerText), emoji: true },
@@ -93,8 +92,8 @@ export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): 
   // Each section's entries become mrkdwn chunks; chunks are packed into as few section blocks as fit.
   const sectionTexts: string[] = [];
   for (const section of doc.sections) {
-    const chunks = section.entries.map((entry, i) => {
-      const mark = section.id === 'recommendations' ? `${num.format(i + 1)}.` : entry.severity ? SEVERITY_MARK[entry.severity] : '•';
+    const chunks = section.entries.map((entry) => {
+      const mark = entry.ordinal ?? (entry.severity ? SEVERITY_MARK[entry.severity] : '•');
       return entryChunk(entry, mark, line);
     });
     sectionTexts.push(...pack(`*${escapeMrkdwn(section.title)}*`, chunks, line));

@@ -39,6 +39,8 @@ export interface DocSection {
 export interface DocEntry {
   text: string;
   severity?: Severity;
+  /** The entry's number in an ordered list ("1.", "۱."), in the report's digits. */
+  ordinal?: string;
   /** Exact lines to apply, shown verbatim (SQL, env, shell). */
   code?: string[];
 }
@@ -311,8 +313,9 @@ function recommendationEntries(
 ): DocEntry[] {
   const recs = report.recommendations.filter(filter);
   if (recs.length === 0) return [{ text: t.label.noRecommendations }];
-  return recs.map((r) => ({
+  return recs.map((r, i) => ({
     text: (t.recommendation[r.code] as (p: typeof r.params, f: Formatter) => string)(r.params, f),
+    ordinal: `${f.num(i + 1)}.`,
     code: r.commands.map((c) => c.text),
   }));
 }

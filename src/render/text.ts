@@ -27,8 +27,8 @@ export function documentToText(doc: ReportDocument, color: boolean): string {
   const lines: string[] = [paint(ANSI.bold + VERDICT_COLOR[doc.verdict], `${doc.title} — ${doc.headline}`), ''];
   for (const section of doc.sections) {
     lines.push(paint(ANSI.bold, section.title));
-    section.entries.forEach((entry, i) => {
-      const mark = section.id === 'recommendations' ? `${i + 1}.` : entry.severity ? SEVERITY_MARK[entry.severity] : '·';
+    section.entries.forEach((entry) => {
+      const mark = entry.ordinal ?? (entry.severity ? SEVERITY_MARK[entry.severity] : '·');
       const [first = '', ...rest] = entry.text.split('\n');
       lines.push(`  ${mark} ${first}`, ...rest.map((l) => `    ${l}`));
       for (const block of entry.code ?? []) {

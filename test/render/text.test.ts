@@ -33,6 +33,8 @@ describe('terminal report', () => {
     expect(text).toContain('\u2066php_swoole_app_new\u2069');
     expect(text).toContain('docker stop php_swoole_app');
     expect(text).toContain('۱۴۰۵'); // Persian calendar
+    expect(text).toMatch(/^ {2}۱\. /m); // recommendations numbered in Persian digits
+    expect(text).not.toMatch(/^ {2}1\. /m);
     expect(text).not.toMatch(/\b97\b/);
   });
 
