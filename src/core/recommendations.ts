@@ -95,7 +95,7 @@ export function recommend(input: RecommendationInput): Recommendation[] {
         },
         commands: [
           { lang: 'sql', text: `ALTER SYSTEM SET max_connections = ${needed};  -- takes effect after a restart of PostgreSQL` },
-          { lang: 'yaml', text: `command: postgres -c max_connections=${needed}` },
+          { lang: 'yaml', text: `command: postgres -c max_connections=${needed}  # or in docker compose, the postgres service` },
         ],
       });
     }
