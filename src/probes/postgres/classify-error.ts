@@ -57,9 +57,44 @@ const AUTH_MESSAGE = /password authentication failed|SASL|SCRAM|no pg_hba\.conf 
 export function classifyPostgresError(err: unknown, target: ErrorTarget): ProbeError {
   const code = errorCode(err);
   const message = scrub(errorMessage(err), target.password);
-  const error: ProbeError = { kind: kindOf(code, message), source: postgresSource(target), message };
+  const setup = setupProblem(code, message);
+  const error: ProbeError = setup
+    ? { kind: setup.kind, source: postgresSource(target), message: `${message}: ${setup.hint}` }
+    : { kind: kindOf(code, message), source: postgresSource(target), message };
   if (code !== undefined) error.code = code;
   return error;
+}
+
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
+/**
+ * TLS and file problems of the connection settings, said in DATABASE_URL's terms: what an on-call
+ * engineer can change. node-postgres, unlike psql, treats sslmode=require as verify-full.
+ */
+function setupProblem(code: string | undefined, message: string): { kind: ProbeErrorKind; hint: string } | null {
+  if (code && UNTRUSTED_CERTIFICATE.has(code)) {
+    return {
+      kind: 'auth_failed',
+      hint:
+        "the server's certificate is not signed by a CA dbpool trusts (node-postgres checks it even for sslmode=require). " +
+        "Add sslrootcert=<the CA's file> to DATABASE_URL, or uselibpqcompat=true&sslmode=require to encrypt without checking, as psql does",
+    };
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return { kind: 'auth_failed', hint: 'connect by the host name the certificate was issued for' };
+  if (code === 'CERT_HAS_EXPIRED') return { kind: 'auth_failed', hint: "the server's certificate has expired" };
+  if (/does not support SSL connections/i.test(message)) {
+    return { kind: 'other', hint: 'DATABASE_URL asks for TLS (sslmode) but the server has ssl off: remove sslmode or turn ssl on' };
+  }
+  const file = code === 'ENOENT' || code === 'EACCES' ? /^\w+: [^,]+, open '(.+)'$/.exec(message)?.[1] : undefined;
+  if (file) return { kind: 'other', hint: `cannot read ${file}, named by sslrootcert, sslcert or sslkey in DATABASE_URL` };
+  return null;
 }
 
 function kindOf(code: string | undefined, message: string): ProbeErrorKind {

@@ -3,40 +3,20 @@
  * client certificate from the tests' CA, in front of the real test engine. dbpool connects with
  * DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) like the docker CLI.
  */
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerSkipReason, testEngineAddress } from '../../helpers/docker-engine.js';
 import { TestContainers, which, type StartedContainer } from '../../helpers/php-app-containers.js';
+import { makeCertificates } from '../../helpers/test-certificates.js';
 import { dockerConfig, observe } from './fixtures.js';
 
-const run = promisify(execFile);
 const skip = await dockerSkipReason(async () => (testEngineAddress().startsWith('unix://') ? null : 'the test engine is not on a unix socket'), async () =>
   (await which('openssl')) ? null : 'openssl is needed to make the certificates',
 );
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, in the docker CLI's file names. */
-async function makeCertificates(dir: string, caName: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const at = (f: string) => path.join(dir, f);
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${caName}`, '-keyout', at('ca-key.pem'), '-out', at('ca.pem')]);
-  for (const [name, ext] of [
-    ['server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth'],
-    ['client', 'extendedKeyUsage=clientAuth'],
-  ] as const) {
-    await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', at(`${name}-key.pem`), '-out', at(`${name}.csr`)]);
-    await writeFile(at(`${name}.ext`), ext);
-    await run('openssl', ['x509', '-req', '-in', at(`${name}.csr`), '-CA', at('ca.pem'), '-CAkey', at('ca-key.pem'), '-CAcreateserial', '-days', '1', '-extfile', at(`${name}.ext`), '-out', at(`${name}.pem`)]);
-  }
-  // The client side's names, as DOCKER_CERT_PATH expects them.
-  await copyFile(at('client.pem'), at('cert.pem'));
-  await copyFile(at('client-key.pem'), at('key.pem'));
-}
 
 describe.skipIf(skip !== null)('an engine behind TLS with client certificates (real engine)', () => {
   const containers = new TestContainers();
