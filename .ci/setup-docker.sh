@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI, on a fresh Debian 12 machine as root: what the Docker tests need, each step only when missing.
-#  1. Debian packages docker.io, php-cli, php-pgsql, busybox-static (.ci/apt-install-missing.sh).
+#  1. Debian packages docker.io, php-cli, php-pgsql, busybox-static, openssl (TLS test certificates).
 #  2. A Docker engine: dockerd in the background when none answers (vfs storage, no iptables, no bridge:
 #     it works inside unprivileged CI containers and VMs alike).
 #  3. The tests' base image, dbpool-test-base:latest: a busybox-static root file system, imported
@@ -16,7 +16,7 @@ started=$(date +%s)
 say() { echo "== setup-docker: $*"; }
 
 # ---------------------------------------------------------------- 1. packages
-bash "$(dirname "${BASH_SOURCE[0]}")/apt-install-missing.sh" setup-docker docker.io php-cli php-pgsql busybox-static
+bash "$(dirname "${BASH_SOURCE[0]}")/apt-install-missing.sh" setup-docker docker.io php-cli php-pgsql busybox-static openssl
 
 # ---------------------------------------------------------------- 2. engine
 if docker info >/dev/null 2>&1; then
