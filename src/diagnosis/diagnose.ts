@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { buildReport, type Report, type ReportSettings, type ReportView } from '../core/report.js';
+import type { ObserveOptions } from '../core/facts.js';
 import { collectFacts, type FactSources } from './collect-facts.js';
 
 export function reportSettings(config: Config): ReportSettings {
@@ -21,7 +22,7 @@ export async function diagnose(
   sources: FactSources & { onReport?: ReportObserver },
   config: Config,
   view: ReportView,
-  options: { idleMinutes?: number; logsSince?: Date } = {},
+  options: { idleMinutes?: number } & ObserveOptions = {},
 ): Promise<Report> {
   const started = performance.now();
   const idleMinutes = options.idleMinutes ?? config.thresholds.idleMinutes;

@@ -38,22 +38,22 @@ export class WarningJob {
   constructor(private readonly o: WarningJobOptions) {}
 
   async onSample(sample: Sample, report: Report): Promise<WarningDecision> {
-    const decision = this.o.state.observe(sampleUtilization(sample), sample.at);
-    if (decision.kind === 'none' || !this.o.isLeader()) {
-      this.o.store?.save(this.o.state.snapshot(), sample.at);
-      return decision;
-    }
+    const utilization = sampleUtilization(sample);
+    const decision = this.o.state.observe(utilization, sample.at);
+    if (decision.kind !== 'none' && this.o.isLeader()) await this.post(decision, (utilization ?? 0) * 100, report);
+    this.o.store?.save(this.o.state.snapshot(), sample.at);
+    return decision;
+  }
+
+  private async post(decision: PostDecision, utilizationPercent: number, report: Report): Promise<void> {
     const t = catalogFor(this.o.lang);
-    const f = createFormatter(this.o.lang);
-    const text = warningText(decision, (sampleUtilization(sample) ?? 0) * 100, this.o.thresholds, t, f);
+    const text = warningText(decision, utilizationPercent, this.o.thresholds, t, createFormatter(this.o.lang));
     try {
       const posted = await this.o.poster.postWarning({ decision, text, report, channel: this.o.channel, lang: this.o.lang });
       if (decision.kind === 'post-new' && posted) this.o.state.setThreadTs(posted.ts);
     } catch (err) {
       this.o.logger.error({ err, decision }, 'posting the warning failed');
     }
-    this.o.store?.save(this.o.state.snapshot(), sample.at);
-    return decision;
   }
 
   /** The "Mute 1h" button. */

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { StateDb } from '../state/state-store.js';
-import type { WarningLevel, WarningSnapshot } from './warning-state.js';
+import type { WarningSnapshot } from './warning-state.js';
 
 /**
  * The early warnings' state in the state file, so that a restart during an incident (a deploy, a
@@ -19,9 +20,8 @@ export class WarningStateStore {
     try {
       const row = this.db.prepare(`SELECT snapshot FROM warning_state WHERE id = 1`).get() as { snapshot: string } | undefined;
       if (!row) return null;
-      const snapshot = parseSnapshot(JSON.parse(row.snapshot));
-      if (!snapshot) this.logger?.warn('stored warning state unreadable: starting afresh');
-      this.lastSaved = snapshot ? row.snapshot : null;
+      const snapshot = SNAPSHOT.parse(JSON.parse(row.snapshot));
+      this.lastSaved = row.snapshot;
       return snapshot;
     } catch (err) {
       this.logger?.warn({ err }, 'stored warning state unreadable: starting afresh');
@@ -44,22 +44,12 @@ export class WarningStateStore {
   }
 }
 
-const LEVELS: readonly WarningLevel[] = ['ok', 'warn', 'crit'];
-
-function parseSnapshot(v: unknown): WarningSnapshot | null {
-  if (typeof v !== 'object' || v === null) return null;
-  const s = v as Record<string, unknown>;
-  const level = (x: unknown): x is WarningLevel => LEVELS.includes(x as WarningLevel);
-  const time = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-  if (!level(s.level) || !level(s.announced) || typeof s.episodePosted !== 'boolean') return null;
-  if (s.mutedUntil !== null && !time(s.mutedUntil)) return null;
-  const thread = s.thread as Record<string, unknown> | null;
-  if (thread !== null && (typeof thread !== 'object' || !(thread.ts === null || typeof thread.ts === 'string') || !time(thread.lastPostAt))) return null;
-  return {
-    level: s.level,
-    announced: s.announced,
-    episodePosted: s.episodePosted,
-    thread: thread === null ? null : { ts: thread.ts as string | null, lastPostAt: thread.lastPostAt as number },
-    mutedUntil: s.mutedUntil as number | null,
-  };
-}
+const LEVEL = z.enum(['ok', 'warn', 'crit']);
+/** WarningSnapshot as stored; zod's numbers are finite. */
+const SNAPSHOT: z.ZodType<WarningSnapshot> = z.object({
+  level: LEVEL,
+  announced: LEVEL,
+  episodePosted: z.boolean(),
+  thread: z.object({ ts: z.string().nullable(), lastPostAt: z.number() }).nullable(),
+  mutedUntil: z.number().nullable(),
+});
