@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demuxDockerStream } from '../../src/probes/docker/demux-docker-stream.js';
-import { dockerSkipReason, testDocker, testEngineAddress } from '../helpers/docker-engine.js';
+import { dockerSkipReason, engineSocketReason, testDocker, testEngineSocket } from '../helpers/docker-engine.js';
 import { dbDsn, phpSkipReason, TestContainers } from '../helpers/php-app-containers.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { startSlackApiServer, type SlackApiServer } from '../helpers/slack-api-server.js';
@@ -15,12 +15,8 @@ import { closedPort, SIGNING_SECRET } from '../helpers/slack-bot.js';
 import { sendSlashCommand } from '../helpers/slack-requests.js';
 
 const IMAGE = process.env.DBPOOL_IMAGE?.trim() ?? '';
-const skip = IMAGE === '' ? noImage() : await dockerSkipReason(phpSkipReason, localSocket);
-
-/** The image is given the engine's socket, as docker-compose.example.yml does. */
-async function localSocket(): Promise<string | null> {
-  return testEngineAddress().startsWith('unix://') ? null : `the engine at ${testEngineAddress()} is not a local socket to mount`;
-}
+// The image is given the engine's socket, as docker-compose.example.yml does.
+const skip = IMAGE === '' ? noImage() : await dockerSkipReason(phpSkipReason, engineSocketReason);
 
 function noImage(): string {
   const reason = 'DBPOOL_IMAGE is not set: build the image and name it there to test it';
@@ -42,7 +38,7 @@ describe.skipIf(skip !== null)('the dbpool image (DBPOOL_IMAGE)', () => {
     port = await closedPort();
     // The app it watches: 3 workers x DB_POOL_SIZE 2, holding real connections.
     await apps.startApp({ name: 'php_swoole_app_new', env: { DB_POOL_SIZE: '2', SWOOLE_WORKER_NUM: '3', DB_DSN: dbDsn(server) } });
-    const socket = new URL(testEngineAddress()).pathname;
+    const socket = testEngineSocket()!;
     const image = await docker.getImage(IMAGE).inspect();
     const healthcheck = image.Config.Healthcheck;
     // The image's own check, run every second here instead of every 30 s.

@@ -16,6 +16,17 @@ export function testEngineAddress(): string {
   return process.env.DOCKER_HOST?.trim() || 'unix:///var/run/docker.sock';
 }
 
+/** The test engine's unix socket path, or null when it is reached over tcp. */
+export function testEngineSocket(): string | null {
+  const address = testEngineAddress();
+  return address.startsWith('unix://') ? address.slice('unix://'.length) : null;
+}
+
+/** For dockerSkipReason: a test that talks to the engine's socket itself (mounts it, proxies it). */
+export async function engineSocketReason(): Promise<string | null> {
+  return testEngineSocket() === null ? `the test engine ${testEngineAddress()} is not a unix socket` : null;
+}
+
 export function testDocker(): Docker {
   return new Docker();
 }
@@ -103,8 +114,9 @@ export async function startEngineProxy(fault: (method: string, url: string) => E
 /** Passes one request through to the test engine, as the proxies in front of it do. */
 export function forwardToTestEngine(): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const target = testEngineAddress();
-  const upstream: http.RequestOptions = target.startsWith('unix://')
-    ? { socketPath: target.slice('unix://'.length) }
+  const socketPath = testEngineSocket();
+  const upstream: http.RequestOptions = socketPath
+    ? { socketPath }
     : { host: new URL(target.replace(/^tcp:/, 'http:')).hostname, port: Number(new URL(target.replace(/^tcp:/, 'http:')).port) };
   return (req, res) => {
     const forward = http.request({ ...upstream, method: req.method, path: req.url, headers: req.headers }, (answer) => {

@@ -9,7 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { forwardToTestEngine, testEngineAddress } from './docker-engine.js';
+import { forwardToTestEngine, testEngineAddress, testEngineSocket } from './docker-engine.js';
 
 export type EngineMode = 'pass' | { status: number; message: string };
 
@@ -77,7 +77,8 @@ export interface ConnectionDroppingEngine {
 
 /** A byte-level unix-socket proxy to the real test engine (unix socket only). */
 export async function startConnectionDroppingEngine(): Promise<ConnectionDroppingEngine> {
-  const upstream = testEngineAddress().replace(/^unix:\/\//, '');
+  const upstream = testEngineSocket();
+  if (upstream === null) throw new Error(`the test engine ${testEngineAddress()} is not a unix socket`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-engine-drop-'));
   const socketPath = path.join(dir, 'docker.sock');
   const open = new Set<net.Socket>();

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerSkipReason, testEngineAddress } from '../../helpers/docker-engine.js';
+import { dockerSkipReason, engineSocketReason, testEngineSocket } from '../../helpers/docker-engine.js';
 import { TestContainers, which, type StartedContainer } from '../../helpers/php-app-containers.js';
 import { makeCertificates } from '../../helpers/test-certificates.js';
 import { dockerConfig, observe } from './fixtures.js';
 
-const skip = await dockerSkipReason(async () => (testEngineAddress().startsWith('unix://') ? null : 'the test engine is not on a unix socket'), async () =>
+const skip = await dockerSkipReason(engineSocketReason, async () =>
   (await which('openssl')) ? null : 'openssl is needed to make the certificates',
 );
 
@@ -31,7 +31,7 @@ describe.skipIf(skip !== null)('an engine behind TLS with client certificates (r
     await makeCertificates(path.join(dir, 'good'), 'dbpool test CA');
     await makeCertificates(path.join(dir, 'other'), 'another CA');
     const good = (f: string) => readFile(path.join(dir, 'good', f));
-    const engineSocket = new URL(testEngineAddress()).pathname;
+    const engineSocket = testEngineSocket()!;
     front = tls.createServer({ key: await good('server-key.pem'), cert: await good('server.pem'), ca: await good('ca.pem'), requestCert: true, rejectUnauthorized: true }, (client) => {
       handshakes += 1;
       const engine = net.connect(engineSocket);
