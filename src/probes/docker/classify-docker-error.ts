@@ -1,4 +1,5 @@
 import type { ProbeError, ProbeErrorKind } from '../../core/facts.js';
+import { tlsFailure } from '../tls-failure.js';
 
 const UNREACHABLE_CODES = new Set([
   'ENOENT', // no socket file
@@ -58,13 +59,16 @@ function describe(
 
 /** OpenSSL's words are for OpenSSL developers: say which file in DOCKER_CERT_PATH is the matter. */
 function tlsExplanation(code: string): string | undefined {
-  if (/ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_HANDSHAKE_FAILURE|ALERT_CERTIFICATE_UNKNOWN/.test(code)) {
-    return `TLS refused by the engine: it wants a client certificate it trusts (cert.pem and key.pem in DOCKER_CERT_PATH) (${code})`;
+  switch (tlsFailure(code)) {
+    case 'client_certificate_refused':
+      return `TLS refused by the engine: it wants a client certificate it trusts (cert.pem and key.pem in DOCKER_CERT_PATH) (${code})`;
+    case 'wrong_name':
+      return `TLS: the engine's certificate is not for this address (${code})`;
+    case 'not_valid_now':
+      return `TLS: the engine's certificate is not valid now (${code})`;
+    case 'untrusted':
+      return `TLS: the engine's certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem (${code})`;
+    case null:
+      return undefined;
   }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS: the engine's certificate is not for this address (${code})`;
-  if (/CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/.test(code)) return `TLS: the engine's certificate is not valid now (${code})`;
-  if (/SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED/.test(code)) {
-    return `TLS: the engine's certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem (${code})`;
-  }
-  return undefined;
 }

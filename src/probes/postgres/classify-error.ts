@@ -1,4 +1,5 @@
 import type { ProbeError, ProbeErrorKind } from '../../core/facts.js';
+import { tlsFailure } from '../tls-failure.js';
 
 /** Which server an error came from; the password is only here to be scrubbed from messages. */
 export interface ErrorTarget {
@@ -65,30 +66,28 @@ export function classifyPostgresError(err: unknown, target: ErrorTarget): ProbeE
   return error;
 }
 
-const UNTRUSTED_CERTIFICATE = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-]);
-
 /**
  * TLS and file problems of the connection settings, said in DATABASE_URL's terms: what an on-call
  * engineer can change. node-postgres, unlike psql, treats sslmode=require as verify-full.
  */
 function setupProblem(code: string | undefined, message: string): { kind: ProbeErrorKind; hint: string } | null {
-  if (code && UNTRUSTED_CERTIFICATE.has(code)) {
-    return {
-      kind: 'auth_failed',
-      hint:
-        "the server's certificate is not signed by a CA dbpool trusts (node-postgres checks it even for sslmode=require). " +
-        "Add sslrootcert=<the CA's file> to DATABASE_URL, or uselibpqcompat=true&sslmode=require to encrypt without checking, as psql does",
-    };
+  switch (tlsFailure(code)) {
+    case 'untrusted':
+      return {
+        kind: 'auth_failed',
+        hint:
+          "the server's certificate is not signed by a CA dbpool trusts (node-postgres checks it even for sslmode=require). " +
+          "Add sslrootcert=<the CA's file> to DATABASE_URL, or uselibpqcompat=true&sslmode=require to encrypt without checking, as psql does",
+      };
+    case 'wrong_name':
+      return { kind: 'auth_failed', hint: 'connect by the host name the certificate was issued for' };
+    case 'not_valid_now':
+      return { kind: 'auth_failed', hint: "the server's certificate is not valid now (expired, or not yet valid)" };
+    case 'client_certificate_refused':
+      return { kind: 'auth_failed', hint: 'the server wants a client certificate it trusts: sslcert and sslkey in DATABASE_URL' };
+    case null:
+      break;
   }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return { kind: 'auth_failed', hint: 'connect by the host name the certificate was issued for' };
-  if (code === 'CERT_HAS_EXPIRED') return { kind: 'auth_failed', hint: "the server's certificate has expired" };
   if (/does not support SSL connections/i.test(message)) {
     return { kind: 'other', hint: 'DATABASE_URL asks for TLS (sslmode) but the server has ssl off: remove sslmode or turn ssl on' };
   }
