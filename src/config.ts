@@ -65,6 +65,15 @@ const postgresUrl = z.preprocess(
     .optional(),
 );
 
+/** PgBouncer's admin console: a postgres:// URL whose database is the console's, "pgbouncer". */
+const pgbouncerUrl = z.string().superRefine((v, ctx) => {
+  if (!/^postgres(ql)?:\/\//.test(v) || !URL.canParse(v)) {
+    ctx.addIssue({ code: 'custom', message: 'must be postgres:// URLs of PgBouncer\'s admin console, comma-separated' });
+  } else if (decodeURIComponent(new URL(v).pathname.replace(/^\//, '')) !== 'pgbouncer') {
+    ctx.addIssue({ code: 'custom', message: 'must name the admin console\'s database: postgres://dbpool@pgbouncer:6432/pgbouncer' });
+  }
+});
+
 export const envSchema = z
   .object({
     DATABASE_URL: postgresUrl,
@@ -75,6 +84,7 @@ export const envSchema = z
     PGDATABASE: optionalString,
     DBPOOL_CONNECT_TIMEOUT_MS: int(5000, 100, 120_000),
     DBPOOL_STATEMENT_TIMEOUT_MS: int(5000, 100, 120_000),
+    DBPOOL_PGBOUNCER_URL: commaList(pgbouncerUrl),
 
     DBPOOL_LANG: z.enum(['en', 'fa']).default('en'),
     DBPOOL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -162,9 +172,14 @@ export interface PostgresTarget {
 
 export type PostgresConfig = PostgresTarget & { connectTimeoutMs: number; statementTimeoutMs: number };
 
+/** PgBouncer's admin console, reached the way PostgreSQL is (the same timeouts). */
+export type PgBouncerConfig = PostgresConfig;
+
 export interface Config {
   /** Undefined when neither DATABASE_URL nor PG* is set: only `math` and `help` work then. */
   postgres: PostgresConfig | undefined;
+  /** DBPOOL_PGBOUNCER_URL: one admin console per PgBouncer between the app and PostgreSQL. */
+  pgbouncers: PgBouncerConfig[];
   lang: 'en' | 'fa';
   logLevel: Env['DBPOOL_LOG_LEVEL'];
   app: {
@@ -255,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     postgres: postgresConfig(e),
+    pgbouncers: e.DBPOOL_PGBOUNCER_URL.map((url) => pgbouncerConfig(url, e)),
     lang: e.DBPOOL_LANG,
     logLevel: e.DBPOOL_LOG_LEVEL,
     app: {
@@ -336,6 +352,20 @@ function postgresConfig(e: Env): PostgresConfig | undefined {
   const target = postgresTarget(e);
   if (!target) return undefined;
   return { ...target, connectTimeoutMs: e.DBPOOL_CONNECT_TIMEOUT_MS, statementTimeoutMs: e.DBPOOL_STATEMENT_TIMEOUT_MS };
+}
+
+function pgbouncerConfig(connectionString: string, e: Env): PgBouncerConfig {
+  const url = new URL(connectionString);
+  return {
+    host: decodeURIComponent(url.hostname) || url.searchParams.get('host') || 'localhost',
+    port: url.port ? Number(url.port) : 6432,
+    user: decodeURIComponent(url.username) || 'dbpool',
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database: 'pgbouncer',
+    connectionString,
+    connectTimeoutMs: e.DBPOOL_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: e.DBPOOL_STATEMENT_TIMEOUT_MS,
+  };
 }
 
 /** DATABASE_URL wins; the libpq PG* variables fill in when it is absent. */

@@ -36,8 +36,19 @@ describe('config', () => {
     [{ APP_PROCESS_PATTERN: '([' }, 'APP_PROCESS_PATTERN'],
     [{ DBPOOL_IDLE_MINUTES: '-1' }, 'DBPOOL_IDLE_MINUTES'],
     [{ APP_POOL_SIZE_VAR: 'DB POOL' }, 'APP_POOL_SIZE_VAR'],
+    [{ DBPOOL_PGBOUNCER_URL: 'pgbouncer:6432' }, 'DBPOOL_PGBOUNCER_URL'],
+    [{ DBPOOL_PGBOUNCER_URL: 'postgres://dbpool@pgbouncer:6432/madras' }, 'DBPOOL_PGBOUNCER_URL'],
   ])('names the bad variable: %o', (env, variable) => {
     expect(problems(env)).toContain(variable);
+  });
+
+  it('reads one admin console per PgBouncer from DBPOOL_PGBOUNCER_URL', () => {
+    const c = loadConfig({ DBPOOL_PGBOUNCER_URL: 'postgres://dbpool:s%40cret@pgb1:6432/pgbouncer, postgres://stats@pgb2/pgbouncer' });
+    expect(c.pgbouncers.map(({ host, port, user, password, database }) => ({ host, port, user, password, database }))).toEqual([
+      { host: 'pgb1', port: 6432, user: 'dbpool', password: 's@cret', database: 'pgbouncer' },
+      { host: 'pgb2', port: 6432, user: 'stats', password: undefined, database: 'pgbouncer' },
+    ]);
+    expect(loadConfig({}).pgbouncers).toEqual([]);
   });
 
   it('the error message never repeats a value (it may be a secret)', () => {

@@ -118,6 +118,16 @@ export interface LogStats {
   workerStarts: LogPatternCount;
   serverFull: LogPatternCount[];
   poolExhausted: LogPatternCount[];
+  /** PgBouncer's own errors as the app logged them (PGBOUNCER_LOG_PATTERNS), when counted. */
+  pgbouncerErrors?: LogPatternCount[];
+}
+
+/** Where an instance sends its database connections, from its environment (DB_HOST, DB_PORT, a DSN, ...). */
+export interface DbEndpoint {
+  host: string | null;
+  port: number | null;
+  /** The variables it was read from, e.g. ["DB_HOST", "DB_PORT"]. */
+  variables: string[];
 }
 
 export interface AppInstance {
@@ -137,6 +147,8 @@ export interface AppInstance {
   /** Processes seen inside the instance; null when they could not be listed. */
   processes: AppProcess[] | null;
   logs?: LogStats;
+  /** Where the instance connects, when its environment says; undefined or null when unknown. */
+  dbEndpoint?: DbEndpoint | null;
   errors: ProbeError[];
 }
 
@@ -159,10 +171,88 @@ export interface InstanceSource {
   observe(signal?: AbortSignal, options?: ObserveOptions): Promise<InstanceObservation>;
 }
 
+// ---------------------------------------------------------------- PgBouncer
+
+/** SHOW CONFIG: the settings that decide the two layers (0 means "no limit" where PgBouncer says so). */
+export interface PgBouncerSettings {
+  maxClientConn: number;
+  defaultPoolSize: number;
+  minPoolSize: number;
+  reservePoolSize: number;
+  reservePoolTimeoutSeconds: number;
+  /** 0: no limit. */
+  maxDbConnections: number;
+  /** 0: no limit. */
+  maxUserConnections: number;
+  poolMode: string;
+  /** 0: clients wait forever. */
+  queryWaitTimeoutSeconds: number;
+  serverIdleTimeoutSeconds: number;
+  listenPort: number;
+}
+
+/** SHOW DATABASES, one configured database (the admin console's own left out). */
+export interface PgBouncerDatabase {
+  name: string;
+  host: string | null;
+  port: number | null;
+  /** The PostgreSQL database it connects to. */
+  database: string;
+  forceUser: string | null;
+  poolSize: number;
+  minPoolSize: number;
+  reservePool: number;
+  poolMode: string | null;
+  /** max_db_connections for this database; 0: no limit. */
+  maxConnections: number;
+  currentConnections: number;
+  paused: boolean;
+  disabled: boolean;
+}
+
+/** SHOW POOLS, one database/user pair (the admin console's own left out). */
+export interface PgBouncerPool {
+  database: string;
+  user: string;
+  clientsActive: number;
+  clientsWaiting: number;
+  serversActive: number;
+  serversIdle: number;
+  serversUsed: number;
+  serversTested: number;
+  serversLogin: number;
+  /** How long the oldest waiting client has waited. */
+  maxWaitSeconds: number;
+  poolMode: string;
+}
+
+export interface PgBouncerFacts {
+  /** host:port of the admin console, as configured. */
+  address: string;
+  version: string;
+  settings: PgBouncerSettings;
+  databases: PgBouncerDatabase[];
+  pools: PgBouncerPool[];
+  /** Client connections PgBouncer holds (SHOW LISTS used + login clients): these count against max_client_conn. */
+  clients: number;
+  /** Of those, connections to the admin console (dbpool's own among them). */
+  consoleClients: number;
+  /** The app's client connections by application_name (SHOW CLIENTS). */
+  clientsByApplication: CountByKey[];
+  /** Backend pids on PostgreSQL of PgBouncer's server connections (SHOW SERVERS remote_pid). */
+  serverPids: number[];
+}
+
+export type PgBouncerObservation =
+  | { ok: true; address: string; facts: PgBouncerFacts }
+  | { ok: false; address: string; error: ProbeError };
+
 // ---------------------------------------------------------------- Everything together
 
 export interface Facts {
   observedAt: string;
   postgres: PostgresObservation;
   instances: InstanceObservation[];
+  /** One observation per configured PgBouncer (DBPOOL_PGBOUNCER_URL); absent or empty when none is. */
+  pgbouncers?: PgBouncerObservation[];
 }

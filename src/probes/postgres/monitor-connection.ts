@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { PostgresConfig } from '../../config.js';
+import type { ProbeError } from '../../core/facts.js';
 import type { Logger } from '../../logger.js';
 import { classifyPostgresError } from './classify-error.js';
 import { monitorClientOptions } from './client-options.js';
@@ -36,6 +37,28 @@ export interface MonitorConnectionOptions {
   logger: Logger;
   applicationName: string;
   backoff?: BackoffOptions;
+  /** Another server speaking PostgreSQL's protocol (PgBouncer's admin console); PostgreSQL's by default. */
+  dialect?: MonitorDialect;
+}
+
+/** What differs between a PostgreSQL server and another server the same connection machinery keeps open. */
+export interface MonitorDialect {
+  clientOptions: pg.ClientConfig;
+  /** Asked once on every new connection, without parameters (so in the simple query protocol). */
+  firstQuery: string;
+  /** The server's id of the connection, from the first query's row; null when it has none. */
+  pidOf(row: Record<string, unknown>): number | null;
+  describe(err: unknown): ProbeError;
+}
+
+/** A plain PostgreSQL server: server-side timeouts too, and pg_backend_pid() to know dbpool's own session. */
+function postgresDialect(config: PostgresConfig, applicationName: string): MonitorDialect {
+  return {
+    clientOptions: monitorClientOptions(config, applicationName),
+    firstQuery: 'SELECT pg_backend_pid() AS pid',
+    pidOf: (row) => (typeof row.pid === 'number' ? row.pid : null),
+    describe: (err) => classifyPostgresError(err, config),
+  };
 }
 
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
@@ -47,6 +70,7 @@ const STABLE_AFTER_MS = 10_000;
 export function createMonitorConnection(options: MonitorConnectionOptions): MonitorConnection {
   const { config, logger, applicationName } = options;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const dialect = options.dialect ?? postgresDialect(config, applicationName);
   let started = false;
   let closed = false;
   let client: pg.Client | null = null;
@@ -57,7 +81,7 @@ export function createMonitorConnection(options: MonitorConnectionOptions): Moni
   let openedAt = 0;
   let lastError: unknown = null;
 
-  const describe = (err: unknown) => classifyPostgresError(err, config);
+  const describe = (err: unknown) => dialect.describe(err);
 
   function connect(): Promise<void> {
     clearTimeout(retryTimer);
@@ -69,14 +93,14 @@ export function createMonitorConnection(options: MonitorConnectionOptions): Moni
   }
 
   async function attempt(): Promise<void> {
-    const next = new pg.Client(monitorClientOptions(config, applicationName));
+    const next = new pg.Client(dialect.clientOptions);
     // A pg Client emits 'error' when the server dies or the socket breaks: never leave it unhandled.
     next.on('error', (err) => onLost(next, err));
     next.on('end', () => onLost(next, null));
     try {
       await withTimeout(next.connect(), config.connectTimeoutMs + CLIENT_GRACE_MS, 'connect');
       const { rows } = await withTimeout(
-        next.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'),
+        next.query<Record<string, unknown>>(dialect.firstQuery),
         config.statementTimeoutMs + CLIENT_GRACE_MS,
         'first query',
       );
@@ -85,7 +109,7 @@ export function createMonitorConnection(options: MonitorConnectionOptions): Moni
         return;
       }
       client = next;
-      backendPid = rows[0]?.pid ?? null;
+      backendPid = rows[0] ? dialect.pidOf(rows[0]) : null;
       openedAt = Date.now();
       lastError = null;
       logger.info({ pid: backendPid }, 'monitoring connection open');
@@ -148,8 +172,9 @@ export function createMonitorConnection(options: MonitorConnectionOptions): Moni
     async query<R extends object>(text: string, values: unknown[] = []) {
       const current = await ready();
       try {
+        // Without values pg uses the simple query protocol, the only one PgBouncer's console speaks.
         const result = await withTimeout(
-          current.query<R & pg.QueryResultRow>(text, values),
+          values.length === 0 ? current.query<R & pg.QueryResultRow>(text) : current.query<R & pg.QueryResultRow>(text, values),
           config.statementTimeoutMs + CLIENT_GRACE_MS,
           'query',
         );
