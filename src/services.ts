@@ -17,6 +17,7 @@ import type { CommandContext } from './commands/command-table.js';
 import type { Logger } from './logger.js';
 import { createDockerInstanceSources } from './probes/docker/docker-instance-source.js';
 import { createDockerStopper } from './probes/docker/docker-stopper.js';
+import { createPgBouncerProbe, type PgBouncerProbe } from './probes/pgbouncer/pgbouncer-probe.js';
 import { createPostgresProbe, type PostgresProbe } from './probes/postgres/postgres-probe.js';
 import { createProcessInstanceSource } from './probes/processes/process-instance-source.js';
 import { createProcessStopper } from './probes/processes/process-stopper.js';
@@ -25,6 +26,8 @@ import { createProcessStopper } from './probes/processes/process-stopper.js';
 export interface Services {
   context: CommandContext;
   postgres: PostgresProbe | null;
+  /** One kept admin-console connection per configured PgBouncer. */
+  pgbouncers: PgBouncerProbe[];
   instanceSources: InstanceSource[];
   /** Null when the state store could not be opened: remediation is refused then. */
   stateDb: StateDb | null;
@@ -55,12 +58,14 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
       })
     : null;
   postgres?.start();
+  const pgbouncers = config.pgbouncers.map((c) => createPgBouncerProbe(c, { logger: logger.child({ component: 'pgbouncer', pgbouncer: `${c.host}:${c.port}` }) }));
+  for (const p of pgbouncers) p.start();
   const instanceSources = options.instanceSources ?? instanceSourcesFor(config, logger);
   const metrics = createMetrics();
   // Each source bounds its own calls; this bounds the whole source (the Docker source caps itself at 2x).
   const sourceTimeoutMs = config.probes.timeoutMs * 2;
   const sources = postgres
-    ? { postgres, instanceSources, now, sourceTimeoutMs, onReport: metrics.observeReport }
+    ? { postgres, pgbouncers, instanceSources, now, sourceTimeoutMs, onReport: metrics.observeReport }
     : null;
   const stateDb = openState(options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
   const audit = stateDb ? new AuditLog(stateDb, logger.child({ component: 'audit' })) : null;
@@ -94,6 +99,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
       : null;
   return {
     postgres,
+    pgbouncers,
     instanceSources,
     stateDb,
     remediation,
@@ -102,7 +108,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     history,
     context: { config, now, sources, remediation, summary, requester: { kind: 'cli', id: os.userInfo().username } },
     close: async () => {
-      await postgres?.close();
+      await Promise.all([postgres?.close(), ...pgbouncers.map((p) => p.close())]);
       stateDb?.close();
     },
   };

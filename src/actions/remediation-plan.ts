@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IdleSession } from '../core/facts.js';
+import { terminableIdleSessions } from '../core/pgbouncer-math.js';
 import type { Report } from '../core/report.js';
 import type { StopCandidate } from '../core/stop-candidates.js';
 
@@ -56,12 +57,14 @@ function base(report: Report, requestedBy: Actor, now: Date, ttlMinutes: number)
 /** The runbook's fix 4 for exactly the sessions the report showed; null when there are none. */
 export function planTerminateIdle(report: Report, requestedBy: Actor, now: Date, ttlMinutes: number): TerminateIdlePlan | null {
   const pg = report.facts.postgres;
-  if (!pg.ok || pg.facts.idleSessions.length === 0) return null;
+  // Never PgBouncer's own server connections: it would open them again, the problem only moves.
+  const sessions = pg.ok ? terminableIdleSessions(pg.facts.idleSessions, report.pgbouncer) : [];
+  if (!pg.ok || sessions.length === 0) return null;
   return {
     ...base(report, requestedBy, now, ttlMinutes),
     action: 'terminate_idle',
     minutes: pg.facts.idleMinutes,
-    sessions: pg.facts.idleSessions.map(({ pid, backendStart, user, application, client, idleSeconds }) => ({
+    sessions: sessions.map(({ pid, backendStart, user, application, client, idleSeconds }) => ({
       pid,
       backendStart,
       user,

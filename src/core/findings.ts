@@ -1,4 +1,7 @@
 import type { Facts, ProbeError } from './facts.js';
+import { pgbouncerFindings, type PgBouncerFindingParams } from './pgbouncer-findings.js';
+import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
+import { pgbouncerLogCounts } from './pgbouncer-signs.js';
 import type { PoolMath } from './pool-math.js';
 import type { StopCandidate } from './stop-candidates.js';
 import { fitRatio, type Thresholds } from './thresholds.js';
@@ -6,7 +9,7 @@ import { fitRatio, type Thresholds } from './thresholds.js';
 export type Severity = 'crit' | 'warn' | 'info';
 
 /** Parameters of each finding, by code. The message catalogs turn them into sentences. */
-export interface FindingParams {
+export interface FindingParams extends PgBouncerFindingParams {
   postgres_unreachable: { kind: ProbeError['kind']; source: string; message: string };
   server_refusing: { source: string; message: string };
   server_at_limit: { connections: number; usable: number; max: number };
@@ -41,6 +44,8 @@ export interface FindingInput {
   expectedInstances: number;
   poolSizeVar: string;
   workerNumVar: string;
+  /** The PgBouncer layer; absent or not in the path: PostgreSQL alone. */
+  pgbouncer?: PgBouncerMath;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { crit: 0, warn: 1, info: 2 };
@@ -54,12 +59,13 @@ export function findFindings(input: FindingInput): Finding[] {
   const out: Finding[] = [
     ...postgresFindings(input),
     ...capacityFindings(input),
+    ...(input.pgbouncer ? pgbouncerFindings({ ...input, pgbouncer: input.pgbouncer }) : []),
     ...instanceFindings(input),
   ];
   return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 
-function postgresFindings({ facts }: FindingInput): Finding[] {
+function postgresFindings({ facts, pgbouncer }: FindingInput): Finding[] {
   const pg = facts.postgres;
   if (!pg.ok) {
     if (pg.error.kind === 'server_full') {
@@ -69,12 +75,14 @@ function postgresFindings({ facts }: FindingInput): Finding[] {
   }
   const f = pg.facts;
   const out: Finding[] = [];
-  if (f.idleSessions.length > 0) {
+  // PgBouncer's idle server connections are its pool, not a leak (pgbouncer_idle_servers says so).
+  const idle = pgbouncer ? terminableIdleSessions(f.idleSessions, pgbouncer) : f.idleSessions;
+  if (idle.length > 0) {
     out.push(
       finding('idle_sessions_old', 'warn', {
-        count: f.idleSessions.length,
+        count: idle.length,
         minutes: f.idleMinutes,
-        oldestSeconds: Math.max(...f.idleSessions.map((s) => s.idleSeconds)),
+        oldestSeconds: Math.max(...idle.map((s) => s.idleSeconds)),
       }),
     );
   }
@@ -86,7 +94,7 @@ function postgresFindings({ facts }: FindingInput): Finding[] {
   return out;
 }
 
-function capacityFindings({ facts, math, thresholds }: FindingInput): Finding[] {
+function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput): Finding[] {
   const out: Finding[] = [];
   const server = math.server;
   if (server && math.usableSlots !== null && math.utilization !== null) {
@@ -113,7 +121,8 @@ function capacityFindings({ facts, math, thresholds }: FindingInput): Finding[] 
       );
     }
   }
-  if (math.appCapacity !== null && math.instances.length > 0 && math.knownDemand > 0) {
+  // Behind PgBouncer the app's pools never reach PostgreSQL: the two-layer findings judge them.
+  if (!pgbouncer?.inPath && math.appCapacity !== null && math.instances.length > 0 && math.knownDemand > 0) {
     if (math.knownDemand > math.appCapacity) {
       out.push(
         finding('demand_exceeds_capacity', 'crit', {
@@ -146,9 +155,11 @@ function capacityFindings({ facts, math, thresholds }: FindingInput): Finding[] 
         out.push(finding('server_full_in_logs', 'crit', { instance: inst.name, count: full.count, lastSeen: full.lastSeen }));
       }
       const exhausted = sumPatterns(logs.poolExhausted);
+      // Refused by PgBouncer, the pool could not fill: a consequence, said by pgbouncer_errors_in_logs.
+      const refusedByPgBouncer = pgbouncerLogCounts(inst).length > 0;
       if (exhausted.count > 0) {
         out.push(
-          finding('app_pool_exhausted', serverHasRoom ? 'warn' : 'info', {
+          finding('app_pool_exhausted', serverHasRoom && !refusedByPgBouncer ? 'warn' : 'info', {
             instance: inst.name,
             count: exhausted.count,
             lastSeen: exhausted.lastSeen,

@@ -1,14 +1,17 @@
 import type { Facts } from './facts.js';
+import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
+import { recommendForPgBouncer, type PgBouncerRecommendationParams } from './pgbouncer-recommendations.js';
 import type { PoolMath } from './pool-math.js';
 import type { StopCandidate } from './stop-candidates.js';
 import { fitRatio, type Thresholds } from './thresholds.js';
 
 /** Parameters of each recommendation, by code; `command` is the exact line to apply. */
-export interface RecommendationParams {
+export interface RecommendationParams extends PgBouncerRecommendationParams {
   lower_pool_size: { variable: string; current: number | null; suggested: number; holders: number; capacity: number };
   raise_max_connections: { current: number; suggested: number; extraMemoryMb: number };
   stop_extra_instances: { candidates: string[] };
-  terminate_idle: { count: number; minutes: number; database: string };
+  /** behindPgBouncer: a PgBouncer dbpool cannot read is in the path, so some of these may be its server connections. */
+  terminate_idle: { count: number; minutes: number; database: string; behindPgBouncer?: boolean };
   use_pooler: { demand: number; suggestedPoolSize: number };
   idle_in_transaction_timeout: { database: string; count: number };
   grant_pg_monitor: { role: string };
@@ -36,6 +39,8 @@ export interface RecommendationInput {
   thresholds: Thresholds;
   poolSizeVar: string;
   monitorRole: string | null;
+  /** The PgBouncer layer; absent or not in the path: PostgreSQL alone. */
+  pgbouncer?: PgBouncerMath;
 }
 
 export function recommend(input: RecommendationInput): Recommendation[] {
@@ -43,6 +48,18 @@ export function recommend(input: RecommendationInput): Recommendation[] {
   const out: Recommendation[] = [];
   const pg = facts.postgres.ok ? facts.postgres.facts : null;
   const database = pg?.database ?? (facts.postgres.ok ? '' : facts.postgres.database);
+  const behindPgBouncer = input.pgbouncer?.inPath ?? false;
+
+  // The layer that refuses or queues the app comes first, said in its own settings.
+  if (input.pgbouncer && behindPgBouncer) {
+    out.push(
+      ...recommendForPgBouncer({
+        ...input,
+        pgbouncer: input.pgbouncer,
+        raiseMaxConnections: (demand, others) => raiseMaxConnections(math, thresholds, demand, others),
+      }),
+    );
+  }
 
   if (input.stopCandidates.length > 0) {
     out.push({
@@ -53,17 +70,21 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     });
   }
 
-  if (pg && pg.idleSessions.length > 0) {
+  // PgBouncer's own idle server connections are never offered: it would open them again at once.
+  const idle = pg ? (input.pgbouncer ? terminableIdleSessions(pg.idleSessions, input.pgbouncer) : pg.idleSessions) : [];
+  if (pg && idle.length > 0) {
+    const unread = behindPgBouncer && !input.pgbouncer?.bouncers.some((b) => b.read);
     out.push({
       code: 'terminate_idle',
-      params: { count: pg.idleSessions.length, minutes: pg.idleMinutes, database },
+      params: { count: idle.length, minutes: pg.idleMinutes, database, ...(unread ? { behindPgBouncer: true } : {}) },
       commands: [{ lang: 'sql', text: terminateIdleSql(pg.idleMinutes) }],
       action: 'terminate_idle',
     });
   }
 
   const fit = fitRatio(thresholds);
-  const overloaded = math.demandRatio !== null && math.knownDemand > 0 && math.demandRatio >= fit;
+  // Behind PgBouncer the app's pools are judged against PgBouncer, not PostgreSQL (above).
+  const overloaded = !behindPgBouncer && math.demandRatio !== null && math.knownDemand > 0 && math.demandRatio >= fit;
   if (overloaded && math.appCapacity !== null && math.server) {
     // Demand after stopping the extra instances is what the remaining pools must fit in.
     const remaining = math.instances.filter((i) => !input.stopCandidates.some((c) => c.id === i.id));
@@ -81,24 +102,8 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     }
 
     const remainingDemand = remaining.reduce((s, i) => s + (i.demand ?? 0), 0);
-    const needed = roundUp(
-      Math.floor((remainingDemand + math.server.otherClients) / fit) + 1 + math.server.reservedSlots,
-      10,
-    );
-    if (needed > math.server.maxConnections) {
-      out.push({
-        code: 'raise_max_connections',
-        params: {
-          current: math.server.maxConnections,
-          suggested: needed,
-          extraMemoryMb: Math.round((needed - math.server.maxConnections) * thresholds.memoryPerConnectionMb),
-        },
-        commands: [
-          { lang: 'sql', text: `ALTER SYSTEM SET max_connections = ${needed};  -- takes effect after a restart of PostgreSQL` },
-          { lang: 'yaml', text: `command: postgres -c max_connections=${needed}  # or in docker compose, the postgres service` },
-        ],
-      });
-    }
+    const raise = raiseMaxConnections(math, thresholds, remainingDemand, math.server.otherClients);
+    if (raise) out.push(raise);
     if (math.knownDemand >= thresholds.poolerThreshold) {
       const poolSize = Math.max(10, Math.floor((math.appCapacity * fit) / 2));
       out.push({
@@ -126,6 +131,25 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     });
   }
   return out;
+}
+
+/** max_connections for `demand` connections beside `others`, below the fit line; null when the current one suffices. */
+function raiseMaxConnections(math: PoolMath, thresholds: Thresholds, demand: number, others: number): Recommendation | null {
+  if (!math.server) return null;
+  const needed = roundUp(Math.floor((demand + others) / fitRatio(thresholds)) + 1 + math.server.reservedSlots, 10);
+  if (needed <= math.server.maxConnections) return null;
+  return {
+    code: 'raise_max_connections',
+    params: {
+      current: math.server.maxConnections,
+      suggested: needed,
+      extraMemoryMb: Math.round((needed - math.server.maxConnections) * thresholds.memoryPerConnectionMb),
+    },
+    commands: [
+      { lang: 'sql', text: `ALTER SYSTEM SET max_connections = ${needed};  -- takes effect after a restart of PostgreSQL` },
+      { lang: 'yaml', text: `command: postgres -c max_connections=${needed}  # or in docker compose, the postgres service` },
+    ],
+  };
 }
 
 /** The runbook's fix 4, with the configured age. */

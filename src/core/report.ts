@@ -1,5 +1,6 @@
 import type { Facts } from './facts.js';
 import { findFindings, type Finding } from './findings.js';
+import { computePgBouncerMath, type PgBouncerMath } from './pgbouncer-math.js';
 import { computePoolMath, instanceDemand, serverCapacity, type PoolMath } from './pool-math.js';
 import { recommend, type Recommendation } from './recommendations.js';
 import { findStopCandidates, type StopCandidate } from './stop-candidates.js';
@@ -16,6 +17,8 @@ export interface Report {
   verdict: Verdict;
   facts: Facts;
   math: PoolMath;
+  /** The PgBouncer layer: app pools against max_client_conn, server pools against PostgreSQL. */
+  pgbouncer: PgBouncerMath;
   stopCandidates: StopCandidate[];
   findings: Finding[];
   recommendations: Recommendation[];
@@ -39,7 +42,8 @@ export function buildReport(view: ReportView, facts: Facts, settings: ReportSett
   const server = facts.postgres.ok ? serverCapacity(facts.postgres.facts) : null;
   const math = computePoolMath(running.map(instanceDemand), server);
   const stopCandidates = findStopCandidates(running, settings.expectedInstances);
-  const common = { facts, math, stopCandidates, thresholds: settings.thresholds };
+  const pgbouncer = computePgBouncerMath(facts, math);
+  const common = { facts, math, stopCandidates, thresholds: settings.thresholds, pgbouncer };
   const findings = findFindings({
     ...common,
     expectedInstances: settings.expectedInstances,
@@ -55,6 +59,7 @@ export function buildReport(view: ReportView, facts: Facts, settings: ReportSett
     verdict: decideVerdict(findings),
     facts,
     math,
+    pgbouncer,
     stopCandidates,
     findings,
     recommendations,

@@ -1,13 +1,20 @@
-import type { Facts, InstanceObservation, InstanceSource, ObserveOptions, PostgresObservation } from '../core/facts.js';
+import type { Facts, InstanceObservation, InstanceSource, ObserveOptions, PgBouncerObservation, PostgresObservation } from '../core/facts.js';
 
 /** What the diagnosis needs of the PostgreSQL probe. */
 export interface PostgresObserver {
   observe(options: { idleMinutes: number }): Promise<PostgresObservation>;
 }
 
+/** What the diagnosis needs of a PgBouncer probe (it never throws, like the PostgreSQL probe). */
+export interface PgBouncerObserver {
+  observe(): Promise<PgBouncerObservation>;
+}
+
 export interface FactSources {
   postgres: PostgresObserver;
   instanceSources: InstanceSource[];
+  /** One per DBPOOL_PGBOUNCER_URL entry; none when PgBouncer is not configured. */
+  pgbouncers?: PgBouncerObserver[];
   now: () => Date;
   /** Upper bound for one instance source, on top of its own timeouts. */
   sourceTimeoutMs: number;
@@ -16,11 +23,12 @@ export interface FactSources {
 /** Runs every probe at once; each one turns its failures into facts, so this never throws. */
 export async function collectFacts(sources: FactSources, options: { idleMinutes: number } & ObserveOptions): Promise<Facts> {
   const observedAt = sources.now().toISOString();
-  const [postgres, instances] = await Promise.all([
+  const [postgres, instances, pgbouncers] = await Promise.all([
     sources.postgres.observe({ idleMinutes: options.idleMinutes }),
     observeInstanceSources(sources.instanceSources, sources.sourceTimeoutMs, { logsSince: options.logsSince }),
+    Promise.all((sources.pgbouncers ?? []).map((p) => p.observe())),
   ]);
-  return { observedAt, postgres, instances };
+  return { observedAt, postgres, instances, pgbouncers };
 }
 
 /** Every instance source at once, each bounded by the deadline; failures are observations too. */

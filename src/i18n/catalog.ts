@@ -28,6 +28,7 @@ export interface Catalog {
     findings: string;
     recommendations: string;
     whatIf: string;
+    pgbouncer: string;
   };
   label: {
     usage: Msg<{ connections: number; usable: number; max: number; reserved: number }>;
@@ -68,6 +69,17 @@ export interface Catalog {
     andMore: Msg<{ count: number }>;
     unknown: string;
     none: string;
+    /** The PgBouncer section (src/render/pgbouncer-entries.ts). */
+    pgbouncerHeader: Msg<{ address: string; version: string; poolMode: string }>;
+    pgbouncerClients: Msg<{ clients: number; max: number; console: number; demand: number | null; instances: string[]; unknown: number }>;
+    pgbouncerServers: Msg<{ pairs: number; poolSize: number | null; reserve: number; limit: number; cappedBy: string | null; open: number }>;
+    pgbouncerWaiting: Msg<{ waiting: number; maxWaitSeconds: number }>;
+    pgbouncerUnread: Msg<{ address: string; message: string }>;
+    pgbouncerServerTotal: Msg<{ servers: number; direct: number; capacity: number }>;
+    pgbouncerNotConfigured: string;
+    /** In place of verdictHeadline when the PgBouncer layer alone decides the verdict. */
+    pgbouncerHeadline: { CRIT: string; WARN: string };
+    mathTotalViaPgBouncer: Msg<{ demand: number; instances: number; unknown: number }>;
   };
   finding: { [K in FindingCode]: Msg<FindingParams[K]> };
   recommendation: { [K in RecommendationCode]: Msg<RecommendationParams[K]> };

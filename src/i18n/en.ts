@@ -1,10 +1,24 @@
 import type { Catalog } from './catalog.js';
+import { PGBOUNCER_LOG_TEXT, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${o})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `, last at ${f.dateTime(iso)}` : '');
+const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
+const sign = (s: PgBouncerSign, f: Formatter) =>
+  s.kind === 'endpoint'
+    ? `${f.list(s.instances.map(f.code))} connect to ${f.code(`${s.host ?? '?'}:${s.port ?? '?'}`)} (${s.variables.join(', ')})`
+    : s.kind === 'log'
+      ? `${f.list(s.instances.map(f.code))} logged ${f.code(PGBOUNCER_LOG_TEXT[s.error])} ${f.num(s.count)} times`
+      : `${f.num(s.count)} PostgreSQL sessions of ${s.by} ${f.code(s.name)}`;
+const PGBOUNCER_LOG_MEANING = {
+  max_client_conn: 'PgBouncer refused its connections at max_client_conn.',
+  cannot_connect: 'PgBouncer could not open a server connection to PostgreSQL (down, full, or refusing its login).',
+  query_wait_timeout: 'queries waited longer than query_wait_timeout for a server connection: the server pool is too small, or queries too slow.',
+  login_failing: "PgBouncer cannot log in to PostgreSQL (the password in its auth_file, pg_hba.conf, or a full server) and refuses clients meanwhile.",
+} as const;
 
 export const en: Catalog = {
   dir: 'ltr',
@@ -27,6 +41,7 @@ export const en: Catalog = {
     findings: 'Findings',
     recommendations: 'Recommendations',
     whatIf: 'What-if',
+    pgbouncer: 'PgBouncer',
   },
   label: {
     usage: (p, f) =>
@@ -88,6 +103,32 @@ export const en: Catalog = {
     andMore: (p, f) => `… and ${f.num(p.count)} more`,
     unknown: 'unknown',
     none: 'none',
+    pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${p.version}, pool_mode ${p.poolMode}`,
+    pgbouncerClients: (p, f) => {
+      const console = p.console > 0 ? ` (${f.num(p.console)} on the admin console)` : '';
+      const who = p.instances.length > 0 ? ` (${f.list(p.instances.map(f.code))})` : '';
+      const unknown = p.unknown > 0 ? ` + ${f.num(p.unknown)} instances unknown` : '';
+      const demand = p.demand === null ? '' : `; the app's full pools: ${f.num(p.demand)}${who}${unknown}`;
+      return `Clients: ${f.num(p.clients)} / max_client_conn ${f.num(p.max)}${console}${demand}`;
+    },
+    pgbouncerServers: (p, f) => {
+      const size = p.poolSize === null ? 'pool sizes of each' : `pool_size ${f.num(p.poolSize)}`;
+      const capped = p.cappedBy ? `, capped by ${p.cappedBy}` : '';
+      return `Server pools: ${f.num(p.pairs)} database/user pairs x (${size} + reserve ${f.num(p.reserve)}) = ${f.num(p.limit)}${capped}; open now: ${f.num(p.open)}`;
+    },
+    pgbouncerWaiting: (p, f) => `Waiting for a server connection: ${f.num(p.waiting)} clients, the oldest for ${f.duration(p.maxWaitSeconds)}`,
+    pgbouncerUnread: (p, f) => `${f.code(p.address)}: not read (${p.message})`,
+    pgbouncerServerTotal: (p, f) =>
+      `PostgreSQL side: server pools ${f.num(p.servers)}${p.direct > 0 ? ` + pools connecting directly ${f.num(p.direct)}` : ''} against ${f.num(p.capacity)} available`,
+    pgbouncerHeadline: {
+      CRIT: 'The app cannot get its connections through PgBouncer (or is about to)',
+      WARN: 'The PgBouncer layer needs attention',
+    },
+    pgbouncerNotConfigured: 'PgBouncer is in the path, but dbpool does not read it: set DBPOOL_PGBOUNCER_URL to its admin console.',
+    mathTotalViaPgBouncer: (p, f) => {
+      const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} instances unknown)` : '';
+      return `Total: ${f.num(p.demand)} connections over ${f.num(p.instances)} instances${unknown}, to PgBouncer: they count against its max_client_conn, not against max_connections`;
+    },
   },
   finding: {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${p.message}`,
@@ -122,6 +163,28 @@ export const en: Catalog = {
       `${f.code(p.variable)} of ${f.code(p.instance)} could not be read; using the configured fallback ${f.num(p.value)}.`,
     workers_mismatch: (p, f) =>
       `${f.code(p.instance)} runs ${f.num(p.running)} workers but is configured for ${f.num(p.configured)}: workers may be crashing or restarting.`,
+    pgbouncer_down: (p, f) =>
+      `${at(p.address, f)} does not answer (${p.kind}): ${p.message}. The app connects through it, so it cannot reach the database` +
+      (p.connections === null || p.usable === null ? '.' : `, while PostgreSQL itself answers (${f.num(p.connections)} / ${f.num(p.usable)} usable connections in use).`),
+    pgbouncer_unreadable: (p, f) => `dbpool cannot read the admin console of ${at(p.address, f)} (${p.kind}): ${p.message}. The PgBouncer layer is not checked.`,
+    pgbouncer_in_path_unread: (p, f) =>
+      `PgBouncer is between the app and PostgreSQL (${p.signs.map((s) => sign(s, f)).join('; ')}), but dbpool does not read it: the app's pools count against PgBouncer's max_client_conn, not against max_connections, so they are not compared with PostgreSQL here.`,
+    pgbouncer_client_limit: (p, f) =>
+      `${at(p.address, f)} is at max_client_conn: ${f.num(p.clients)} of ${f.num(p.max)} client connections. New app connections are refused (${f.code(PGBOUNCER_LOG_TEXT.max_client_conn)}).`,
+    pgbouncer_errors_in_logs: (p, f) =>
+      `${f.code(p.instance)} logged ${f.code(PGBOUNCER_LOG_TEXT[p.error])} ${f.num(p.count)} times${when(p.lastSeen, f)}: ${PGBOUNCER_LOG_MEANING[p.error]}`,
+    pgbouncer_client_demand_exceeds: (p, f) =>
+      `The app's pools can open ${f.num(p.demand)} client connections to ${at(p.address, f)}, but max_client_conn ${f.num(p.max)} leaves ${f.num(p.capacity)} for them: ${f.num(p.missing)} are refused when the pools fill up.`,
+    pgbouncer_client_demand_near: (p, f) =>
+      `The app's full pools would take ${f.percent(p.percent)} of the client slots of ${at(p.address, f)} (${f.num(p.demand)} / ${f.num(p.capacity)}, max_client_conn ${f.num(p.max)}).`,
+    pgbouncer_clients_waiting: (p, f) =>
+      `${f.num(p.waiting)} clients of ${f.code(`${p.database}/${p.user}`)} wait for a server connection on ${at(p.address, f)}, the oldest for ${f.duration(p.maxWaitSeconds)}; ${f.num(p.active)} of its pool of ${f.num(p.poolSize)} are busy: the server pool is too small for the load, or queries are slow.`,
+    pgbouncer_server_pools_exceed: (p, f) =>
+      `PgBouncer's server pools can open ${f.num(p.demand)} connections to PostgreSQL, but only ${f.num(p.capacity)} are available: ${f.num(p.missing)} short when they fill up.`,
+    pgbouncer_server_pools_near: (p, f) =>
+      `PgBouncer's full server pools would take ${f.percent(p.percent)} of what PostgreSQL has for them (${f.num(p.demand)} / ${f.num(p.capacity)}).`,
+    pgbouncer_idle_servers: (p, f) =>
+      `${f.num(p.count)} of the sessions idle for more than ${f.num(p.minutes)} minutes are PgBouncer's server connections, its pool kept open on purpose: terminating them only moves the problem (PgBouncer opens them again).`,
   },
   recommendation: {
     lower_pool_size: (p, f) =>
@@ -130,12 +193,32 @@ export const en: Catalog = {
       `Raise max_connections from ${f.num(p.current)} to ${f.num(p.suggested)} (needs a PostgreSQL restart; about ${f.num(p.extraMemoryMb)} MB more memory).`,
     stop_extra_instances: (p, f) => `Stop the extra instances: ${f.list(p.candidates.map(f.code))}.`,
     terminate_idle: (p, f) =>
-      `Terminate the ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}.`,
+      `Terminate the ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}.` +
+      (p.behindPgBouncer ? " Behind PgBouncer some may be its server connections: terminating those only moves the problem (it opens them again); let dbpool read PgBouncer to tell them apart." : ''),
     use_pooler: (p, f) =>
       `The pools ask for ${f.num(p.demand)} connections, more than one server should hold: put PgBouncer in transaction mode in front of PostgreSQL.`,
     idle_in_transaction_timeout: (p, f) =>
       `Let PostgreSQL end sessions left idle in transaction (${f.num(p.count)} now) in ${f.code(p.database)}, and find the code that leaves them open.`,
     grant_pg_monitor: (p, f) => `Grant ${f.code('pg_monitor')} to dbpool's role ${f.code(p.role)} so that every session's state is visible.`,
+    start_pgbouncer: (p, f) =>
+      `Start ${at(p.address, f)} again and read its log for why it stopped: the app reaches PostgreSQL only through it. PostgreSQL needs no change.`,
+    pgbouncer_console_access: (p, f) =>
+      `Let dbpool read the admin console of ${at(p.address, f)}: add ${f.code(p.user)} to stats_users (read-only SHOW commands) with its password in the auth_file, then RELOAD.`,
+    raise_max_client_conn: (p, f) =>
+      `Raise max_client_conn of ${p.address === null ? 'PgBouncer' : at(p.address, f)}${p.current === null ? '' : ` from ${f.num(p.current)}`} to ${f.num(p.suggested)}` +
+      (p.demand === null ? '' : `, so that the app's ${f.num(p.demand)} pooled connections fit`) +
+      `: a client connection to PgBouncer is cheap (no PostgreSQL backend of its own), and PostgreSQL needs no change. PgBouncer needs a file descriptor per client: check its open-files limit (LimitNOFILE, ulimit -n).`,
+    raise_default_pool_size: (p, f) =>
+      `${f.num(p.waiting)} clients wait for a server connection: raise default_pool_size of ${at(p.address, f)} from ${f.num(p.current)} to ${f.num(p.suggested)} (database ${f.code(p.database)}); PostgreSQL has room for it.` +
+      (p.reserve === null ? '' : ` A reserve (reserve_pool_size ${f.num(p.reserve)}) takes bursts.`),
+    cap_server_pools: (p, f) =>
+      `The server pools of ${at(p.address, f)} may open ${f.num(p.limit)} connections, more than PostgreSQL's ${f.num(p.capacity)} left for them: cap them with max_db_connections ${f.num(p.suggested)}` +
+      (p.poolSize === null ? '' : ` (or default_pool_size ${f.num(p.poolSize)})`) +
+      '. No client waits now, so smaller server pools cost nothing.',
+    read_pgbouncer: (p, f) =>
+      `Let dbpool read PgBouncer (${f.code(`${p.host}:${p.port}`)}): set DBPOOL_PGBOUNCER_URL to its admin console, with dbpool in stats_users. Then the report shows both layers: the app against max_client_conn, PgBouncer's server pools against max_connections.`,
+    pgbouncer_idle_servers: (p, f) =>
+      `Do not terminate PgBouncer's ${f.num(p.count)} idle server connections: it would open them again. Let it close idle ones sooner: server_idle_timeout from ${f.num(p.current)} to ${f.num(p.suggested)} seconds.`,
   },
   action: {
     planTerminate: (p, f) =>

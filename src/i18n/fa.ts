@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { PGBOUNCER_LOG_TEXT, type PgBouncerLogKind, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
 
@@ -12,6 +13,20 @@ const ORIGIN: Record<CountOrigin, string> = {
 };
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
+const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
+const sign = (s: PgBouncerSign, f: Formatter) =>
+  s.kind === 'endpoint'
+    ? `${f.list(s.instances.map(f.code))} به ${f.code(`${s.host ?? '?'}:${s.port ?? '?'}`)} وصل می‌شوند (${f.list(s.variables.map(f.code))})`
+    : s.kind === 'log'
+      ? `${f.list(s.instances.map(f.code))} روی هم ${f.num(s.count)} بار ${f.code(PGBOUNCER_LOG_TEXT[s.error])} ثبت کرده‌اند`
+      : `${f.num(s.count)} نشست PostgreSQL با ${s.by === 'application' ? 'برنامه‌ی' : 'کاربر'} ${f.code(s.name)}`;
+const logMeaning = (kind: PgBouncerLogKind, f: Formatter): string =>
+  ({
+    max_client_conn: `PgBouncer به سقف ${f.code('max_client_conn')} رسیده و اتصال‌های آن را رد کرده است.`,
+    cannot_connect: 'PgBouncer نتوانسته اتصال سرور به PostgreSQL باز کند (PostgreSQL از کار افتاده، پر است یا ورود PgBouncer را رد می‌کند).',
+    query_wait_timeout: `پرس‌وجوها بیش از ${f.code('query_wait_timeout')} منتظر اتصال سرور مانده‌اند: pool سرور برای این بار کوچک است یا پرس‌وجوها کندند.`,
+    login_failing: `PgBouncer نمی‌تواند وارد PostgreSQL شود (گذرواژه در ${f.code('auth_file')}، ${f.code('pg_hba.conf')} یا سرور پر) و در این مدت کلاینت‌ها را رد می‌کند.`,
+  })[kind];
 
 export const fa: Catalog = {
   dir: 'rtl',
@@ -34,6 +49,7 @@ export const fa: Catalog = {
     findings: 'یافته‌ها',
     recommendations: 'پیشنهادها',
     whatIf: 'محاسبه‌ی فرضی',
+    pgbouncer: 'PgBouncer',
   },
   label: {
     usage: (p, f) =>
@@ -95,6 +111,32 @@ export const fa: Catalog = {
     andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
     unknown: 'نامعلوم',
     none: 'هیچ',
+    pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${f.code(p.version)}، ${f.code('pool_mode')} ${f.code(p.poolMode)}`,
+    pgbouncerClients: (p, f) => {
+      const console = p.console > 0 ? ` (${f.num(p.console)} اتصال کنسول مدیریت)` : '';
+      const who = p.instances.length > 0 ? ` (${f.list(p.instances.map(f.code))})` : '';
+      const unknown = p.unknown > 0 ? `، + ${f.num(p.unknown)} نمونه‌ی نامعلوم` : '';
+      const demand = p.demand === null ? '' : `؛ poolهای پر برنامه: ${f.num(p.demand)}${who}${unknown}`;
+      return `کلاینت‌ها: ${f.num(p.clients)} از ${f.code('max_client_conn')} ${f.num(p.max)}${console}${demand}`;
+    },
+    pgbouncerServers: (p, f) => {
+      const size = p.poolSize === null ? 'اندازه‌ی pool هر کدام' : `${f.code('pool_size')} ${f.num(p.poolSize)}`;
+      const capped = p.cappedBy ? `، محدودشده با ${f.code(p.cappedBy)}` : '';
+      return `poolهای سرور: ${f.num(p.pairs)} جفت پایگاه داده/کاربر × (${size} + رزرو ${f.num(p.reserve)}) = ${f.num(p.limit)}${capped}؛ باز در این لحظه: ${f.num(p.open)}`;
+    },
+    pgbouncerWaiting: (p, f) => `در انتظار اتصال سرور: ${f.num(p.waiting)} کلاینت، قدیمی‌ترین ${f.duration(p.maxWaitSeconds)}`,
+    pgbouncerUnread: (p, f) => `${f.code(p.address)}: خوانده نشد (${f.code(p.message)})`,
+    pgbouncerServerTotal: (p, f) =>
+      `سمت PostgreSQL: poolهای سرور ${f.num(p.servers)}${p.direct > 0 ? ` + poolهایی که مستقیم وصل می‌شوند ${f.num(p.direct)}` : ''} در برابر ${f.num(p.capacity)} اتصال در دسترس`,
+    pgbouncerHeadline: {
+      CRIT: 'برنامه از راه PgBouncer اتصال نمی‌گیرد (یا به‌زودی نمی‌گیرد)',
+      WARN: 'لایه‌ی PgBouncer نیاز به توجه دارد',
+    },
+    pgbouncerNotConfigured: 'PgBouncer در مسیر است ولی dbpool آن را نمی‌خواند: DBPOOL_PGBOUNCER_URL را روی کنسول مدیریت آن تنظیم کنید.',
+    mathTotalViaPgBouncer: (p, f) => {
+      const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} نمونه‌ی نامعلوم)` : '';
+      return `جمع: ${f.num(p.demand)} اتصال در ${f.num(p.instances)} نمونه${unknown}، به PgBouncer: این‌ها از ${f.code('max_client_conn')} آن کم می‌کنند، نه از ${f.code('max_connections')}`;
+    },
   },
   finding: {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${f.code(p.message)}`,
@@ -129,6 +171,31 @@ export const fa: Catalog = {
       `${f.code(p.variable)} در ${f.code(p.instance)} خوانده نشد؛ مقدار پیش‌فرض پیکربندی ${f.num(p.value)} به کار رفت.`,
     workers_mismatch: (p, f) =>
       `${f.code(p.instance)} ${f.num(p.running)} worker دارد ولی برای ${f.num(p.configured)} پیکربندی شده: شاید workerها از کار می‌افتند یا دوباره راه‌اندازی می‌شوند.`,
+    pgbouncer_down: (p, f) =>
+      `${at(p.address, f)} پاسخ نمی‌دهد (${f.code(p.kind)}): ${f.code(p.message)}. برنامه از راه آن وصل می‌شود، پس به پایگاه داده نمی‌رسد` +
+      (p.connections === null || p.usable === null
+        ? '.'
+        : `، در حالی که خود PostgreSQL پاسخ می‌دهد (${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است).`),
+    pgbouncer_unreadable: (p, f) =>
+      `dbpool نمی‌تواند کنسول مدیریت ${at(p.address, f)} را بخواند (${f.code(p.kind)}): ${f.code(p.message)}. لایه‌ی PgBouncer بررسی نشد.`,
+    pgbouncer_in_path_unread: (p, f) =>
+      `PgBouncer میان برنامه و PostgreSQL است (${p.signs.map((s) => sign(s, f)).join('؛ ')}) ولی dbpool آن را نمی‌خواند: poolهای برنامه از ${f.code('max_client_conn')} در PgBouncer کم می‌کنند نه از ${f.code('max_connections')}، پس اینجا با PostgreSQL مقایسه نمی‌شوند.`,
+    pgbouncer_client_limit: (p, f) =>
+      `${at(p.address, f)} به ${f.code('max_client_conn')} رسیده است: ${f.num(p.clients)} از ${f.num(p.max)} اتصال کلاینت. اتصال‌های تازه‌ی برنامه رد می‌شوند (${f.code(PGBOUNCER_LOG_TEXT.max_client_conn)}).`,
+    pgbouncer_errors_in_logs: (p, f) =>
+      `${f.code(p.instance)} ${f.num(p.count)} بار ${f.code(PGBOUNCER_LOG_TEXT[p.error])} ثبت کرده${when(p.lastSeen, f)}: ${logMeaning(p.error, f)}`,
+    pgbouncer_client_demand_exceeds: (p, f) =>
+      `poolهای برنامه می‌توانند ${f.num(p.demand)} اتصال کلاینت به ${at(p.address, f)} باز کنند، ولی ${f.code('max_client_conn')} = ${f.num(p.max)} فقط ${f.num(p.capacity)} جا برای آن‌ها می‌گذارد: وقتی poolها پر شوند ${f.num(p.missing)} اتصال رد می‌شود.`,
+    pgbouncer_client_demand_near: (p, f) =>
+      `poolهای پر برنامه ${f.percent(p.percent)} از جای کلاینت‌های ${at(p.address, f)} را می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}، ${f.code('max_client_conn')} = ${f.num(p.max)}).`,
+    pgbouncer_clients_waiting: (p, f) =>
+      `${f.num(p.waiting)} کلاینت ${f.code(`${p.database}/${p.user}`)} در ${at(p.address, f)} منتظر اتصال سرورند، قدیمی‌ترین ${f.duration(p.maxWaitSeconds)}؛ ${f.num(p.active)} اتصال از pool ${f.num(p.poolSize)}تایی آن مشغول است: pool سرور برای این بار کوچک است یا پرس‌وجوها کندند.`,
+    pgbouncer_server_pools_exceed: (p, f) =>
+      `poolهای سرور PgBouncer می‌توانند ${f.num(p.demand)} اتصال به PostgreSQL باز کنند ولی فقط ${f.num(p.capacity)} اتصال در دسترس است: وقتی پر شوند ${f.num(p.missing)} اتصال کم می‌آید.`,
+    pgbouncer_server_pools_near: (p, f) =>
+      `poolهای سرور PgBouncer اگر پر شوند ${f.percent(p.percent)} از جایی را که PostgreSQL برایشان دارد می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}).`,
+    pgbouncer_idle_servers: (p, f) =>
+      `${f.num(p.count)} نشست از نشست‌هایی که بیش از ${f.num(p.minutes)} دقیقه بیکارند اتصال‌های سرور PgBouncer‌اند، یعنی pool آن که عمداً باز نگه داشته می‌شود: بستنشان فقط مشکل را جابه‌جا می‌کند (PgBouncer دوباره بازشان می‌کند).`,
   },
   recommendation: {
     lower_pool_size: (p, f) =>
@@ -137,13 +204,35 @@ export const fa: Catalog = {
       `${f.code('max_connections')} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (نیاز به راه‌اندازی دوباره‌ی PostgreSQL؛ حدود ${f.num(p.extraMemoryMb)} مگابایت حافظه‌ی بیشتر).`,
     stop_extra_instances: (p, f) => `نمونه‌های اضافه را متوقف کنید: ${f.list(p.candidates.map(f.code))}.`,
     terminate_idle: (p, f) =>
-      `${f.num(p.count)} نشستی را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید.`,
+      `${f.num(p.count)} نشستی را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید.` +
+      (p.behindPgBouncer
+        ? ' پشت PgBouncer ممکن است برخی از این‌ها اتصال‌های سرور آن باشند: بستن آن‌ها فقط مشکل را جابه‌جا می‌کند (PgBouncer دوباره بازشان می‌کند)؛ بگذارید dbpool ‏PgBouncer را بخواند تا از هم جدا شوند.'
+        : ''),
     use_pooler: (p, f) =>
       `poolها ${f.num(p.demand)} اتصال می‌خواهند، بیش از آنچه یک سرور باید نگه دارد: PgBouncer را در حالت ${f.code('transaction')} جلوی PostgreSQL بگذارید.`,
     idle_in_transaction_timeout: (p, f) =>
       `بگذارید PostgreSQL نشست‌های بیکار در تراکنش را در ${f.code(p.database)} ببندد (اکنون ${f.num(p.count)})، و کدی را که آن‌ها را باز می‌گذارد پیدا کنید.`,
     grant_pg_monitor: (p, f) =>
       `نقش ${f.code('pg_monitor')} را به نقش dbpool (${f.code(p.role)}) بدهید تا وضعیت همه‌ی نشست‌ها دیده شود.`,
+    start_pgbouncer: (p, f) =>
+      `${at(p.address, f)} را دوباره راه بیندازید و در لاگ آن ببینید چرا متوقف شد: برنامه فقط از راه آن به PostgreSQL می‌رسد. PostgreSQL نیازی به تغییر ندارد.`,
+    pgbouncer_console_access: (p, f) =>
+      `بگذارید dbpool کنسول مدیریت ${at(p.address, f)} را بخواند: ${f.code(p.user)} را به ${f.code('stats_users')} اضافه کنید (فقط فرمان‌های خواندنی SHOW) و گذرواژه‌اش را در ${f.code('auth_file')} بگذارید، سپس ${f.code('RELOAD')} کنید.`,
+    raise_max_client_conn: (p, f) =>
+      `${f.code('max_client_conn')} در ${p.address === null ? 'PgBouncer' : at(p.address, f)} را${p.current === null ? '' : ` از ${f.num(p.current)}`} به ${f.num(p.suggested)} برسانید` +
+      (p.demand === null ? '' : ` تا ${f.num(p.demand)} اتصال poolهای برنامه جا شوند`) +
+      `: اتصال کلاینت به PgBouncer ارزان است (backend جداگانه‌ای در PostgreSQL نمی‌گیرد) و PostgreSQL نیازی به تغییر ندارد. PgBouncer برای هر کلاینت یک file descriptor می‌خواهد: سقف فایل‌های باز آن را بررسی کنید (${f.code('LimitNOFILE')}، ${f.code('ulimit -n')}).`,
+    raise_default_pool_size: (p, f) =>
+      `${f.num(p.waiting)} کلاینت منتظر اتصال سرورند: ${f.code('default_pool_size')} در ${at(p.address, f)} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (پایگاه داده‌ی ${f.code(p.database)})؛ PostgreSQL برای آن جا دارد.` +
+      (p.reserve === null ? '' : ` یک رزرو (${f.code('reserve_pool_size')} = ${f.num(p.reserve)}) فشارهای ناگهانی را می‌گیرد.`),
+    cap_server_pools: (p, f) =>
+      `poolهای سرور ${at(p.address, f)} می‌توانند ${f.num(p.limit)} اتصال باز کنند، بیش از ${f.num(p.capacity)} اتصالی که PostgreSQL برایشان دارد: با ${f.code('max_db_connections')} = ${f.num(p.suggested)} محدودشان کنید` +
+      (p.poolSize === null ? '' : ` (یا ${f.code('default_pool_size')} = ${f.num(p.poolSize)})`) +
+      '. اکنون هیچ کلاینتی منتظر نیست، پس poolهای سرور کوچک‌تر هزینه‌ای ندارند.',
+    read_pgbouncer: (p, f) =>
+      `بگذارید dbpool ‏PgBouncer (${f.code(`${p.host}:${p.port}`)}) را بخواند: ${f.code('DBPOOL_PGBOUNCER_URL')} را روی کنسول مدیریت آن تنظیم کنید و dbpool را در ${f.code('stats_users')} بگذارید. آن‌گاه گزارش هر دو لایه را نشان می‌دهد: برنامه در برابر ${f.code('max_client_conn')} و poolهای سرور PgBouncer در برابر ${f.code('max_connections')}.`,
+    pgbouncer_idle_servers: (p, f) =>
+      `${f.num(p.count)} اتصال سرور بیکار PgBouncer را نبندید: دوباره بازشان می‌کند. بگذارید خودش زودتر ببنددشان: ${f.code('server_idle_timeout')} از ${f.num(p.current)} به ${f.num(p.suggested)} ثانیه.`,
   },
   action: {
     planTerminate: (p, f) =>

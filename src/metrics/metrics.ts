@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Report } from '../core/report.js';
 import { VERDICT_EXIT_CODE } from '../core/verdict.js';
+import { createPgBouncerMetrics } from './pgbouncer-metrics.js';
 
 /** Prometheus metrics of dbpool, fed from the same reports everyone else reads. */
 export interface Metrics {
@@ -31,6 +32,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   const runs = new Counter({ name: 'dbpool_actions_total', help: 'Remediation actions run', labelNames: ['action', 'outcome'], registers: [registry] });
   const refusals = new Counter({ name: 'dbpool_actions_refused_total', help: 'Remediation actions refused', labelNames: ['action', 'reason'], registers: [registry] });
+  const observePgBouncers = createPgBouncerMetrics(registry);
 
   return {
     registry,
@@ -48,6 +50,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       if (report.math.appCapacity !== null) capacity.set(report.math.appCapacity);
       demand.set(report.math.knownDemand);
       instances.set(report.math.instances.length);
+      observePgBouncers(report);
     },
     actionRun: (action, outcome) => runs.inc({ action, outcome }),
     actionRefused: (action, reason) => refusals.inc({ action, reason }),

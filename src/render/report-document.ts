@@ -5,6 +5,7 @@ import type { Verdict } from '../core/verdict.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
+import { pgbouncerEntries } from './pgbouncer-entries.js';
 
 /**
  * A report as sentences, in one language, independent of the medium. The terminal, Block Kit and
@@ -28,7 +29,8 @@ export type SectionId =
   | 'config'
   | 'idle'
   | 'findings'
-  | 'recommendations';
+  | 'recommendations'
+  | 'pgbouncer';
 
 export interface DocSection {
   id: SectionId;
@@ -51,8 +53,8 @@ export interface DocumentOptions {
 }
 
 const VIEW_SECTIONS: Record<Report['view'], SectionId[]> = {
-  status: ['connections', 'poolMath', 'instances', 'findings', 'recommendations'],
-  connections: ['connections', 'findings'],
+  status: ['connections', 'poolMath', 'pgbouncer', 'instances', 'findings', 'recommendations'],
+  connections: ['connections', 'pgbouncer', 'findings'],
   instances: ['instances', 'findings'],
   workers: ['workers', 'findings'],
   config: ['config', 'findings'],
@@ -72,8 +74,11 @@ export function buildDocument(report: Report, t: Catalog, f: Formatter, options:
     idle: () => idleEntries(report, t, f, options),
     findings: () => findingEntries(report, t, f),
     recommendations: () => recommendationEntries(report, t, f, onlyIdleFix),
+    pgbouncer: () => pgbouncerEntries(report, t, f),
   };
-  const sections = VIEW_SECTIONS[report.view].map((id) => ({
+  // The PgBouncer section only where one is in the path.
+  const ids = VIEW_SECTIONS[report.view].filter((id) => id !== 'pgbouncer' || report.pgbouncer.inPath);
+  const sections = ids.map((id) => ({
     id,
     title: id === 'poolMath' && report.view === 'math' ? t.section.whatIf : t.section[id],
     entries: builders[id](),
@@ -88,10 +93,18 @@ export function buildDocument(report: Report, t: Catalog, f: Formatter, options:
     dir: t.dir,
     verdict: report.verdict,
     title: t.verdict[report.verdict],
-    headline: t.verdictHeadline[report.verdict],
+    headline: pgbouncerHeadline(report, t) ?? t.verdictHeadline[report.verdict],
     sections,
     context,
   };
+}
+
+/** When only PgBouncer's findings make the verdict, the database is not what is out of connections. */
+function pgbouncerHeadline(report: Report, t: Catalog): string | null {
+  const v = report.verdict;
+  if (v !== 'CRIT' && v !== 'WARN') return null;
+  const deciding = report.findings.filter((x) => x.severity === v.toLowerCase());
+  return deciding.length > 0 && deciding.every((x) => x.code.startsWith('pgbouncer_')) ? t.label.pgbouncerHeadline[v] : null;
 }
 
 function connectionEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
@@ -166,6 +179,11 @@ function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
     ),
   }));
   if (m.instances.length === 0) entries.push({ text: t.label.noInstances });
+  // Behind PgBouncer the pools are compared with its max_client_conn (its own section), not with PostgreSQL.
+  if (report.pgbouncer.inPath && m.instances.length > 0) {
+    entries.push({ text: t.label.mathTotalViaPgBouncer({ demand: m.knownDemand, instances: m.instances.length, unknown: m.unknownDemandInstances }, f) });
+    return entries;
+  }
   entries.push({
     text: t.label.mathTotal(
       { demand: m.knownDemand, instances: m.instances.length, capacity: m.appCapacity, unknown: m.unknownDemandInstances },

@@ -1,4 +1,5 @@
 import type { LogPatternCount, LogStats } from '../../core/facts.js';
+import { PGBOUNCER_LOG_PATTERNS } from '../../core/pgbouncer-signs.js';
 
 export interface LogPatterns {
   workerStart: string;
@@ -11,17 +12,19 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}
 
 /**
  * Counts the runbook's log lines in a tail of a container's log: worker starts, the server's
- * "full" refusals and the app pool's exhaustion, each with the time of the latest match. Lines
- * stamped before `since` are left out. Pure: the lines come from the engine (stdout and stderr
- * already apart, either order).
+ * "full" refusals, the app pool's exhaustion and PgBouncer's refusals, each with the time of the
+ * latest match. Lines stamped before `since` are left out. Pure: the lines come from the engine
+ * (stdout and stderr already apart, either order).
  */
 export function countLogPatterns(lines: Iterable<string>, patterns: LogPatterns, since: string | null): LogStats {
   const counters = {
     workerStarts: counter(patterns.workerStart),
     serverFull: patterns.serverFull.map(counter),
     poolExhausted: patterns.poolExhausted.map(counter),
+    // PgBouncer's refusals, always: they say a pooler is in the path even when nobody configured one.
+    pgbouncerErrors: Object.values(PGBOUNCER_LOG_PATTERNS).map(counter),
   };
-  const all = [counters.workerStarts, ...counters.serverFull, ...counters.poolExhausted];
+  const all = [counters.workerStarts, ...counters.serverFull, ...counters.poolExhausted, ...counters.pgbouncerErrors];
   const sinceMs = since === null ? -Infinity : Date.parse(since);
   let linesRead = 0;
   for (const raw of lines) {
@@ -43,6 +46,7 @@ export function countLogPatterns(lines: Iterable<string>, patterns: LogPatterns,
     workerStarts: result(counters.workerStarts),
     serverFull: counters.serverFull.map(result),
     poolExhausted: counters.poolExhausted.map(result),
+    pgbouncerErrors: counters.pgbouncerErrors.map(result),
   };
 }
 

@@ -10,6 +10,7 @@ import type { AppContainer } from './list-app-containers.js';
 import { listContainerProcesses, type ListedProcesses, type ProcessListing } from './list-container-processes.js';
 import { selectAppProcesses } from './parse-process-table.js';
 import { readContainerLogStats } from './read-container-logs.js';
+import { readDbEndpoint } from '../read-db-endpoint.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface ContainerProbeContext {
@@ -120,6 +121,7 @@ export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer
     state: info.State?.Status ?? c.state,
     health: info.State?.Health?.Status,
     ...containerPoolSettings(info.Config?.Env ?? [], ctx.app),
+    dbEndpoint: readDbEndpoint(info.Config?.Env ?? []),
     processes,
     logs: logStats,
     errors,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../../config.js';
 import type { AppInstance, InstanceObservation, InstanceSource } from '../../core/facts.js';
 import { classifyProcessRoles } from '../classify-process-roles.js';
+import { readDbEndpoint } from '../read-db-endpoint.js';
 import { readPoolSettings } from '../read-pool-setting.js';
 import { groupInstances, type ProcessGroup } from './group-instances.js';
 import { listProcesses, readCwd, readEnviron } from './read-proc.js';
@@ -54,6 +55,7 @@ async function toInstance(group: ProcessGroup, app: Config['app'], location: str
     createdAt: group.master.startedAt?.toISOString(),
     state: 'running',
     ...(environ.ok ? readPoolSettings(environ.env, app) : readPoolSettings(null, app, environ.reason)),
+    dbEndpoint: environ.ok ? readDbEndpoint(environ.env) : null,
     processes: classifyProcessRoles(group.members.map((p) => ({ pid: p.pid, ppid: p.ppid, command: p.command }))),
     errors: [],
   };
