@@ -243,9 +243,10 @@ export interface PgBouncerFacts {
   serverPids: number[];
 }
 
+/** `user` is the console user dbpool logs in as (DBPOOL_PGBOUNCER_URL), when known. */
 export type PgBouncerObservation =
-  | { ok: true; address: string; facts: PgBouncerFacts }
-  | { ok: false; address: string; error: ProbeError };
+  | { ok: true; address: string; user?: string; facts: PgBouncerFacts }
+  | { ok: false; address: string; user?: string; error: ProbeError };
 
 // ---------------------------------------------------------------- Everything together
 

@@ -155,11 +155,11 @@ function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput):
         out.push(finding('server_full_in_logs', 'crit', { instance: inst.name, count: full.count, lastSeen: full.lastSeen }));
       }
       const exhausted = sumPatterns(logs.poolExhausted);
-      // Refused by PgBouncer, the pool could not fill: a consequence, said by pgbouncer_errors_in_logs.
+      // Refused by PgBouncer, the pool could not fill: pgbouncer_errors_in_logs says so, not "a leak".
       const refusedByPgBouncer = pgbouncerLogCounts(inst).length > 0;
-      if (exhausted.count > 0) {
+      if (exhausted.count > 0 && !refusedByPgBouncer) {
         out.push(
-          finding('app_pool_exhausted', serverHasRoom && !refusedByPgBouncer ? 'warn' : 'info', {
+          finding('app_pool_exhausted', serverHasRoom ? 'warn' : 'info', {
             instance: inst.name,
             count: exhausted.count,
             lastSeen: exhausted.lastSeen,

@@ -134,7 +134,7 @@ function routeOf(inst: AppInstance, bouncers: string[], postgresAddress: string)
     const named = bouncers.find((b) => sameAddress(e, b));
     if (named) return named;
     if (sameAddress(e, postgresAddress)) return 'direct';
-    if (looksLikePgBouncer(e, postgresAddress)) return one;
+    if (looksLikePgBouncer(e, postgresAddress) || pgbouncerLogCounts(inst).length > 0) return one;
     // An address dbpool does not know: through the configured PgBouncer if there is one.
     return bouncers.length > 0 ? one : 'direct';
   }

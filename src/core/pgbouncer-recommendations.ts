@@ -69,7 +69,7 @@ function layerRecommendations(layer: BouncerLayer, input: PgBouncerRecommendatio
       ];
     }
     if (kind === 'permission_denied' || kind === 'auth_failed') {
-      const user = input.monitorRole ?? 'dbpool';
+      const user = observation.user ?? input.monitorRole ?? 'dbpool';
       return [
         rec('pgbouncer_console_access', { address: layer.address, user }, [
           { lang: 'ini', text: `stats_users = ${user}          ; pgbouncer.ini, [pgbouncer] section` },

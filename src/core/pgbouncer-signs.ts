@@ -71,7 +71,9 @@ export function findPgBouncerSigns(facts: Facts): PgBouncerSign[] {
   const logs = new Map<PgBouncerLogKind, Extract<PgBouncerSign, { kind: 'log' }>>();
   for (const inst of running) {
     const e = inst.dbEndpoint;
-    if (e && looksLikePgBouncer(e, postgresAddress)) {
+    // Where an app that logs PgBouncer's errors connects is PgBouncer, whatever its port.
+    const refused = pgbouncerLogCounts(inst).length > 0;
+    if (e && (looksLikePgBouncer(e, postgresAddress) || (refused && !sameAddress(e, postgresAddress)))) {
       const key = `${e.host ?? ''}:${e.port ?? ''}`;
       const seen = endpoints.get(key);
       if (seen) seen.instances.push(inst.name);

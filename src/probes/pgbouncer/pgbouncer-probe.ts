@@ -68,11 +68,11 @@ export function createPgBouncerProbe(config: PgBouncerConfig, options: PgBouncer
     });
     try {
       const facts = await Promise.race([readPgBouncerFacts((text) => connection.query(text), address), deadline]);
-      return { ok: true, address, facts };
+      return { ok: true, address, user: config.user, facts };
     } catch (err) {
       const error = classifyPgBouncerError(err, config);
       options.logger.warn({ kind: error.kind, code: error.code, err: error.message }, 'pgbouncer observation failed');
-      return { ok: false, address, error };
+      return { ok: false, address, user: config.user, error };
     } finally {
       clearTimeout(timer);
     }

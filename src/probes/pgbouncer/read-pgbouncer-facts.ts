@@ -12,20 +12,13 @@ export const CONSOLE_COMMANDS = ['SHOW VERSION', 'SHOW CONFIG', 'SHOW LISTS', 'S
 type Row = Record<string, unknown>;
 
 /**
- * One look at a PgBouncer through its admin console. The commands are queued on the one kept
- * connection (pg sends the next when the previous has answered). Throws what the connection throws.
+ * One look at a PgBouncer through its admin console: the commands one after the other on the one
+ * kept connection (the console has no multi-statement queries). Throws what the connection throws.
  */
 export async function readPgBouncerFacts(query: ConsoleQueryFn, address: string): Promise<PgBouncerFacts> {
-  const ask = (command: (typeof CONSOLE_COMMANDS)[number]) => query<Row>(command).then((r) => r.rows);
-  const [version, config, lists, databases, pools, clients, servers] = await Promise.all([
-    ask('SHOW VERSION'),
-    ask('SHOW CONFIG'),
-    ask('SHOW LISTS'),
-    ask('SHOW DATABASES'),
-    ask('SHOW POOLS'),
-    ask('SHOW CLIENTS'),
-    ask('SHOW SERVERS'),
-  ]);
+  const answers: Row[][] = [];
+  for (const command of CONSOLE_COMMANDS) answers.push((await query<Row>(command)).rows);
+  const [version = [], config = [], lists = [], databases = [], pools = [], clients = [], servers = []] = answers;
   return toPgBouncerFacts({ version, config, lists, databases, pools, clients, servers }, address);
 }
 
