@@ -163,6 +163,8 @@ export interface Catalog {
     instancesUnknown: string;
     poolNow: Msg<{ demand: number; unknown: number; capacity: number | null; usable: number | null; headroom: number | null }>;
     poolNowUnavailable: string;
+    pgbouncerNow: Msg<{ address: string; clients: number; max: number; demand: number | null; waiting: number; servers: number; capacity: number | null }>;
+    pgbouncerNowUnread: Msg<{ address: string }>;
     action: Msg<{ at: string; action: string; actor: string | null; ok: boolean }>;
     noActions: string;
     changePeak: Msg<{ delta: number }>;

@@ -338,6 +338,12 @@ export const en: Catalog = {
       return `Full pools need ${f.num(p.demand)} connections${capacity}${unknown}${headroom}`;
     },
     poolNowUnavailable: 'The pool math could not be computed now (server unreachable).',
+    pgbouncerNow: (p, f) =>
+      `PgBouncer ${f.code(p.address)}: ${f.num(p.clients)} / max_client_conn ${f.num(p.max)} clients` +
+      (p.demand === null ? '' : ` (full app pools ${f.num(p.demand)})`) +
+      (p.waiting > 0 ? `, ${f.num(p.waiting)} waiting` : '') +
+      `; server pools up to ${f.num(p.servers)}${p.capacity === null ? '' : ` of ${f.num(p.capacity)} available in PostgreSQL`}`,
+    pgbouncerNowUnread: (p, f) => `PgBouncer ${f.code(p.address)} could not be read now.`,
     action: (p, f) => `${p.at}: ${f.code(p.action)}${p.actor ? ` approved by ${p.actor}` : ''}${p.ok ? '' : ' (failed)'}`,
     noActions: 'No remediation action ran.',
     changePeak: (p, f) => `Peak ${p.delta >= 0 ? '+' : '−'}${f.num(Math.abs(p.delta))} connections`,

@@ -352,6 +352,12 @@ export const fa: Catalog = {
       return `Poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${capacity}${unknown}${headroom}`;
     },
     poolNowUnavailable: 'حساب Pool اکنون ممکن نشد (سرور در دسترس نیست).',
+    pgbouncerNow: (p, f) =>
+      `PgBouncer ${f.code(p.address)}: ${f.num(p.clients)} کلاینت از ${f.code('max_client_conn')} ${f.num(p.max)}` +
+      (p.demand === null ? '' : ` (poolهای پر برنامه ${f.num(p.demand)})`) +
+      (p.waiting > 0 ? `، ${f.num(p.waiting)} در انتظار` : '') +
+      `؛ poolهای سرور تا ${f.num(p.servers)}${p.capacity === null ? '' : ` از ${f.num(p.capacity)} اتصال در دسترس در PostgreSQL`}`,
+    pgbouncerNowUnread: (p, f) => `PgBouncer ${f.code(p.address)} اکنون خوانده نشد.`,
     action: (p, f) => `${p.at}: ${f.code(p.action)}${p.actor ? ` با تأیید ${p.actor}` : ''}${p.ok ? '' : ' (ناموفق)'}`,
     noActions: 'هیچ اقدام اصلاحی اجرا نشد.',
     changePeak: (p, f) => `بیشینه ${p.delta >= 0 ? '+' : '−'}${f.num(Math.abs(p.delta))} اتصال`,

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../actions/audit-log.js';
+import type { PgBouncerMath } from '../core/pgbouncer-math.js';
 import type { PoolMath } from '../core/pool-math.js';
 import type { Thresholds } from '../core/thresholds.js';
 import type { Verdict } from '../core/verdict.js';
@@ -39,7 +40,7 @@ export interface DailySummary {
   /** Today minus yesterday; null when either side has no data. */
   change: { peak: number | null; avgUtilization: number | null; p95Utilization: number | null; minutesAboveWarn: number };
   /** Pool math and verdict of the diagnosis taken for the summary; null when none could be taken. */
-  now: { math: PoolMath; verdict: Verdict } | null;
+  now: { math: PoolMath; verdict: Verdict; pgbouncer?: PgBouncerMath } | null;
   actions: ActionSummary[];
   /** The day's samples for the chart and the sparkline (gaps as nulls). */
   series: { at: Date; connections: number | null; usable: number | null }[];
@@ -52,7 +53,7 @@ export interface SummaryInput {
   /** Samples of the last 48 hours, oldest first. */
   samples: Sample[];
   audit: AuditEntry[];
-  current: { math: PoolMath; verdict: Verdict } | null;
+  current: { math: PoolMath; verdict: Verdict; pgbouncer?: PgBouncerMath } | null;
   thresholds: Pick<Thresholds, 'warnUtilization' | 'critUtilization'>;
   /** DBPOOL_SAMPLE_SECONDS: the time one sample stands for. */
   intervalSeconds: number;

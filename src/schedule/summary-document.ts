@@ -3,6 +3,7 @@ import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import type { DocEntry } from '../render/report-document.js';
 import type { DailySummary } from './daily-summary.js';
+import { pgbouncerSummaryEntries } from './pgbouncer-summary.js';
 import { sparkline } from './sparkline.js';
 
 /**
@@ -72,7 +73,8 @@ export function buildSummaryDocument(s: DailySummary, t: Catalog, f: Formatter):
   if (d.extraInstancesMax > 0) instances.push({ text: m.extraInstances({ extra: d.extraInstancesMax }, f), severity: 'warn' });
 
   const math = s.now?.math;
-  const poolNow: DocEntry[] = [
+  const behindPgBouncer = s.now?.pgbouncer?.inPath && s.now.pgbouncer.bouncers.length > 0;
+  const poolNow: DocEntry[] = behindPgBouncer && s.now?.pgbouncer ? pgbouncerSummaryEntries(s.now.pgbouncer, t, f) : [
     math && math.server
       ? {
           text: m.poolNow(

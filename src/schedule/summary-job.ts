@@ -41,7 +41,7 @@ export async function buildSummary(deps: SummaryDeps, now: Date): Promise<DailyS
     now,
     samples,
     audit,
-    current: report && report.math.server ? { math: report.math, verdict: report.verdict } : null,
+    current: report && report.math.server ? { math: report.math, verdict: report.verdict, pgbouncer: report.pgbouncer } : null,
     thresholds: deps.config.thresholds,
     intervalSeconds: deps.config.schedule.sampleSeconds,
   });
