@@ -103,6 +103,10 @@ describe.skipIf(skip !== null)('PgBouncer between the PHP app and PostgreSQL (re
       expect(layer).toMatchObject({ read: true, clients: 50, consoleClients: 1, clientCapacity: 49, clientDemand: 240, serverLimit: 10 });
       expect(layer?.instances.sort()).toEqual([`${containers.prefix}php_swoole_app`, `${containers.prefix}php_swoole_app_new`]);
       expect(r.math.knownDemand).toBe(240);
+      // Each instance is tied to PgBouncer by its DB_DSN, read from the container's environment.
+      for (const inst of r.facts.instances.flatMap((s) => s.instances)) {
+        expect(inst.dbEndpoint).toEqual({ host: '127.0.0.1', port: bouncer.port, variables: ['DB_DSN'] });
+      }
       expect(r.pgbouncer.serverCapacity).toBeGreaterThanOrEqual(54);
       expect(layer?.serverConnections).toBeLessThanOrEqual(10);
 
