@@ -96,7 +96,14 @@ export type SettingValue =
   | { value: number; origin: 'fallback' }
   | { value: null; origin: 'unknown'; reason: string };
 
-export type ProcessRole = 'master' | 'manager' | 'worker' | 'task_worker' | 'unknown';
+/**
+ * A Swoole process's part. 'worker_or_task': a child of the manager without a title naming its
+ * role, which Swoole gives workers, task workers and custom processes alike (it holds a pool, but
+ * which kind it is cannot be known). 'custom': a child of the manager without a worker title among
+ * titled workers ($server->addProcess). 'single': the whole server in one process (SWOOLE_BASE
+ * with one worker), which is its worker.
+ */
+export type ProcessRole = 'master' | 'manager' | 'worker' | 'task_worker' | 'worker_or_task' | 'custom' | 'single' | 'unknown';
 
 export interface AppProcess {
   pid: number;

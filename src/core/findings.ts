@@ -25,6 +25,11 @@ export interface FindingParams {
   pool_setting_unknown: { instance: string; variable: string };
   pool_setting_fallback: { instance: string; variable: string; value: number };
   workers_mismatch: { instance: string; running: number; configured: number };
+  /**
+   * Pool processes counted from the process tree (no titles tell workers from task workers or custom
+   * processes) against the configured workers + task workers: fewer is a warning, more a note.
+   */
+  pool_processes_mismatch: { instance: string; running: number; workers: number; taskWorkers: number };
 }
 
 export type FindingCode = keyof FindingParams;
@@ -193,8 +198,17 @@ function instanceFindings(input: FindingInput): Finding[] {
   }
   for (const d of math.instances) {
     const inst = running.find((i) => i.id === d.id);
-    if (inst && d.workersOrigin === 'measured' && inst.workerNum.value !== null && d.workers !== inst.workerNum.value) {
-      out.push(finding('workers_mismatch', 'warn', { instance: d.name, running: d.workers ?? 0, configured: inst.workerNum.value }));
+    const configured = inst?.workerNum.value ?? null;
+    if (!inst || d.workersOrigin !== 'measured' || configured === null) continue;
+    if (d.untitled > 0) {
+      // Like with like: every pool process under the manager against workers + task workers.
+      const tasks = inst.taskWorkerNum.value;
+      if (tasks !== null && d.holders !== null && d.holders !== configured + tasks) {
+        const params = { instance: d.name, running: d.holders, workers: configured, taskWorkers: tasks };
+        out.push(finding('pool_processes_mismatch', d.holders < configured + tasks ? 'warn' : 'info', params));
+      }
+    } else if (d.workers !== configured) {
+      out.push(finding('workers_mismatch', 'warn', { instance: d.name, running: d.workers ?? 0, configured }));
     }
   }
   if (stopCandidates.length > 0) {

@@ -50,11 +50,11 @@ export interface Catalog {
     generatedAt: Msg<{ at: string }>;
     instanceLine: Msg<{ name: string; state: string; image: string | null; createdAt: string | null; now: string; location: string }>;
     health: Msg<{ health: string }>;
-    mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
+    mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; untold: number; customProcesses: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
     mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number }>;
     capacityLine: Msg<{ max: number; reserved: number; other: number; capacity: number }>;
     headroom: Msg<{ headroom: number }>;
-    workersLine: Msg<{ name: string; master: number; manager: number; workers: number; taskWorkers: number; unlisted: boolean }>;
+    workersLine: Msg<{ name: string; master: number; manager: number; workers: number; taskWorkers: number; untold: number; custom: number; single: number; unlisted: boolean }>;
     logLine: Msg<{ name: string; lines: number; starts: number; full: number; exhausted: number }>;
     configLine: Msg<{ name: string; variable: string; value: number | null; origin: CountOrigin }>;
     idleHeader: Msg<{ count: number; minutes: number }>;

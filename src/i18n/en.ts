@@ -56,10 +56,13 @@ export const en: Catalog = {
     },
     health: (p) => `health: ${p.health}`,
     mathLine: (p, f) => {
-      const workers = `${val(p.workers, f)} workers${originNote(p.workersOrigin)}`;
-      const tasks = p.taskWorkers > 0 ? ` + ${f.num(p.taskWorkers)} task workers` : '';
+      const parts: string[] = [];
+      if (p.workers !== 0 || (p.untold === 0 && p.customProcesses === 0)) parts.push(`${val(p.workers, f)} workers${originNote(p.workersOrigin)}`);
+      if (p.taskWorkers > 0) parts.push(`${f.num(p.taskWorkers)} task workers`);
+      if (p.untold > 0) parts.push(`${f.num(p.untold)} workers and task workers (can't tell which without process titles)`);
+      if (p.customProcesses > 0) parts.push(`${f.num(p.customProcesses)} custom processes`);
       const pool = `${p.poolSizeVar} ${val(p.poolSize, f)}${originNote(p.poolSizeOrigin)}`;
-      return `${f.code(p.name)}: (${workers}${tasks}) x ${pool} = ${val(p.total, f)}`;
+      return `${f.code(p.name)}: (${parts.join(' + ')}) x ${pool} = ${val(p.total, f)}`;
     },
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` against ${f.num(p.capacity)} available to the app`;
@@ -69,10 +72,16 @@ export const en: Catalog = {
     capacityLine: (p, f) =>
       `Available to the app: max_connections ${f.num(p.max)} - ${f.num(p.reserved)} reserved - ${f.num(p.other)} other clients = ${f.num(p.capacity)}`,
     headroom: (p, f) => (p.headroom >= 0 ? `Headroom: ${f.num(p.headroom)}` : `Short by ${f.num(-p.headroom)}`),
-    workersLine: (p, f) =>
-      p.unlisted
-        ? `${f.code(p.name)}: processes could not be listed`
-        : `${f.code(p.name)}: ${f.num(p.master)} master, ${f.num(p.manager)} manager, ${f.num(p.workers)} workers, ${f.num(p.taskWorkers)} task workers`,
+    workersLine: (p, f) => {
+      if (p.unlisted) return `${f.code(p.name)}: processes could not be listed`;
+      if (p.single > 0 && p.master + p.manager + p.workers + p.taskWorkers + p.untold + p.custom === 0) {
+        return `${f.code(p.name)}: ${f.num(1)} process, the whole server (SWOOLE_BASE with one worker)`;
+      }
+      const parts = [`${f.num(p.master)} master`, `${f.num(p.manager)} manager`, `${f.num(p.workers + p.single)} workers`, `${f.num(p.taskWorkers)} task workers`];
+      if (p.untold > 0) parts.push(`${f.num(p.untold)} workers or task workers (can't tell which without process titles)`);
+      if (p.custom > 0) parts.push(`${f.num(p.custom)} custom processes`);
+      return `${f.code(p.name)}: ${parts.join(', ')}`;
+    },
     logLine: (p, f) =>
       `${f.code(p.name)} log (last ${f.num(p.lines)} lines): ${f.num(p.starts)} worker starts, ${f.num(p.full)} "server full", ${f.num(p.exhausted)} "pool exhausted"`,
     configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
@@ -122,6 +131,13 @@ export const en: Catalog = {
       `${f.code(p.variable)} of ${f.code(p.instance)} could not be read; using the configured fallback ${f.num(p.value)}.`,
     workers_mismatch: (p, f) =>
       `${f.code(p.instance)} runs ${f.num(p.running)} workers but is configured for ${f.num(p.configured)}: workers may be crashing or restarting.`,
+    pool_processes_mismatch: (p, f) => {
+      const configured = p.taskWorkers > 0 ? `${f.num(p.workers)} workers + ${f.num(p.taskWorkers)} task workers` : `${f.num(p.workers)} workers`;
+      const what = `${f.code(p.instance)} runs ${f.num(p.running)} pool processes under its manager where ${configured} are configured (without process titles dbpool can't tell workers from task workers or custom processes, so it compares the sums)`;
+      return p.running < p.workers + p.taskWorkers
+        ? `${what}: workers may be crashing or failing to start.`
+        : `${what}: the others are custom processes (${f.code('$server->addProcess')}) or workers being replaced; each is counted as a pool.`;
+    },
   },
   recommendation: {
     lower_pool_size: (p, f) =>

@@ -63,10 +63,13 @@ export const fa: Catalog = {
     },
     health: (p, f) => `سلامت: ${f.code(p.health)}`,
     mathLine: (p, f) => {
-      const workers = `${val(p.workers, f)} worker${originNote(p.workersOrigin)}`;
-      const tasks = p.taskWorkers > 0 ? ` + ${f.num(p.taskWorkers)} task worker` : '';
+      const parts: string[] = [];
+      if (p.workers !== 0 || (p.untold === 0 && p.customProcesses === 0)) parts.push(`${val(p.workers, f)} worker${originNote(p.workersOrigin)}`);
+      if (p.taskWorkers > 0) parts.push(`${f.num(p.taskWorkers)} task worker`);
+      if (p.untold > 0) parts.push(`${f.num(p.untold)} worker و task worker (بدون عنوان پردازه از هم تشخیص داده نمی‌شوند)`);
+      if (p.customProcesses > 0) parts.push(`${f.num(p.customProcesses)} پردازه‌ی سفارشی`);
       const pool = `${f.code(p.poolSizeVar)} ${val(p.poolSize, f)}${originNote(p.poolSizeOrigin)}`;
-      return `${f.code(p.name)}: (${workers}${tasks}) × ${pool} = ${val(p.total, f)}`;
+      return `${f.code(p.name)}: (${parts.join(' + ')}) × ${pool} = ${val(p.total, f)}`;
     },
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال در دسترس برنامه`;
@@ -76,10 +79,16 @@ export const fa: Catalog = {
     capacityLine: (p, f) =>
       `در دسترس برنامه: ${f.code('max_connections')} ${f.num(p.max)} − ${f.num(p.reserved)} رزرو − ${f.num(p.other)} کلاینت دیگر = ${f.num(p.capacity)}`,
     headroom: (p, f) => (p.headroom >= 0 ? `ظرفیت باقی‌مانده: ${f.num(p.headroom)}` : `کمبود: ${f.num(-p.headroom)}`),
-    workersLine: (p, f) =>
-      p.unlisted
-        ? `${f.code(p.name)}: فهرست پردازه‌ها خوانده نشد`
-        : `${f.code(p.name)}: ${f.num(p.master)} master، ${f.num(p.manager)} manager، ${f.num(p.workers)} worker، ${f.num(p.taskWorkers)} task worker`,
+    workersLine: (p, f) => {
+      if (p.unlisted) return `${f.code(p.name)}: فهرست پردازه‌ها خوانده نشد`;
+      if (p.single > 0 && p.master + p.manager + p.workers + p.taskWorkers + p.untold + p.custom === 0) {
+        return `${f.code(p.name)}: ${f.num(1)} پردازه که کل سرور است (${f.code('SWOOLE_BASE')} با یک worker)`;
+      }
+      const parts = [`${f.num(p.master)} master`, `${f.num(p.manager)} manager`, `${f.num(p.workers + p.single)} worker`, `${f.num(p.taskWorkers)} task worker`];
+      if (p.untold > 0) parts.push(`${f.num(p.untold)} worker یا task worker (بدون عنوان پردازه از هم تشخیص داده نمی‌شوند)`);
+      if (p.custom > 0) parts.push(`${f.num(p.custom)} پردازه‌ی سفارشی`);
+      return `${f.code(p.name)}: ${parts.join('، ')}`;
+    },
     logLine: (p, f) =>
       `لاگ ${f.code(p.name)} (${f.num(p.lines)} خط آخر): ${f.num(p.starts)} شروع worker، ${f.num(p.full)} «سرور پر»، ${f.num(p.exhausted)} «pool پر»`,
     configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
@@ -129,6 +138,13 @@ export const fa: Catalog = {
       `${f.code(p.variable)} در ${f.code(p.instance)} خوانده نشد؛ مقدار پیش‌فرض پیکربندی ${f.num(p.value)} به کار رفت.`,
     workers_mismatch: (p, f) =>
       `${f.code(p.instance)} ${f.num(p.running)} worker دارد ولی برای ${f.num(p.configured)} پیکربندی شده: شاید workerها از کار می‌افتند یا دوباره راه‌اندازی می‌شوند.`,
+    pool_processes_mismatch: (p, f) => {
+      const configured = p.taskWorkers > 0 ? `${f.num(p.workers)} worker + ${f.num(p.taskWorkers)} task worker` : `${f.num(p.workers)} worker`;
+      const what = `${f.code(p.instance)} زیر manager خود ${f.num(p.running)} پردازه‌ی دارای pool دارد در حالی که ${configured} پیکربندی شده است (بدون عنوان پردازه، dbpool نمی‌تواند worker را از task worker یا پردازه‌ی سفارشی تشخیص دهد و جمع‌ها را مقایسه می‌کند)`;
+      return p.running < p.workers + p.taskWorkers
+        ? `${what}: شاید workerها از کار می‌افتند یا بالا نمی‌آیند.`
+        : `${what}: بقیه پردازه‌های سفارشی (${f.code('$server->addProcess')}) یا workerهایی‌اند که در حال جایگزینی‌اند؛ هر کدام یک pool حساب می‌شود.`;
+    },
   },
   recommendation: {
     lower_pool_size: (p, f) =>
