@@ -1,4 +1,6 @@
-import type { Facts, ProbeError } from './facts.js';
+import type { Attribution } from './attribution.js';
+import type { Facts, ProbeError, ProcessRole } from './facts.js';
+import { holdingFindings } from './holding-findings.js';
 import type { PoolMath } from './pool-math.js';
 import type { StopCandidate } from './stop-candidates.js';
 import { fitRatio, type Thresholds } from './thresholds.js';
@@ -30,6 +32,10 @@ export interface FindingParams {
    * processes) against the configured workers + task workers: fewer is a warning, more a note.
    */
   pool_processes_mismatch: { instance: string; running: number; workers: number; taskWorkers: number };
+  /** Measured: every connection of the instance idle, none used for `minutes`: it serves no traffic. */
+  instance_holds_idle: { instance: string; held: number; minutes: number };
+  /** Measured: one process holds connections idle in transaction: a leak, and where it is. */
+  process_idle_in_transaction: { instance: string; pid: number; role: ProcessRole; count: number; held: number; oldestSeconds: number | null };
 }
 
 export type FindingCode = keyof FindingParams;
@@ -46,6 +52,8 @@ export interface FindingInput {
   expectedInstances: number;
   poolSizeVar: string;
   workerNumVar: string;
+  /** Which instance and process holds each connection, where it could be measured. */
+  holding?: Attribution | null;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { crit: 0, warn: 1, info: 2 };
@@ -60,6 +68,7 @@ export function findFindings(input: FindingInput): Finding[] {
     ...postgresFindings(input),
     ...capacityFindings(input),
     ...instanceFindings(input),
+    ...holdingFindings(input),
   ];
   return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

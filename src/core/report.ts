@@ -1,3 +1,4 @@
+import { attributeConnections, type Attribution } from './attribution.js';
 import type { Facts } from './facts.js';
 import { findFindings, type Finding } from './findings.js';
 import { computePoolMath, instanceDemand, serverCapacity, type PoolMath } from './pool-math.js';
@@ -16,6 +17,8 @@ export interface Report {
   verdict: Verdict;
   facts: Facts;
   math: PoolMath;
+  /** Which instance and process holds each connection, where measurable; null otherwise. */
+  holding: Attribution | null;
   stopCandidates: StopCandidate[];
   findings: Finding[];
   recommendations: Recommendation[];
@@ -39,9 +42,11 @@ export function buildReport(view: ReportView, facts: Facts, settings: ReportSett
   const server = facts.postgres.ok ? serverCapacity(facts.postgres.facts) : null;
   const math = computePoolMath(running.map(instanceDemand), server);
   const stopCandidates = findStopCandidates(running, settings.expectedInstances);
+  const holding = facts.postgres.ok ? attributeConnections(facts.postgres.facts, running) : null;
   const common = { facts, math, stopCandidates, thresholds: settings.thresholds };
   const findings = findFindings({
     ...common,
+    holding,
     expectedInstances: settings.expectedInstances,
     poolSizeVar: settings.poolSizeVar,
     workerNumVar: settings.workerNumVar,
@@ -55,6 +60,7 @@ export function buildReport(view: ReportView, facts: Facts, settings: ReportSett
     verdict: decideVerdict(findings),
     facts,
     math,
+    holding,
     stopCandidates,
     findings,
     recommendations,

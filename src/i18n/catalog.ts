@@ -1,3 +1,5 @@
+import type { HeldCounts } from '../core/attribution.js';
+import type { ProcessRole } from '../core/facts.js';
 import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
@@ -68,6 +70,15 @@ export interface Catalog {
     andMore: Msg<{ count: number }>;
     unknown: string;
     none: string;
+    /** A process's part, as a noun ("task worker"). */
+    role: Record<ProcessRole, string>;
+    /** Measured holding of one instance against its demand; `method` says how it was found. */
+    holding: Msg<{ held: HeldCounts; demand: number | null; method: 'sockets' | 'address' }>;
+    /** One process's share: "pid 12 5/5", with what is wrong with it. */
+    processHolding: Msg<{ pid: number; role: ProcessRole; held: HeldCounts; poolSize: number | null }>;
+    byProcess: string;
+    heldBy: string;
+    unattributed: Msg<{ total: number; unixSocket: number; hidden: number; ambiguous: number; noMatch: number }>;
   };
   finding: { [K in FindingCode]: Msg<FindingParams[K]> };
   recommendation: { [K in RecommendationCode]: Msg<RecommendationParams[K]> };

@@ -97,6 +97,41 @@ export const en: Catalog = {
     andMore: (p, f) => `… and ${f.num(p.count)} more`,
     unknown: 'unknown',
     none: 'none',
+    role: {
+      master: 'master',
+      manager: 'manager',
+      worker: 'worker',
+      task_worker: 'task worker',
+      worker_or_task: 'worker or task worker',
+      custom: 'custom process',
+      single: 'single process',
+      unknown: 'process',
+    },
+    holding: (p, f) => {
+      const h = p.held;
+      const parts = [`idle ${f.num(h.idle)}`, `active ${f.num(h.active)}`];
+      if (h.idleInTransaction > 0) parts.push(`idle in transaction ${f.num(h.idleInTransaction)}`);
+      if (h.other > 0) parts.push(`other ${f.num(h.other)}`);
+      const how = p.method === 'address' ? ' (found by its address: its processes are not visible here)' : '';
+      return `holds ${f.num(h.total)} (${parts.join(', ')}), could ask for ${val(p.demand, f)}${how}`;
+    },
+    processHolding: (p, f) => {
+      const pool = p.poolSize === null ? '' : `/${f.num(p.poolSize)}`;
+      const notes: string[] = [];
+      if (p.held.idleInTransaction > 0) notes.push(`${f.num(p.held.idleInTransaction)} idle in transaction`);
+      if (p.poolSize !== null && p.held.total > p.poolSize) notes.push('more than its pool');
+      return `pid ${f.code(String(p.pid))} ${f.num(p.held.total)}${pool}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+    },
+    byProcess: 'by process',
+    heldBy: 'Held by instance',
+    unattributed: (p, f) => {
+      const why: string[] = [];
+      if (p.unixSocket > 0) why.push(`${f.num(p.unixSocket)} over a unix socket, whose other end /proc does not show`);
+      if (p.hidden > 0) why.push(`${f.num(p.hidden)} hidden from dbpool's role`);
+      if (p.ambiguous > 0) why.push(`${f.num(p.ambiguous)} matching two instances`);
+      if (p.noMatch > 0) why.push(`${f.num(p.noMatch)} from no app process or container address dbpool can see`);
+      return `${f.num(p.total)} not attributed to an instance: ${why.join('; ')}`;
+    },
   },
   finding: {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${p.message}`,
@@ -138,6 +173,10 @@ export const en: Catalog = {
         ? `${what}: workers may be crashing or failing to start.`
         : `${what}: the others are custom processes (${f.code('$server->addProcess')}) or workers being replaced; each is counted as a pool.`;
     },
+    instance_holds_idle: (p, f) =>
+      `${f.code(p.instance)} holds ${f.num(p.held)} idle connections and serves no traffic: none of them has been used for ${f.duration(p.minutes * 60)}.`,
+    process_idle_in_transaction: (p, f) =>
+      `The ${en.label.role[p.role]} pid ${f.code(String(p.pid))} of ${f.code(p.instance)} holds ${f.num(p.count)} of its ${f.num(p.held)} connections idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest for ${f.duration(p.oldestSeconds)})`}: the code it runs leaves transactions open.`,
   },
   recommendation: {
     lower_pool_size: (p, f) =>

@@ -104,6 +104,41 @@ export const fa: Catalog = {
     andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
     unknown: 'نامعلوم',
     none: 'هیچ',
+    role: {
+      master: 'master',
+      manager: 'manager',
+      worker: 'worker',
+      task_worker: 'task worker',
+      worker_or_task: 'worker یا task worker',
+      custom: 'پردازه‌ی سفارشی',
+      single: 'پردازه‌ی تک',
+      unknown: 'پردازه',
+    },
+    holding: (p, f) => {
+      const h = p.held;
+      const parts = [`بیکار ${f.num(h.idle)}`, `فعال ${f.num(h.active)}`];
+      if (h.idleInTransaction > 0) parts.push(`بیکار در تراکنش ${f.num(h.idleInTransaction)}`);
+      if (h.other > 0) parts.push(`سایر ${f.num(h.other)}`);
+      const how = p.method === 'address' ? ' (از روی نشانی‌اش پیدا شد: پردازه‌هایش از این‌جا دیده نمی‌شوند)' : '';
+      return `${f.num(h.total)} اتصال نگه داشته (${parts.join('، ')})، می‌تواند تا ${val(p.demand, f)} بخواهد${how}`;
+    },
+    processHolding: (p, f) => {
+      const pool = p.poolSize === null ? '' : `/${f.num(p.poolSize)}`;
+      const notes: string[] = [];
+      if (p.held.idleInTransaction > 0) notes.push(`${f.num(p.held.idleInTransaction)} بیکار در تراکنش`);
+      if (p.poolSize !== null && p.held.total > p.poolSize) notes.push('بیش از pool خودش');
+      return `pid ${f.code(String(p.pid))} ${f.num(p.held.total)}${pool}${notes.length > 0 ? ` (${notes.join('، ')})` : ''}`;
+    },
+    byProcess: 'به تفکیک پردازه',
+    heldBy: 'در دست هر نمونه',
+    unattributed: (p, f) => {
+      const why: string[] = [];
+      if (p.unixSocket > 0) why.push(`${f.num(p.unixSocket)} از راه unix socket، که سر دیگرش در ${f.code('/proc')} پیدا نیست`);
+      if (p.hidden > 0) why.push(`${f.num(p.hidden)} پنهان از نقش dbpool`);
+      if (p.ambiguous > 0) why.push(`${f.num(p.ambiguous)} منطبق بر دو نمونه`);
+      if (p.noMatch > 0) why.push(`${f.num(p.noMatch)} از هیچ پردازه‌ی برنامه یا نشانی کانتینری که dbpool می‌بیند نیست`);
+      return `${f.num(p.total)} اتصال به هیچ نمونه‌ای نسبت داده نشد: ${why.join('؛ ')}`;
+    },
   },
   finding: {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${f.code(p.message)}`,
@@ -145,6 +180,10 @@ export const fa: Catalog = {
         ? `${what}: شاید workerها از کار می‌افتند یا بالا نمی‌آیند.`
         : `${what}: بقیه پردازه‌های سفارشی (${f.code('$server->addProcess')}) یا workerهایی‌اند که در حال جایگزینی‌اند؛ هر کدام یک pool حساب می‌شود.`;
     },
+    instance_holds_idle: (p, f) =>
+      `${f.code(p.instance)} ${f.num(p.held)} اتصال بیکار نگه داشته و هیچ ترافیکی را پاسخ نمی‌دهد: ${f.duration(p.minutes * 60)} است که هیچ‌کدام به کار نرفته‌اند.`,
+    process_idle_in_transaction: (p, f) =>
+      `${fa.label.role[p.role]} با pid ${f.code(String(p.pid))} در ${f.code(p.instance)} ${f.num(p.count)} اتصال از ${f.num(p.held)} اتصالش را بیکار در تراکنش نگه داشته${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: کدی که اجرا می‌کند تراکنش‌ها را باز می‌گذارد.`,
   },
   recommendation: {
     lower_pool_size: (p, f) =>

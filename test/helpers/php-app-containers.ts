@@ -102,6 +102,8 @@ export async function ensureTestImage(docker: Docker = testDocker()): Promise<vo
   const work = await mkdtemp(path.join(os.tmpdir(), 'dbpool-image-'));
   try {
     const root = path.join(work, 'rootfs');
+    await mkdir(root, { mode: 0o755 });
+    await chmod(root, 0o755); // whatever the umask: a non-root user must traverse /
     for (const d of ['bin', 'etc', 'tmp', 'proc', 'sys', 'dev', 'usr', 'lib', 'lib64', 'app', 'run']) await mkdir(path.join(root, d), { recursive: true });
     await chmod(path.join(root, 'tmp'), 0o1777);
     await copyFile(busybox, path.join(root, 'bin/busybox'));
@@ -135,7 +137,7 @@ export interface ContainerSpec {
   tty?: boolean;
   /** Docker network: 'host' (default) or the name of a user-defined network. */
   network?: string;
-  /** More read-only bind mounts (`host:container:ro`). */
+  /** More bind mounts (`host:container:ro`). */
   binds?: string[];
 }
 
