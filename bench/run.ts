@@ -11,6 +11,7 @@ const benches: Bench[] = [
   { title: 'Slack ack latency (issue 4)', load: async () => (await import('./slack-ack.bench.js')).benchSlackAck },
   { title: 'History sampler and daily summary (issue 6)', load: async () => (await import('./schedule.bench.js')).benchSchedule },
   { title: 'The bot at rest (issue 7)', load: async () => (await import('./bot-idle.bench.js')).benchBotIdle },
+  { title: 'Held connections attributed to instances and processes (issue 10)', load: async () => (await import('./attribution.bench.js')).benchAttribution },
 ];
 
 const only = process.argv.slice(2);

@@ -78,6 +78,13 @@ export async function swooleSkipReason(): Promise<string | null> {
   return reason;
 }
 
+/** For a test running the Swoole app as local processes (no Docker): null, or the reason, printed. */
+export async function localSwooleSkipReason(): Promise<string | null> {
+  const reason = await swooleSkipReason();
+  if (reason !== null) console.warn(`[swoole tests skipped] ${reason}`);
+  return reason;
+}
+
 /** The app the Docker tests run is the real Swoole app: the host's PHP must have Swoole. */
 export const phpSkipReason = swooleSkipReason;
 
