@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppProcess, ClientSession } from '../../src/core/facts.js';
 import { buildReport, type ReportView } from '../../src/core/report.js';
+import { reportToSlack } from '../../src/render/block-kit.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderText } from '../../src/render/text.js';
 import { facts, instance } from '../fixtures/facts.js';
@@ -46,6 +47,13 @@ describe('holding in words', () => {
     expect(renderText(report('status'), { lang: 'fa' })).toContain('۶ worker و task worker (بدون عنوان پردازه از هم تشخیص داده نمی‌شوند)');
     // pids stay as the system writes them, left to right.
     expect(instances).toContain('pid \u206612\u2069 ۲/۲ (۲ بیکار در تراکنش)');
+  });
+
+  it('Block Kit: the same document, in both languages', () => {
+    const blocks = (lang: 'en' | 'fa') => JSON.stringify(reportToSlack(report('instances'), lang).blocks);
+    expect(blocks('en')).toContain('holds 12 (idle 9, active 1, idle in transaction 2), could ask for 12');
+    expect(blocks('en')).toContain('pid `12` 2/2 (2 idle in transaction)');
+    expect(blocks('fa')).toContain('۱۲ اتصال نگه داشته');
   });
 
   it('JSON: the holding per instance and process, with the backend pids', () => {
