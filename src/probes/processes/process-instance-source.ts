@@ -29,14 +29,13 @@ export function createProcessInstanceSource(app: Config['app'], options: Process
     name,
     async observe(): Promise<InstanceObservation> {
       try {
-        // Created first: it reads the socket tables while the processes are listed.
-        const ports = new Set(options.databasePorts ?? []);
-        const sockets = ports.size > 0 ? createSocketReader(ports, procRoot) : null;
         // Only the app's processes matter, unless the descendant filter needs every parent.
         const all = await listProcesses(procRoot, options.onlyDescendantsOf === undefined ? (command) => pattern.test(command) : undefined);
         const self = process.pid;
         const inScope = options.onlyDescendantsOf === undefined ? () => true : descendantFilter(all, options.onlyDescendantsOf);
         const groups = groupInstances(all, (p) => p.pid !== self && pattern.test(p.command) && inScope(p.pid));
+        const ports = new Set(options.databasePorts ?? []);
+        const sockets = ports.size > 0 ? createSocketReader(ports, procRoot) : null;
         const instances = await Promise.all(groups.map((g) => toInstance(g, app, location, procRoot, sockets)));
         return { source: name, ok: true, instances };
       } catch (err) {

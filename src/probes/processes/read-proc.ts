@@ -15,9 +15,10 @@ export interface ProcProcess {
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * The processes of this /proc (those whose command `keep` accepts). Synchronous on purpose: /proc files are made in memory, and a
- * thousand processes read one after another take ~25 ms, against ~250 ms as two thousand trips
- * through the thread pool (a host running PostgreSQL has a process per connection).
+ * The processes of this /proc whose command `keep` accepts (the others cost one read). Synchronous
+ * on purpose: /proc files are made in memory, and a thousand processes read one after another take
+ * ~25 ms, against ~250 ms as two thousand trips through the thread pool (a host running PostgreSQL
+ * has a process per connection).
  */
 export async function listProcesses(procRoot = '/proc', keep: (command: string) => boolean = () => true): Promise<ProcProcess[]> {
   const bootTime = await readBootTime(procRoot);
