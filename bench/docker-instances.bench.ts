@@ -5,7 +5,7 @@
  *                  docker exec <c> ps aux | grep "php.*server.php"; docker logs <c> 2>&1 | grep "Worker.*starting"
  *   psql ... -c "SELECT count(*) FROM pg_stat_activity ..."
  * against dbpool's Docker source observe() plus its PostgreSQL count, over the same 2, 10 and 20
- * containers of the real PHP app. Goal: dbpool at least 5x faster at 2 containers, nearly flat as they grow.
+ * containers of the real Swoole app. Goal: dbpool at least 5x faster at 2 containers, nearly flat as they grow.
  * Alone: npx tsx bench/docker-instances.bench.ts
  */
 import { spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { createDockerInstanceSource } from '../src/probes/docker/docker-instance-source.js';
 import { dockerAvailable, testEngineAddress } from '../test/helpers/docker-engine.js';
-import { dbDsn, findHostPhp, TestContainers, which } from '../test/helpers/php-app-containers.js';
+import { dbDsn, swooleUnavailable, TestContainers, which } from '../test/helpers/php-app-containers.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
 
 const SIZES = [2, 10, 20];
@@ -27,8 +27,8 @@ type Figure = { name: string; value: string };
 export async function benchDockerInstances(): Promise<Figure[]> {
   const noEngine = await dockerAvailable();
   if (noEngine) return [{ name: 'skipped', value: noEngine }];
-  const php = await findHostPhp();
-  if ('reason' in php) return [{ name: 'skipped', value: php.reason }];
+  const noSwoole = await swooleUnavailable();
+  if (noSwoole) return [{ name: 'skipped', value: noSwoole }];
   if (!(await which('docker'))) return [{ name: 'skipped', value: 'no docker CLI for the runbook side' }];
   const psql = await which('psql');
 
@@ -79,7 +79,8 @@ export async function benchDockerInstances(): Promise<Figure[]> {
           const t = performance.now();
           const [obs] = await Promise.all([src.observe(), monitor.query(COUNT_SQL)]);
           if (i > 0) times.push(performance.now() - t); // the first opens the engine connection
-          found = obs.instances.filter((inst) => inst.errors.length === 0 && (inst.processes?.length ?? 0) === 3).length;
+          // Swoole's master, manager and the 2 workers.
+          found = obs.instances.filter((inst) => inst.errors.length === 0 && (inst.processes?.length ?? 0) === 4).length;
         }
         return { ms: median(times), found };
       };

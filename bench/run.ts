@@ -12,6 +12,7 @@ const benches: Bench[] = [
   { title: 'History sampler and daily summary (issue 6)', load: async () => (await import('./schedule.bench.js')).benchSchedule },
   { title: 'The bot at rest (issue 7)', load: async () => (await import('./bot-idle.bench.js')).benchBotIdle },
   { title: 'PgBouncer admin console (issue 12)', load: async () => (await import('./pgbouncer-status.bench.js')).benchPgBouncerStatus },
+  { title: 'Held connections attributed to instances and processes (issue 10)', load: async () => (await import('./attribution.bench.js')).benchAttribution },
 ];
 
 const only = process.argv.slice(2);

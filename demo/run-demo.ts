@@ -47,7 +47,7 @@ try {
     APP_PROCESS_PATTERN: `swoole-like-app\\.mjs --tag ${tag}`,
     DBPOOL_LANG: lang,
   });
-  const source = createProcessInstanceSource(config.app, { onlyDescendantsOf: process.pid });
+  const source = createProcessInstanceSource(config.app, { onlyDescendantsOf: process.pid, databasePorts: [server.port] });
   services = createServices(config, silentLogger(), { instanceSources: [source] });
   say('dbpool opens its monitoring connection (role dbpool, pg_monitor)');
   await settle(500);

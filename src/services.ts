@@ -138,6 +138,6 @@ export function instanceSourcesFor(config: Config, logger: Logger): InstanceSour
         : 'process'
       : config.app.instanceSource;
   if (kind === 'none') return [];
-  if (kind === 'process') return [createProcessInstanceSource(config.app)];
+  if (kind === 'process') return [createProcessInstanceSource(config.app, { databasePorts: config.postgres ? [config.postgres.port] : [] })];
   return createDockerInstanceSources(config, logger.child({ component: 'docker' }));
 }

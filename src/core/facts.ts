@@ -50,6 +50,23 @@ export interface IdleSession {
   backendStart: string;
 }
 
+/**
+ * One client backend of the target database as pg_stat_activity shows it (dbpool's own left out):
+ * what attributing it to an instance and a process needs.
+ */
+export interface ClientSession {
+  pid: number;
+  /** host(client_addr); null for a unix socket, or when hidden from dbpool's role. */
+  clientAddr: string | null;
+  /** client_port: -1 for a unix socket; null when hidden. */
+  clientPort: number | null;
+  state: string | null;
+  user: string | null;
+  application: string | null;
+  /** Seconds since state_change; null when hidden. */
+  stateSeconds: number | null;
+}
+
 export interface PostgresFacts {
   serverVersion: string;
   /** server_version_num, e.g. 160004. */
@@ -82,6 +99,10 @@ export interface PostgresFacts {
   idleMinutes: number;
   /** Backend pid of dbpool's monitoring connection. */
   ownPid: number;
+  /** The server's port (current_setting('port')); absent when not read. */
+  serverPort?: number;
+  /** Every client backend of the target database but dbpool's own; absent when not read. */
+  sessions?: ClientSession[];
 }
 
 export type PostgresObservation =
@@ -96,13 +117,35 @@ export type SettingValue =
   | { value: number; origin: 'fallback' }
   | { value: null; origin: 'unknown'; reason: string };
 
-export type ProcessRole = 'master' | 'manager' | 'worker' | 'task_worker' | 'unknown';
+/**
+ * A Swoole process's part. 'worker_or_task': a child of the manager without a title naming its
+ * role, which Swoole gives workers, task workers and custom processes alike (it holds a pool, but
+ * which kind it is cannot be known). 'custom': a child of the manager without a worker title among
+ * titled workers ($server->addProcess). 'single': the whole server in one process (SWOOLE_BASE
+ * with one worker), which is its worker.
+ */
+export type ProcessRole = 'master' | 'manager' | 'worker' | 'task_worker' | 'worker_or_task' | 'custom' | 'single' | 'unknown';
+
+/** An established TCP connection a process holds to the database's port: its own end, the far end. */
+export interface TcpConnection {
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  /** The socket's inode: one socket shared by several processes (inherited over fork) has one inode. */
+  inode: number;
+}
 
 export interface AppProcess {
   pid: number;
   ppid?: number;
   role: ProcessRole;
   command: string;
+  /**
+   * Its TCP connections to the database's port, from /proc/<pid>/fd and the process's own
+   * /proc/<pid>/net/tcp{,6}; absent when they could not be read (process not visible here).
+   */
+  connections?: TcpConnection[];
 }
 
 export interface LogPatternCount {
@@ -146,6 +189,8 @@ export interface AppInstance {
   taskWorkerNum: SettingValue;
   /** Processes seen inside the instance; null when they could not be listed. */
   processes: AppProcess[] | null;
+  /** The container's IP addresses on its networks (inspect); none on the host's network. */
+  addresses?: string[];
   logs?: LogStats;
   /** Where the instance connects, when its environment says; undefined or null when unknown. */
   dbEndpoint?: DbEndpoint | null;

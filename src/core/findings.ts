@@ -1,4 +1,6 @@
-import type { Facts, ProbeError } from './facts.js';
+import type { Attribution } from './attribution.js';
+import type { Facts, ProbeError, ProcessRole } from './facts.js';
+import { holdingFindings } from './holding-findings.js';
 import { pgbouncerFindings, type PgBouncerFindingParams } from './pgbouncer-findings.js';
 import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
 import { pgbouncerLogCounts } from './pgbouncer-signs.js';
@@ -28,6 +30,15 @@ export interface FindingParams extends PgBouncerFindingParams {
   pool_setting_unknown: { instance: string; variable: string };
   pool_setting_fallback: { instance: string; variable: string; value: number };
   workers_mismatch: { instance: string; running: number; configured: number };
+  /**
+   * Pool processes counted from the process tree (no titles tell workers from task workers or custom
+   * processes) against the configured workers + task workers: fewer is a warning, more a note.
+   */
+  pool_processes_mismatch: { instance: string; running: number; workers: number; taskWorkers: number };
+  /** Measured: every connection of the instance idle, none used for `minutes`: it serves no traffic. */
+  instance_holds_idle: { instance: string; held: number; minutes: number };
+  /** Measured: one process holds connections idle in transaction: a leak, and where it is. */
+  process_idle_in_transaction: { instance: string; pid: number; role: ProcessRole; count: number; held: number; oldestSeconds: number | null };
 }
 
 export type FindingCode = keyof FindingParams;
@@ -46,6 +57,8 @@ export interface FindingInput {
   workerNumVar: string;
   /** The PgBouncer layer; absent or not in the path: PostgreSQL alone. */
   pgbouncer?: PgBouncerMath;
+  /** Which instance and process holds each connection, where it could be measured. */
+  holding?: Attribution | null;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { crit: 0, warn: 1, info: 2 };
@@ -61,6 +74,7 @@ export function findFindings(input: FindingInput): Finding[] {
     ...capacityFindings(input),
     ...(input.pgbouncer ? pgbouncerFindings({ ...input, pgbouncer: input.pgbouncer }) : []),
     ...instanceFindings(input),
+    ...holdingFindings(input),
   ];
   return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
@@ -204,8 +218,17 @@ function instanceFindings(input: FindingInput): Finding[] {
   }
   for (const d of math.instances) {
     const inst = running.find((i) => i.id === d.id);
-    if (inst && d.workersOrigin === 'measured' && inst.workerNum.value !== null && d.workers !== inst.workerNum.value) {
-      out.push(finding('workers_mismatch', 'warn', { instance: d.name, running: d.workers ?? 0, configured: inst.workerNum.value }));
+    const configured = inst?.workerNum.value ?? null;
+    if (!inst || d.workersOrigin !== 'measured' || configured === null) continue;
+    if (d.untitled > 0) {
+      // Like with like: every pool process under the manager against workers + task workers.
+      const tasks = inst.taskWorkerNum.value;
+      if (tasks !== null && d.holders !== null && d.holders !== configured + tasks) {
+        const params = { instance: d.name, running: d.holders, workers: configured, taskWorkers: tasks };
+        out.push(finding('pool_processes_mismatch', d.holders < configured + tasks ? 'warn' : 'info', params));
+      }
+    } else if (d.workers !== configured) {
+      out.push(finding('workers_mismatch', 'warn', { instance: d.name, running: d.workers ?? 0, configured }));
     }
   }
   if (stopCandidates.length > 0) {

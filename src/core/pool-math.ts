@@ -1,10 +1,10 @@
-import type { AppInstance, PostgresFacts } from './facts.js';
+import type { AppInstance, PostgresFacts, ProcessRole } from './facts.js';
 
 /**
  * The runbook's formula, per instance and summed:
  *   total connections = workers x DB_POOL_SIZE x instances
- * Each Swoole worker (and task worker) keeps its own pool, so an instance holds
- * (workers + task workers) x DB_POOL_SIZE connections when its pools are full.
+ * Each Swoole worker (and task worker, and custom process) keeps its own pool, so an instance holds
+ * (workers + task workers + custom processes) x DB_POOL_SIZE connections when its pools are full.
  */
 
 export type CountOrigin = 'measured' | 'env' | 'fallback' | 'unknown' | 'what-if';
@@ -12,12 +12,23 @@ export type CountOrigin = 'measured' | 'env' | 'fallback' | 'unknown' | 'what-if
 export interface InstanceDemand {
   id: string;
   name: string;
+  /** Workers told apart (titles, or the single process of SWOOLE_BASE), or the configured number. */
   workers: number | null;
   workersOrigin: CountOrigin;
   taskWorkers: number;
+  /**
+   * Children of the manager that are workers or task workers, measured but not told apart (no
+   * process titles): each counted once. 0 when none, or when no task worker is configured (then
+   * they are counted as workers).
+   */
+  untold: number;
+  /** Children of the manager without a title naming their role (in workers or in untold): counted by the tree. */
+  untitled: number;
+  /** Custom processes ($server->addProcess) told apart by their siblings' titles: each counted as a pool. */
+  customProcesses: number;
   poolSize: number | null;
   poolSizeOrigin: CountOrigin;
-  /** Pool-holding processes: workers + task workers. */
+  /** Pool-holding processes: workers + task workers + untold + custom processes. */
   holders: number | null;
   /** holders x poolSize, or null when either is unknown. */
   demand: number | null;
@@ -54,35 +65,37 @@ export interface PoolMath {
   headroom: number | null;
 }
 
-/** Workers and task workers actually running win over the configured numbers. */
+/**
+ * Pool-holding processes actually running win over the configured numbers, which stand in
+ * (labelled with their origin) only when none could be listed. Every process is counted once.
+ */
 export function instanceDemand(instance: AppInstance): InstanceDemand {
-  const procs = instance.processes;
-  const measuredWorkers = procs ? procs.filter((p) => p.role === 'worker').length : 0;
-  const measuredTasks = procs ? procs.filter((p) => p.role === 'task_worker').length : 0;
+  const count = (...roles: ProcessRole[]) => instance.processes?.filter((p) => roles.includes(p.role)).length ?? 0;
+  const toldWorkers = count('worker', 'single');
+  const toldTasks = count('task_worker');
+  const customProcesses = count('custom');
+  const untitled = count('worker_or_task');
+  let untold = untitled;
+  const base = { id: instance.id, name: instance.name, poolSize: instance.poolSize.value, poolSizeOrigin: instance.poolSize.origin };
 
-  let workers: number | null;
-  let workersOrigin: CountOrigin;
-  if (measuredWorkers > 0) {
-    workers = measuredWorkers;
-    workersOrigin = 'measured';
-  } else {
-    workers = instance.workerNum.value;
-    workersOrigin = instance.workerNum.origin;
+  if (toldWorkers + toldTasks + untold + customProcesses === 0) {
+    const workers = instance.workerNum.value;
+    const taskWorkers = instance.taskWorkerNum.value ?? 0;
+    const holders = workers === null ? null : workers + taskWorkers;
+    return { ...base, workers, workersOrigin: instance.workerNum.origin, taskWorkers, untold: 0, untitled: 0, customProcesses: 0, holders, demand: times(holders, base.poolSize) };
   }
-  const taskWorkers = measuredTasks > 0 ? measuredTasks : (instance.taskWorkerNum.value ?? 0);
-  const poolSize = instance.poolSize.value;
-  const holders = workers === null ? null : workers + taskWorkers;
-  return {
-    id: instance.id,
-    name: instance.name,
-    workers,
-    workersOrigin,
-    taskWorkers,
-    poolSize,
-    poolSizeOrigin: instance.poolSize.origin,
-    holders,
-    demand: holders === null || poolSize === null ? null : holders * poolSize,
-  };
+  // No task worker configured: the untitled children of the manager are its workers (and custom processes).
+  let workers = toldWorkers;
+  if (untold > 0 && toldTasks === 0 && instance.taskWorkerNum.value === 0) {
+    workers += untold;
+    untold = 0;
+  }
+  const holders = workers + toldTasks + untold + customProcesses;
+  return { ...base, workers, workersOrigin: 'measured', taskWorkers: toldTasks, untold, untitled, customProcesses, holders, demand: times(holders, base.poolSize) };
+}
+
+function times(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a * b;
 }
 
 export function serverCapacity(pg: PostgresFacts): ServerCapacity {

@@ -1,3 +1,4 @@
+import { attributeConnections, type Attribution } from './attribution.js';
 import type { Facts } from './facts.js';
 import { findFindings, type Finding } from './findings.js';
 import { computePgBouncerMath, type PgBouncerMath } from './pgbouncer-math.js';
@@ -19,6 +20,8 @@ export interface Report {
   math: PoolMath;
   /** The PgBouncer layer: app pools against max_client_conn, server pools against PostgreSQL. */
   pgbouncer: PgBouncerMath;
+  /** Which instance and process holds each connection, where measurable; null otherwise. */
+  holding: Attribution | null;
   stopCandidates: StopCandidate[];
   findings: Finding[];
   recommendations: Recommendation[];
@@ -43,9 +46,11 @@ export function buildReport(view: ReportView, facts: Facts, settings: ReportSett
   const math = computePoolMath(running.map(instanceDemand), server);
   const stopCandidates = findStopCandidates(running, settings.expectedInstances);
   const pgbouncer = computePgBouncerMath(facts, math);
+  const holding = facts.postgres.ok ? attributeConnections(facts.postgres.facts, running) : null;
   const common = { facts, math, stopCandidates, thresholds: settings.thresholds, pgbouncer };
   const findings = findFindings({
     ...common,
+    holding,
     expectedInstances: settings.expectedInstances,
     poolSizeVar: settings.poolSizeVar,
     workerNumVar: settings.workerNumVar,
@@ -60,6 +65,7 @@ export function buildReport(view: ReportView, facts: Facts, settings: ReportSett
     facts,
     math,
     pgbouncer,
+    holding,
     stopCandidates,
     findings,
     recommendations,

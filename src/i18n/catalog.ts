@@ -1,3 +1,5 @@
+import type { HeldCounts } from '../core/attribution.js';
+import type { ProcessRole } from '../core/facts.js';
 import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
@@ -51,11 +53,11 @@ export interface Catalog {
     generatedAt: Msg<{ at: string }>;
     instanceLine: Msg<{ name: string; state: string; image: string | null; createdAt: string | null; now: string; location: string }>;
     health: Msg<{ health: string }>;
-    mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
+    mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; untold: number; customProcesses: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
     mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number }>;
     capacityLine: Msg<{ max: number; reserved: number; other: number; capacity: number }>;
     headroom: Msg<{ headroom: number }>;
-    workersLine: Msg<{ name: string; master: number; manager: number; workers: number; taskWorkers: number; unlisted: boolean }>;
+    workersLine: Msg<{ name: string; master: number; manager: number; workers: number; taskWorkers: number; untold: number; custom: number; single: number; unlisted: boolean }>;
     logLine: Msg<{ name: string; lines: number; starts: number; full: number; exhausted: number }>;
     configLine: Msg<{ name: string; variable: string; value: number | null; origin: CountOrigin }>;
     idleHeader: Msg<{ count: number; minutes: number }>;
@@ -80,6 +82,15 @@ export interface Catalog {
     /** In place of verdictHeadline when the PgBouncer layer alone decides the verdict. */
     pgbouncerHeadline: { CRIT: string; WARN: string };
     mathTotalViaPgBouncer: Msg<{ demand: number; instances: number; unknown: number }>;
+    /** A process's part, as a noun ("task worker"). */
+    role: Record<ProcessRole, string>;
+    /** Measured holding of one instance against its demand; `method` says how it was found. */
+    holding: Msg<{ held: HeldCounts; demand: number | null; method: 'sockets' | 'address' }>;
+    /** One process's share: "pid 12 5/5", with what is wrong with it. */
+    processHolding: Msg<{ pid: number; role: ProcessRole; held: HeldCounts; poolSize: number | null }>;
+    byProcess: string;
+    heldBy: string;
+    unattributed: Msg<{ total: number; unixSocket: number; hidden: number; ambiguous: number; noMatch: number }>;
   };
   finding: { [K in FindingCode]: Msg<FindingParams[K]> };
   recommendation: { [K in RecommendationCode]: Msg<RecommendationParams[K]> };

@@ -71,10 +71,13 @@ export const en: Catalog = {
     },
     health: (p) => `health: ${p.health}`,
     mathLine: (p, f) => {
-      const workers = `${val(p.workers, f)} workers${originNote(p.workersOrigin)}`;
-      const tasks = p.taskWorkers > 0 ? ` + ${f.num(p.taskWorkers)} task workers` : '';
+      const parts: string[] = [];
+      if (p.workers !== 0 || (p.untold === 0 && p.customProcesses === 0)) parts.push(`${val(p.workers, f)} workers${originNote(p.workersOrigin)}`);
+      if (p.taskWorkers > 0) parts.push(`${f.num(p.taskWorkers)} task workers`);
+      if (p.untold > 0) parts.push(`${f.num(p.untold)} workers and task workers (can't tell which without process titles)`);
+      if (p.customProcesses > 0) parts.push(`${f.num(p.customProcesses)} custom processes`);
       const pool = `${p.poolSizeVar} ${val(p.poolSize, f)}${originNote(p.poolSizeOrigin)}`;
-      return `${f.code(p.name)}: (${workers}${tasks}) x ${pool} = ${val(p.total, f)}`;
+      return `${f.code(p.name)}: (${parts.join(' + ')}) x ${pool} = ${val(p.total, f)}`;
     },
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` against ${f.num(p.capacity)} available to the app`;
@@ -84,10 +87,16 @@ export const en: Catalog = {
     capacityLine: (p, f) =>
       `Available to the app: max_connections ${f.num(p.max)} - ${f.num(p.reserved)} reserved - ${f.num(p.other)} other clients = ${f.num(p.capacity)}`,
     headroom: (p, f) => (p.headroom >= 0 ? `Headroom: ${f.num(p.headroom)}` : `Short by ${f.num(-p.headroom)}`),
-    workersLine: (p, f) =>
-      p.unlisted
-        ? `${f.code(p.name)}: processes could not be listed`
-        : `${f.code(p.name)}: ${f.num(p.master)} master, ${f.num(p.manager)} manager, ${f.num(p.workers)} workers, ${f.num(p.taskWorkers)} task workers`,
+    workersLine: (p, f) => {
+      if (p.unlisted) return `${f.code(p.name)}: processes could not be listed`;
+      if (p.single > 0 && p.master + p.manager + p.workers + p.taskWorkers + p.untold + p.custom === 0) {
+        return `${f.code(p.name)}: ${f.num(1)} process, the whole server (SWOOLE_BASE with one worker)`;
+      }
+      const parts = [`${f.num(p.master)} master`, `${f.num(p.manager)} manager`, `${f.num(p.workers + p.single)} workers`, `${f.num(p.taskWorkers)} task workers`];
+      if (p.untold > 0) parts.push(`${f.num(p.untold)} workers or task workers (can't tell which without process titles)`);
+      if (p.custom > 0) parts.push(`${f.num(p.custom)} custom processes`);
+      return `${f.code(p.name)}: ${parts.join(', ')}`;
+    },
     logLine: (p, f) =>
       `${f.code(p.name)} log (last ${f.num(p.lines)} lines): ${f.num(p.starts)} worker starts, ${f.num(p.full)} "server full", ${f.num(p.exhausted)} "pool exhausted"`,
     configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
@@ -128,6 +137,41 @@ export const en: Catalog = {
     mathTotalViaPgBouncer: (p, f) => {
       const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} instances unknown)` : '';
       return `Total: ${f.num(p.demand)} connections over ${f.num(p.instances)} instances${unknown}, to PgBouncer: they count against its max_client_conn, not against max_connections`;
+    },
+    role: {
+      master: 'master',
+      manager: 'manager',
+      worker: 'worker',
+      task_worker: 'task worker',
+      worker_or_task: 'worker or task worker',
+      custom: 'custom process',
+      single: 'single process',
+      unknown: 'process',
+    },
+    holding: (p, f) => {
+      const h = p.held;
+      const parts = [`idle ${f.num(h.idle)}`, `active ${f.num(h.active)}`];
+      if (h.idleInTransaction > 0) parts.push(`idle in transaction ${f.num(h.idleInTransaction)}`);
+      if (h.other > 0) parts.push(`other ${f.num(h.other)}`);
+      const how = p.method === 'address' ? ' (found by its address: its processes are not visible here)' : '';
+      return `holds ${f.num(h.total)} (${parts.join(', ')}), could ask for ${val(p.demand, f)}${how}`;
+    },
+    processHolding: (p, f) => {
+      const pool = p.poolSize === null ? '' : `/${f.num(p.poolSize)}`;
+      const notes: string[] = [];
+      if (p.held.idleInTransaction > 0) notes.push(`${f.num(p.held.idleInTransaction)} idle in transaction`);
+      if (p.poolSize !== null && p.held.total > p.poolSize) notes.push('more than its pool');
+      return `pid ${f.code(String(p.pid))} ${f.num(p.held.total)}${pool}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+    },
+    byProcess: 'by process',
+    heldBy: 'Held by instance',
+    unattributed: (p, f) => {
+      const why: string[] = [];
+      if (p.unixSocket > 0) why.push(`${f.num(p.unixSocket)} over a unix socket, whose other end /proc does not show`);
+      if (p.hidden > 0) why.push(`${f.num(p.hidden)} hidden from dbpool's role`);
+      if (p.ambiguous > 0) why.push(`${f.num(p.ambiguous)} matching two instances`);
+      if (p.noMatch > 0) why.push(`${f.num(p.noMatch)} from no app process or container address dbpool can see`);
+      return `${f.num(p.total)} not attributed to an instance: ${why.join('; ')}`;
     },
   },
   finding: {
@@ -185,6 +229,17 @@ export const en: Catalog = {
       `PgBouncer's full server pools would take ${f.percent(p.percent)} of what PostgreSQL has for them (${f.num(p.demand)} / ${f.num(p.capacity)}).`,
     pgbouncer_idle_servers: (p, f) =>
       `${f.num(p.count)} of the sessions idle for more than ${f.num(p.minutes)} minutes are PgBouncer's server connections, its pool kept open on purpose: terminating them only moves the problem (PgBouncer opens them again).`,
+    pool_processes_mismatch: (p, f) => {
+      const configured = p.taskWorkers > 0 ? `${f.num(p.workers)} workers + ${f.num(p.taskWorkers)} task workers` : `${f.num(p.workers)} workers`;
+      const what = `${f.code(p.instance)} runs ${f.num(p.running)} pool processes under its manager where ${configured} are configured (without process titles dbpool can't tell workers from task workers or custom processes, so it compares the sums)`;
+      return p.running < p.workers + p.taskWorkers
+        ? `${what}: workers may be crashing or failing to start.`
+        : `${what}: the others are custom processes (${f.code('$server->addProcess')}) or workers being replaced; each is counted as a pool.`;
+    },
+    instance_holds_idle: (p, f) =>
+      `${f.code(p.instance)} holds ${f.num(p.held)} idle connections and serves no traffic: none of them has been used for ${f.duration(p.minutes * 60)}.`,
+    process_idle_in_transaction: (p, f) =>
+      `The ${en.label.role[p.role]} pid ${f.code(String(p.pid))} of ${f.code(p.instance)} holds ${f.num(p.count)} of its ${f.num(p.held)} connections idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest for ${f.duration(p.oldestSeconds)})`}: the code it runs leaves transactions open.`,
   },
   recommendation: {
     lower_pool_size: (p, f) =>

@@ -79,10 +79,13 @@ export const fa: Catalog = {
     },
     health: (p, f) => `سلامت: ${f.code(p.health)}`,
     mathLine: (p, f) => {
-      const workers = `${val(p.workers, f)} worker${originNote(p.workersOrigin)}`;
-      const tasks = p.taskWorkers > 0 ? ` + ${f.num(p.taskWorkers)} task worker` : '';
+      const parts: string[] = [];
+      if (p.workers !== 0 || (p.untold === 0 && p.customProcesses === 0)) parts.push(`${val(p.workers, f)} worker${originNote(p.workersOrigin)}`);
+      if (p.taskWorkers > 0) parts.push(`${f.num(p.taskWorkers)} task worker`);
+      if (p.untold > 0) parts.push(`${f.num(p.untold)} worker و task worker (بدون عنوان پردازه از هم تشخیص داده نمی‌شوند)`);
+      if (p.customProcesses > 0) parts.push(`${f.num(p.customProcesses)} پردازه‌ی سفارشی`);
       const pool = `${f.code(p.poolSizeVar)} ${val(p.poolSize, f)}${originNote(p.poolSizeOrigin)}`;
-      return `${f.code(p.name)}: (${workers}${tasks}) × ${pool} = ${val(p.total, f)}`;
+      return `${f.code(p.name)}: (${parts.join(' + ')}) × ${pool} = ${val(p.total, f)}`;
     },
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال در دسترس برنامه`;
@@ -92,10 +95,16 @@ export const fa: Catalog = {
     capacityLine: (p, f) =>
       `در دسترس برنامه: ${f.code('max_connections')} ${f.num(p.max)} − ${f.num(p.reserved)} رزرو − ${f.num(p.other)} کلاینت دیگر = ${f.num(p.capacity)}`,
     headroom: (p, f) => (p.headroom >= 0 ? `ظرفیت باقی‌مانده: ${f.num(p.headroom)}` : `کمبود: ${f.num(-p.headroom)}`),
-    workersLine: (p, f) =>
-      p.unlisted
-        ? `${f.code(p.name)}: فهرست پردازه‌ها خوانده نشد`
-        : `${f.code(p.name)}: ${f.num(p.master)} master، ${f.num(p.manager)} manager، ${f.num(p.workers)} worker، ${f.num(p.taskWorkers)} task worker`,
+    workersLine: (p, f) => {
+      if (p.unlisted) return `${f.code(p.name)}: فهرست پردازه‌ها خوانده نشد`;
+      if (p.single > 0 && p.master + p.manager + p.workers + p.taskWorkers + p.untold + p.custom === 0) {
+        return `${f.code(p.name)}: ${f.num(1)} پردازه که کل سرور است (${f.code('SWOOLE_BASE')} با یک worker)`;
+      }
+      const parts = [`${f.num(p.master)} master`, `${f.num(p.manager)} manager`, `${f.num(p.workers + p.single)} worker`, `${f.num(p.taskWorkers)} task worker`];
+      if (p.untold > 0) parts.push(`${f.num(p.untold)} worker یا task worker (بدون عنوان پردازه از هم تشخیص داده نمی‌شوند)`);
+      if (p.custom > 0) parts.push(`${f.num(p.custom)} پردازه‌ی سفارشی`);
+      return `${f.code(p.name)}: ${parts.join('، ')}`;
+    },
     logLine: (p, f) =>
       `لاگ ${f.code(p.name)} (${f.num(p.lines)} خط آخر): ${f.num(p.starts)} شروع worker، ${f.num(p.full)} «سرور پر»، ${f.num(p.exhausted)} «pool پر»`,
     configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
@@ -136,6 +145,41 @@ export const fa: Catalog = {
     mathTotalViaPgBouncer: (p, f) => {
       const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} نمونه‌ی نامعلوم)` : '';
       return `جمع: ${f.num(p.demand)} اتصال در ${f.num(p.instances)} نمونه${unknown}، به PgBouncer: این‌ها از ${f.code('max_client_conn')} آن کم می‌کنند، نه از ${f.code('max_connections')}`;
+    },
+    role: {
+      master: 'master',
+      manager: 'manager',
+      worker: 'worker',
+      task_worker: 'task worker',
+      worker_or_task: 'worker یا task worker',
+      custom: 'پردازه‌ی سفارشی',
+      single: 'پردازه‌ی تک',
+      unknown: 'پردازه',
+    },
+    holding: (p, f) => {
+      const h = p.held;
+      const parts = [`بیکار ${f.num(h.idle)}`, `فعال ${f.num(h.active)}`];
+      if (h.idleInTransaction > 0) parts.push(`بیکار در تراکنش ${f.num(h.idleInTransaction)}`);
+      if (h.other > 0) parts.push(`سایر ${f.num(h.other)}`);
+      const how = p.method === 'address' ? ' (از روی نشانی‌اش پیدا شد: پردازه‌هایش از این‌جا دیده نمی‌شوند)' : '';
+      return `${f.num(h.total)} اتصال نگه داشته (${parts.join('، ')})، می‌تواند تا ${val(p.demand, f)} بخواهد${how}`;
+    },
+    processHolding: (p, f) => {
+      const pool = p.poolSize === null ? '' : `/${f.num(p.poolSize)}`;
+      const notes: string[] = [];
+      if (p.held.idleInTransaction > 0) notes.push(`${f.num(p.held.idleInTransaction)} بیکار در تراکنش`);
+      if (p.poolSize !== null && p.held.total > p.poolSize) notes.push('بیش از pool خودش');
+      return `pid ${f.code(String(p.pid))} ${f.num(p.held.total)}${pool}${notes.length > 0 ? ` (${notes.join('، ')})` : ''}`;
+    },
+    byProcess: 'به تفکیک پردازه',
+    heldBy: 'در دست هر نمونه',
+    unattributed: (p, f) => {
+      const why: string[] = [];
+      if (p.unixSocket > 0) why.push(`${f.num(p.unixSocket)} از راه unix socket، که سر دیگرش در ${f.code('/proc')} پیدا نیست`);
+      if (p.hidden > 0) why.push(`${f.num(p.hidden)} پنهان از نقش dbpool`);
+      if (p.ambiguous > 0) why.push(`${f.num(p.ambiguous)} منطبق بر دو نمونه`);
+      if (p.noMatch > 0) why.push(`${f.num(p.noMatch)} از هیچ پردازه‌ی برنامه یا نشانی کانتینری که dbpool می‌بیند نیست`);
+      return `${f.num(p.total)} اتصال به هیچ نمونه‌ای نسبت داده نشد: ${why.join('؛ ')}`;
     },
   },
   finding: {
@@ -196,6 +240,17 @@ export const fa: Catalog = {
       `poolهای سرور PgBouncer اگر پر شوند ${f.percent(p.percent)} از جایی را که PostgreSQL برایشان دارد می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}).`,
     pgbouncer_idle_servers: (p, f) =>
       `${f.num(p.count)} نشست از نشست‌هایی که بیش از ${f.num(p.minutes)} دقیقه بیکارند اتصال‌های سرور PgBouncer‌اند، یعنی pool آن که عمداً باز نگه داشته می‌شود: بستنشان فقط مشکل را جابه‌جا می‌کند (PgBouncer دوباره بازشان می‌کند).`,
+    pool_processes_mismatch: (p, f) => {
+      const configured = p.taskWorkers > 0 ? `${f.num(p.workers)} worker + ${f.num(p.taskWorkers)} task worker` : `${f.num(p.workers)} worker`;
+      const what = `${f.code(p.instance)} زیر manager خود ${f.num(p.running)} پردازه‌ی دارای pool دارد در حالی که ${configured} پیکربندی شده است (بدون عنوان پردازه، dbpool نمی‌تواند worker را از task worker یا پردازه‌ی سفارشی تشخیص دهد و جمع‌ها را مقایسه می‌کند)`;
+      return p.running < p.workers + p.taskWorkers
+        ? `${what}: شاید workerها از کار می‌افتند یا بالا نمی‌آیند.`
+        : `${what}: بقیه پردازه‌های سفارشی (${f.code('$server->addProcess')}) یا workerهایی‌اند که در حال جایگزینی‌اند؛ هر کدام یک pool حساب می‌شود.`;
+    },
+    instance_holds_idle: (p, f) =>
+      `${f.code(p.instance)} ${f.num(p.held)} اتصال بیکار نگه داشته و هیچ ترافیکی را پاسخ نمی‌دهد: ${f.duration(p.minutes * 60)} است که هیچ‌کدام به کار نرفته‌اند.`,
+    process_idle_in_transaction: (p, f) =>
+      `${fa.label.role[p.role]} با pid ${f.code(String(p.pid))} در ${f.code(p.instance)} ${f.num(p.count)} اتصال از ${f.num(p.held)} اتصالش را بیکار در تراکنش نگه داشته${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: کدی که اجرا می‌کند تراکنش‌ها را باز می‌گذارد.`,
   },
   recommendation: {
     lower_pool_size: (p, f) =>

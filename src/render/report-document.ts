@@ -6,6 +6,7 @@ import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
 import { pgbouncerEntries } from './pgbouncer-entries.js';
+import { holdingLines, holdingSummary, unattributedEntry } from './holding-entries.js';
 
 /**
  * A report as sentences, in one language, independent of the medium. The terminal, Block Kit and
@@ -123,6 +124,7 @@ function connectionEntries(report: Report, t: Catalog, f: Formatter, o: Document
       { text: `${t.label.byUser}: ${countList(p.byUser, f, t, o)}` },
       { text: `${t.label.byClient}: ${countList(p.byClient, f, t, o)}` },
       { text: t.label.background({ count: p.backgroundProcesses }, f) },
+      ...holdingSummary(report, t, f, o),
     );
     const ages: string[] = [];
     if (p.oldestIdleSeconds !== null) ages.push(t.label.oldestIdle({ seconds: p.oldestIdleSeconds }, f));
@@ -170,6 +172,8 @@ function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
         workers: d.workers,
         workersOrigin: d.workersOrigin,
         taskWorkers: d.taskWorkers,
+        untold: d.untold,
+        customProcesses: d.customProcesses,
         poolSize: d.poolSize,
         poolSizeOrigin: d.poolSizeOrigin,
         total: d.demand,
@@ -224,7 +228,7 @@ function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, re
 function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
   const instances = allInstances(report);
   const entries = limited(instances, o, t, f, (i) => ({
-    text:
+    text: [
       t.label.instanceLine(
         {
           name: i.name,
@@ -236,9 +240,12 @@ function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOp
         },
         f,
       ) + (i.health ? ` · ${t.label.health({ health: i.health }, f)}` : ''),
+      ...holdingLines(report, i, t, f, o),
+    ].join('\n'),
   }));
   if (instances.length === 0) entries.push({ text: t.label.noInstances });
-  return [...entries, ...sourceFailures(report, t, f)];
+  const unattributed = report.view === 'instances' ? unattributedEntry(report, t, f) : [];
+  return [...entries, ...unattributed, ...sourceFailures(report, t, f)];
 }
 
 function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
@@ -253,6 +260,9 @@ function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOpti
           manager: roles('manager'),
           workers: roles('worker'),
           taskWorkers: roles('task_worker'),
+          untold: roles('worker_or_task'),
+          custom: roles('custom'),
+          single: roles('single'),
           unlisted: i.processes === null,
         },
         f,

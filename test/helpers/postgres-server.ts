@@ -22,6 +22,8 @@ export interface TestPostgres {
   user: string;
   password: string;
   database: string;
+  /** The directory of its unix socket (.s.PGSQL.<port>). */
+  socketDir: string;
   url(database?: string, user?: string, password?: string): string;
   /** A new connected superuser client; the caller closes it. */
   admin(): Promise<pg.Client>;
@@ -146,6 +148,7 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
       user: USER,
       password: PASSWORD,
       database,
+      socketDir: options.binDir ? path.join(dir, 'data') : dir,
       url,
       admin: () => admin(database),
       stop,

@@ -4,6 +4,7 @@ import type { InstanceObservation, InstanceSource, ObserveOptions } from '../../
 import type { Logger } from '../../logger.js';
 import { dockerProbeError } from './classify-docker-error.js';
 import { EngineClient } from './engine-client.js';
+import { createSocketReader } from '../proc-sockets.js';
 import { snapshotHostProcesses } from './host-proc-processes.js';
 import { parseEngineAddress, type EngineEndpoint } from './engine-address.js';
 import { listAppContainers, parseLabelSelector, type ContainerSelector } from './list-app-containers.js';
@@ -22,6 +23,8 @@ export interface DockerSourceOptions {
    */
   hostProc?: boolean;
   procRoot?: string;
+  /** Ports whose connections are read per process (default: DATABASE_URL's port); empty reads none. */
+  databasePorts?: number[];
   now?: () => Date;
 }
 
@@ -58,6 +61,7 @@ export function createDockerInstanceSource(
   const processPattern = new RegExp(config.app.processPattern);
   const { timeoutMs, concurrency } = config.probes;
   const log = logger.child({ engine });
+  const databasePorts = new Set(options.databasePorts ?? (config.postgres ? [config.postgres.port] : []));
   const useHostProc = (options.hostProc ?? true) && !(endpoint instanceof Error) && endpoint.kind === 'socket' && !endpoint.socketPath.startsWith('//');
   const client = endpoint instanceof Error ? endpoint : new EngineClient(endpoint, (code) => log.info({ code }, 'docker connection dead: reconnecting'));
 
@@ -101,6 +105,7 @@ export function createDockerInstanceSource(
         timeoutMs,
         processListing: options.processListing ?? 'auto',
         hostProc: snapshot ? () => snapshot : null,
+        sockets: useHostProc && databasePorts.size > 0 ? createSocketReader(databasePorts, options.procRoot) : null,
         now: options.now ?? (() => new Date()),
         logsSince: observeOptions.logsSince,
         logger: log,

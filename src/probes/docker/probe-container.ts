@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import { classifyProcessRoles } from '../classify-process-roles.js';
 import { dockerProbeError } from './classify-docker-error.js';
 import { containerPoolSettings } from './container-settings.js';
+import type { SocketReader } from '../proc-sockets.js';
 import type { HostProcSnapshot } from './host-proc-processes.js';
 import type { AppContainer } from './list-app-containers.js';
 import { listContainerProcesses, type ListedProcesses, type ProcessListing } from './list-container-processes.js';
@@ -23,6 +24,8 @@ export interface ContainerProbeContext {
   processListing: ProcessListing;
   /** One /proc scan shared by the observation, for an engine on this host; null otherwise. */
   hostProc: (() => Promise<HostProcSnapshot>) | null;
+  /** Reads the database connections of processes found in this host's /proc; null otherwise. */
+  sockets: SocketReader | null;
   now: () => Date;
   /** Count only log lines since then (ObserveOptions.logsSince). */
   logsSince?: Date;
@@ -77,6 +80,14 @@ export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer
     const { entries, via, topError } = listed.value;
     if (topError) ctx.logger.debug({ container: c.name, engine: ctx.engine, err: topError }, 'docker top refused; used ps in the container');
     processes = classifyProcessRoles(selectAppProcesses(entries, ctx.processPattern));
+    // Only pids of this host's /proc can be looked up in it (top's are too, but then /proc could not vouch for them).
+    if (via === 'host-proc' && ctx.sockets) {
+      const connections = await ctx.sockets.connectionsOf(processes.map((p) => p.pid)).catch(() => new Map<number, never[]>());
+      processes = processes.map((p) => {
+        const held = connections.get(p.pid);
+        return held ? { ...p, connections: held } : p;
+      });
+    }
     if (processes.length === 0) {
       const sample = entries.slice(0, 3).map((e) => JSON.stringify(e.command.slice(0, 60))).join(', ');
       errors.push({
@@ -123,7 +134,14 @@ export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer
     ...containerPoolSettings(info.Config?.Env ?? [], ctx.app),
     dbEndpoint: readDbEndpoint(info.Config?.Env ?? []),
     processes,
+    addresses: containerAddresses(info),
     logs: logStats,
     errors,
   };
+}
+
+/** The container's own addresses on its networks; a container on the host's network has none. */
+function containerAddresses(info: Docker.ContainerInspectInfo): string[] {
+  const networks = Object.values(info.NetworkSettings?.Networks ?? {}) as { IPAddress?: string; GlobalIPv6Address?: string }[];
+  return networks.flatMap((n) => [n.IPAddress, n.GlobalIPv6Address]).filter((a): a is string => typeof a === 'string' && a !== '');
 }

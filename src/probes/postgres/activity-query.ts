@@ -53,6 +53,11 @@ SELECT
   -- PostgreSQL 16+ only: read from pg_settings so that older servers simply have no row.
   COALESCE((SELECT setting::int FROM pg_settings WHERE name = 'reserved_connections'), 0) AS reserved_connections,
   pg_backend_pid() AS own_pid,
+  current_setting('port')::int AS server_port,
+  -- Every client backend but dbpool's, as compact rows, for attributing each to an app process.
+  (SELECT COALESCE(json_agg(json_build_array(d.pid, host(d.client_addr), d.client_port, d.state, d.usename,
+      d.application_name, extract(epoch FROM now() - d.state_change)::float8)), '[]'::json)
+    FROM d WHERE NOT d.is_own AND NOT d.is_dbpool) AS sessions,
   (SELECT count(*) FROM a WHERE a.is_client)::int AS client_connections,
   (SELECT count(*) FROM d)::int AS database_connections,
   (SELECT count(*) FROM a WHERE NOT a.is_client)::int AS background_processes,
@@ -103,6 +108,9 @@ export interface ActivityRow {
   superuser_reserved_connections: number;
   reserved_connections: number;
   own_pid: number;
+  server_port: number;
+  /** [pid, client_addr, client_port, state, usename, application_name, seconds since state_change] */
+  sessions: [number, string | null, number | null, string | null, string | null, string | null, number | null][];
   client_connections: number;
   database_connections: number;
   background_processes: number;

@@ -53,6 +53,16 @@ export function toFacts(row: ActivityRow, options: Pick<ReadFactsOptions, 'idleM
     idleSessions: row.idle_sessions.map(idleSession),
     idleMinutes: options.idleMinutes,
     ownPid: row.own_pid,
+    serverPort: row.server_port,
+    sessions: row.sessions.map(([pid, clientAddr, clientPort, state, user, application, seconds]) => ({
+      pid,
+      clientAddr,
+      clientPort,
+      state,
+      user,
+      application,
+      stateSeconds: seconds === null ? null : Math.max(0, Math.round(seconds * 10) / 10),
+    })),
   };
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../../config.js';
 import type { AppInstance, InstanceObservation, InstanceSource } from '../../core/facts.js';
 import { classifyProcessRoles } from '../classify-process-roles.js';
+import { createSocketReader, type SocketReader } from '../proc-sockets.js';
 import { readDbEndpoint } from '../read-db-endpoint.js';
 import { readPoolSettings } from '../read-pool-setting.js';
 import { groupInstances, type ProcessGroup } from './group-instances.js';
@@ -12,6 +13,8 @@ export interface ProcessSourceOptions {
   procRoot?: string;
   /** Ignore processes of other sessions sharing the host (tests, the demo). */
   onlyDescendantsOf?: number;
+  /** Ports whose connections are read per process (the database's); none when empty or unset. */
+  databasePorts?: number[];
 }
 
 /**
@@ -27,11 +30,14 @@ export function createProcessInstanceSource(app: Config['app'], options: Process
     name,
     async observe(): Promise<InstanceObservation> {
       try {
-        const all = await listProcesses(procRoot);
+        // Only the app's processes matter, unless the descendant filter needs every parent.
+        const all = await listProcesses(procRoot, options.onlyDescendantsOf === undefined ? (command) => pattern.test(command) : undefined);
         const self = process.pid;
         const inScope = options.onlyDescendantsOf === undefined ? () => true : descendantFilter(all, options.onlyDescendantsOf);
         const groups = groupInstances(all, (p) => p.pid !== self && pattern.test(p.command) && inScope(p.pid));
-        const instances = await Promise.all(groups.map((g) => toInstance(g, app, location, procRoot)));
+        const ports = new Set(options.databasePorts ?? []);
+        const sockets = ports.size > 0 ? createSocketReader(ports, procRoot) : null;
+        const instances = await Promise.all(groups.map((g) => toInstance(g, app, location, procRoot, sockets)));
         return { source: name, ok: true, instances };
       } catch (err) {
         return {
@@ -45,8 +51,16 @@ export function createProcessInstanceSource(app: Config['app'], options: Process
   };
 }
 
-async function toInstance(group: ProcessGroup, app: Config['app'], location: string, procRoot: string): Promise<AppInstance> {
-  const [environ, cwd] = await Promise.all([readEnviron(group.master.pid, procRoot), readCwd(group.master.pid, procRoot)]);
+async function toInstance(group: ProcessGroup, app: Config['app'], location: string, procRoot: string, sockets: SocketReader | null): Promise<AppInstance> {
+  const [environ, cwd, connections] = await Promise.all([
+    readEnviron(group.master.pid, procRoot),
+    readCwd(group.master.pid, procRoot),
+    sockets?.connectionsOf(group.members.map((p) => p.pid)) ?? new Map<number, never[]>(),
+  ]);
+  const processes = classifyProcessRoles(group.members.map((p) => ({ pid: p.pid, ppid: p.ppid, command: p.command }))).map((p) => {
+    const held = connections.get(p.pid);
+    return held ? { ...p, connections: held } : p;
+  });
   return {
     id: `pid:${group.master.pid}`,
     name: `${cwd ? path.basename(cwd) : 'pid'} (pid ${group.master.pid})`,
@@ -56,7 +70,7 @@ async function toInstance(group: ProcessGroup, app: Config['app'], location: str
     state: 'running',
     ...(environ.ok ? readPoolSettings(environ.env, app) : readPoolSettings(null, app, environ.reason)),
     dbEndpoint: environ.ok ? readDbEndpoint(environ.env) : null,
-    processes: classifyProcessRoles(group.members.map((p) => ({ pid: p.pid, ppid: p.ppid, command: p.command }))),
+    processes,
     errors: [],
   };
 }

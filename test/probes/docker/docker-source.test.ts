@@ -1,5 +1,5 @@
 /**
- * The Docker instance source on a real engine, against the real PHP app holding real connections to
+ * The Docker instance source on a real engine, against the real Swoole app holding real connections to
  * a real PostgreSQL. Skips (saying why) without an engine, unless DBPOOL_REQUIRE_DOCKER=1.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { byRole, dockerConfig, observe } from './fixtures.js';
 
 const skip = await dockerSkipReason(phpSkipReason);
 
-describe.skipIf(skip !== null)('docker instance source (real engine, real PHP app)', () => {
+describe.skipIf(skip !== null)('docker instance source (real engine, real Swoole app)', () => {
   let pg: TestPostgres;
   const containers = new TestContainers();
 
@@ -48,7 +48,7 @@ describe.skipIf(skip !== null)('docker instance source (real engine, real PHP ap
       taskWorkerNum: { value: 0, origin: 'env' },
       errors: [],
     });
-    expect(byRole(inst)).toEqual({ master: 1, worker: 4 });
+    expect(byRole(inst)).toEqual({ master: 1, manager: 1, worker_or_task: 4 });
     expect(inst?.logs?.workerStarts.count).toBe(4);
     expect(Date.parse(inst?.logs?.workerStarts.lastSeen ?? '')).toBeGreaterThan(Date.now() - 60_000);
     expect(inst?.logs?.serverFull.every((p) => p.count === 0)).toBe(true);
@@ -70,7 +70,7 @@ describe.skipIf(skip !== null)('docker instance source (real engine, real PHP ap
     expect(unknown?.poolSize).toEqual({ value: null, origin: 'unknown', reason: 'DB_POOL_SIZE is not set' });
     expect(unknown?.workerNum).toEqual({ value: null, origin: 'unknown', reason: 'SWOOLE_WORKER_NUM is not set' });
     // The app's built-in default of 2 workers is still measured.
-    expect(byRole(unknown)).toEqual({ master: 1, worker: 2 });
+    expect(byRole(unknown)).toEqual({ master: 1, manager: 1, worker_or_task: 2 });
 
     const fallback = (await observe(dockerConfig(containers, { APP_POOL_SIZE_FALLBACK: '5', APP_WORKER_NUM_FALLBACK: '2' }))).instances[0];
     expect(fallback?.poolSize).toEqual({ value: 5, origin: 'fallback' });
@@ -104,7 +104,7 @@ describe.skipIf(skip !== null)('docker instance source (real engine, real PHP ap
   it('Hyperf titles with a manager and task workers, the same by /proc, by top and by ps inside the container', async () => {
     await containers.startApp({
       name: 'php_swoole_hyperf',
-      env: { DB_POOL_SIZE: '1', SWOOLE_WORKER_NUM: '2', SWOOLE_TASK_WORKER_NUM: '1', APP_TITLE_STYLE: 'hyperf', APP_MANAGER: '1', DB_DSN: dbDsn(pg) },
+      env: { DB_POOL_SIZE: '1', SWOOLE_WORKER_NUM: '2', SWOOLE_TASK_WORKER_NUM: '1', APP_TITLE_STYLE: 'hyperf', DB_DSN: dbDsn(pg) },
     });
     const expected = { master: 1, manager: 1, worker: 2, task_worker: 1 };
     const viaProc = (await observe(dockerConfig(containers))).instances[0];
@@ -122,7 +122,7 @@ describe.skipIf(skip !== null)('docker instance source (real engine, real PHP ap
     try {
       await containers.startApp({ name: 'php_swoole_app_new', env: { DB_POOL_SIZE: '1', SWOOLE_WORKER_NUM: '3', DB_DSN: dbDsn(pg) } });
       const inst = (await observe(dockerConfig(containers), { procRoot: empty })).instances[0];
-      expect(byRole(inst)).toEqual({ master: 1, worker: 3 });
+      expect(byRole(inst)).toEqual({ master: 1, manager: 1, worker_or_task: 3 });
       expect(inst?.errors).toEqual([]);
     } finally {
       await rm(empty, { recursive: true, force: true });
@@ -132,7 +132,7 @@ describe.skipIf(skip !== null)('docker instance source (real engine, real PHP ap
   it('Octane titles are told apart as well', async () => {
     await containers.startApp({
       name: 'php_swoole_octane',
-      env: { DB_POOL_SIZE: '1', SWOOLE_WORKER_NUM: '2', APP_TITLE_STYLE: 'octane', APP_MANAGER: '1', DB_DSN: dbDsn(pg) },
+      env: { DB_POOL_SIZE: '1', SWOOLE_WORKER_NUM: '2', APP_TITLE_STYLE: 'octane', DB_DSN: dbDsn(pg) },
     });
     const inst = (await observe(dockerConfig(containers))).instances[0];
     expect(byRole(inst)).toEqual({ master: 1, manager: 1, worker: 2 });

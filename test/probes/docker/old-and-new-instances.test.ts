@@ -46,7 +46,7 @@ describe.skipIf(skip !== null)('old + new instances doubling the demand (real en
     expect(instances.map((i) => i.name)).toEqual([old.name, fresh.name]);
     expect(Date.parse(instances[0]?.createdAt ?? '')).toBeLessThan(Date.parse(instances[1]?.createdAt ?? ''));
     for (const inst of instances) {
-      expect(byRole(inst)).toEqual({ master: 1, worker: 4 });
+      expect(byRole(inst)).toEqual({ master: 1, manager: 1, worker_or_task: 4 });
       expect(inst.poolSize).toEqual({ value: 3, origin: 'env' });
       expect(inst.logs?.workerStarts.count).toBe(4);
     }

@@ -8,7 +8,7 @@ const roles = (rows: [number, number, string][]) =>
   classifyProcessRoles(selectAppProcesses(rows.map(([pid, ppid, command]) => ({ pid, ppid, command })), PATTERN)).map((p) => [p.pid, p.role]);
 
 describe('app processes and their roles', () => {
-  it('plain php server.php: the one whose parent is not matched is the master', () => {
+  it('plain php server.php forking its workers directly (SWOOLE_BASE): the first one is the manager', () => {
     expect(
       roles([
         [900, 880, 'containerd-shim-runc-v2 -namespace moby'],
@@ -16,7 +16,7 @@ describe('app processes and their roles', () => {
         [1002, 1001, '/usr/bin/php8.2 server.php'],
         [1003, 1001, '/usr/bin/php8.2 server.php'],
       ]),
-    ).toEqual([[1001, 'master'], [1002, 'worker'], [1003, 'worker']]);
+    ).toEqual([[1001, 'manager'], [1002, 'worker_or_task'], [1003, 'worker_or_task']]);
   });
 
   it('plain, behind a shell or init wrapper: the wrapper is not the app, php is the master; a Swoole manager is told apart', () => {
@@ -29,7 +29,7 @@ describe('app processes and their roles', () => {
         [9, 8, 'php /app/server.php'],
         [10, 8, 'php /app/server.php'],
       ]),
-    ).toEqual([[7, 'master'], [8, 'manager'], [9, 'worker'], [10, 'worker']]);
+    ).toEqual([[7, 'master'], [8, 'manager'], [9, 'worker_or_task'], [10, 'worker_or_task']]);
   });
 
   it('Hyperf titles, which no longer say php server.php', () => {

@@ -107,7 +107,7 @@ describe.skipIf(skip !== null)('several engines, and an engine failing for one c
   });
 
   it('top refused by the engine: ps runs inside the container instead', async () => {
-    // The PHP app without a database: its worker fails to connect, and keeps running.
+    // The Swoole app without a database: its worker fails to fill its pool, and keeps running.
     const c = await containers.startApp({ name: 'php_swoole_notop', env: { DB_POOL_SIZE: '1', SWOOLE_WORKER_NUM: '1', DB_DSN: 'host=127.0.0.1 port=1' } });
     const proxy = await startEngineProxy((method, url) =>
       url.startsWith(`/containers/${c.id}/top`) ? { status: 500, message: 'ps: executable file not found in $PATH' } : 'pass',
@@ -116,7 +116,7 @@ describe.skipIf(skip !== null)('several engines, and an engine failing for one c
       const obs = await observe(dockerConfig(containers, { DBPOOL_DOCKER_HOSTS: proxy.address }), { hostProc: false });
       const inst = obs.instances.find((i) => i.name === c.name);
       expect(inst?.errors).toEqual([]);
-      expect(inst?.processes?.map((p) => p.role).sort()).toEqual(['master', 'worker']);
+      expect(inst?.processes?.map((p) => p.role).sort()).toEqual(['manager', 'master', 'worker_or_task']);
       expect(inst?.processes?.[0]?.command).toMatch(/php.*server\.php/);
     } finally {
       await proxy.close();
