@@ -122,16 +122,23 @@ describe.skipIf(skip !== null)('PgBouncer probe (real PgBouncer)', () => {
   });
 
   it('speaks only the simple query protocol: one console session answers every look', async () => {
-    const p = probe();
     const logins = async () => (await bouncer.log()).match(/login attempt: db=pgbouncer user=dbpool/g)?.length ?? 0;
+    // Counted before the probe exists: it logs in as soon as it is created.
     const loginsBefore = await logins();
+    const p = probe();
     await waitFor(() => p.isConnected(), 10_000, 'the console connection');
     for (let i = 0; i < 5; i++) expect((await p.observe()).ok).toBe(true);
+    expect(facts(await p.observe()).consoleClients).toBe(1);
+    // PgBouncer writes its log in order: once a later login shows, every line of the five looks is in.
+    const adminLogins = async () => (await bouncer.log()).match(/login attempt: db=pgbouncer user=ops/g)?.length ?? 0;
+    const adminBefore = await adminLogins();
+    const marker = await bouncer.console(ADMIN);
+    clients.push(marker);
+    await waitFor(async () => (await adminLogins()) > adminBefore, 10_000, "the marker login in PgBouncer's log");
     const log = await bouncer.log();
     expect(log).not.toMatch(/extended query protocol not supported/);
     // One login of dbpool's console user for all five looks: no connection was closed for a bad packet.
     expect((await logins()) - loginsBefore).toBe(1);
-    expect(facts(await p.observe()).consoleClients).toBe(1);
 
     // The check above would catch it: a parameterised query is refused and the connection dropped.
     const other = await bouncer.console(STATS);
