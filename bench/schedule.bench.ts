@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { diagnose } from '../src/diagnosis/diagnose.js';
 import { silentLogger } from '../src/logger.js';
 import { createPostgresProbe } from '../src/probes/postgres/postgres-probe.js';
-import { HistoryStore, type Sample } from '../src/schedule/history-store.js';
+import { HistoryStore, type Sample } from '../src/state/history-store.js';
 import { Sampler } from '../src/schedule/sampler.js';
 import { buildSummary, renderSummary } from '../src/schedule/summary-job.js';
 import { openStateDb } from '../src/state/state-store.js';

@@ -9,7 +9,7 @@ import { openStateDb, type StateDb } from './state/state-store.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { observeInstanceSources } from './diagnosis/collect-facts.js';
 import { diagnose } from './diagnosis/diagnose.js';
-import { HistoryStore } from './schedule/history-store.js';
+import { HistoryStore } from './state/history-store.js';
 import type { SummaryDeps } from './schedule/summary-job.js';
 import type { Config } from './config.js';
 import type { InstanceSource } from './core/facts.js';

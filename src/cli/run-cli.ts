@@ -12,7 +12,7 @@ import { renderText } from '../render/text.js';
 import { auditLines } from '../render/action-document.js';
 import { confirmAndRun } from './confirm-and-run.js';
 import { renderSummary } from '../schedule/summary-job.js';
-import { summaryDocumentToText } from '../schedule/summary-text.js';
+import { summaryDocumentToText } from '../render/summary-text.js';
 import { createServices } from '../services.js';
 
 export interface CliIo {

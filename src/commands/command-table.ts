@@ -3,7 +3,7 @@ import type { AuditEntry } from '../actions/audit-log.js';
 import type { Actor, RemediationPlan } from '../actions/remediation-plan.js';
 import type { RemediationService, RequestResult } from '../actions/remediation-service.js';
 import type { Config } from '../config.js';
-import type { DailySummary } from '../schedule/daily-summary.js';
+import type { DailySummary } from '../core/daily-summary.js';
 import { buildSummary, type SummaryDeps } from '../schedule/summary-job.js';
 import type { Report } from '../core/report.js';
 import { buildWhatIfReport } from '../core/what-if.js';

@@ -134,7 +134,7 @@ export interface Catalog {
     buttonSwitchLanguage: string;
     requestedBy: Msg<{ user: string; command: string }>;
   };
-  /** The daily summary (src/schedule/summary-document.ts). Percentages are 0..100. */
+  /** The daily summary (src/render/summary-document.ts). Percentages are 0..100. */
   summary: {
     title: Msg<{ date: string }>;
     headline: Record<Verdict, string>;

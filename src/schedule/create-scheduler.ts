@@ -3,12 +3,12 @@ import { requirePostgres, type Config } from '../config.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
-import { createLeaseConnection, LeaderLease } from './leader-lease.js';
+import { createLeaseConnection, LeaderLease } from '../probes/postgres/leader-lease.js';
 import { Scheduler } from './scheduler.js';
 import type { SummaryPoster } from './summary-job.js';
-import { SummaryRuns } from './summary-runs.js';
+import { SummaryRuns } from '../state/summary-runs.js';
 import type { WarningPoster } from './warning-job.js';
-import { WarningStateStore } from './warning-state-store.js';
+import { WarningStateStore } from '../state/warning-state-store.js';
 
 export interface RunningScheduler {
   scheduler: Scheduler;

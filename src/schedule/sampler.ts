@@ -1,7 +1,7 @@
 import type { Report } from '../core/report.js';
 import type { Logger } from '../logger.js';
-import type { HistoryStore, Sample } from './history-store.js';
-import { sampleFromReport } from './sample-from-report.js';
+import type { HistoryStore, Sample } from '../state/history-store.js';
+import { sampleFromReport } from '../core/sample-from-report.js';
 
 /** setTimeout/clearTimeout, injectable so tests drive the sampler without waiting. */
 export interface Timer {

@@ -2,13 +2,13 @@ import type { Config } from '../config.js';
 import type { Report } from '../core/report.js';
 import type { Logger } from '../logger.js';
 import { dueRun } from './daily-schedule.js';
-import type { HistoryStore } from './history-store.js';
+import type { HistoryStore } from '../state/history-store.js';
 import { realTimer, Sampler, type Timer } from './sampler.js';
 import { buildSummary, renderSummary, type SummaryDeps, type SummaryPoster } from './summary-job.js';
-import type { SummaryRuns } from './summary-runs.js';
+import type { SummaryRuns } from '../state/summary-runs.js';
 import { WarningJob, type WarningPoster } from './warning-job.js';
 import { WarningState } from './warning-state.js';
-import type { WarningStateStore } from './warning-state-store.js';
+import type { WarningStateStore } from '../state/warning-state-store.js';
 
 export interface SchedulerDeps {
   config: Pick<Config, 'thresholds' | 'schedule' | 'app'>;

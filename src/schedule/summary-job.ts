@@ -3,10 +3,10 @@ import type { Config } from '../config.js';
 import type { Report } from '../core/report.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
 import { createFormatter, type FormatterOptions } from '../i18n/format.js';
-import { computeDailySummary, type DailySummary } from './daily-summary.js';
-import type { HistoryStore } from './history-store.js';
-import { renderChart } from './render-chart.js';
-import { buildSummaryDocument, chartLabels, type SummaryDocument } from './summary-document.js';
+import { computeDailySummary, type DailySummary } from '../core/daily-summary.js';
+import type { HistoryStore } from '../state/history-store.js';
+import { renderChart } from '../render/summary-chart.js';
+import { buildSummaryDocument, chartLabels, type SummaryDocument } from '../render/summary-document.js';
 
 /** Posts a daily summary; the Slack implementation uses chat.postMessage and files.uploadV2. */
 export interface SummaryPoster {

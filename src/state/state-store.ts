@@ -31,8 +31,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX audit_plan ON audit(plan_id);
    CREATE INDEX audit_at ON audit(at);
    PRAGMA user_version = 1;`,
-  // Connection history (src/schedule/history-store.ts) and the daily summary's claims
-  // (src/schedule/summary-runs.ts). A failed sample is a row with ok = 0 and null figures.
+  // Connection history (src/state/history-store.ts) and the daily summary's claims
+  // (src/state/summary-runs.ts). A failed sample is a row with ok = 0 and null figures.
   `CREATE TABLE samples (
      at INTEGER NOT NULL,
      ok INTEGER NOT NULL,
@@ -55,7 +55,7 @@ const MIGRATIONS: string[] = [
      detail TEXT
    );
    PRAGMA user_version = 2;`,
-  // The early warnings' state (src/schedule/warning-state-store.ts): one row.
+  // The early warnings' state (src/state/warning-state-store.ts): one row.
   `CREATE TABLE warning_state (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      snapshot TEXT NOT NULL,

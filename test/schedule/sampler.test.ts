@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildReport, type Report } from '../../src/core/report.js';
 import type { Facts } from '../../src/core/facts.js';
 import { silentLogger } from '../../src/logger.js';
-import { HistoryStore } from '../../src/schedule/history-store.js';
+import { HistoryStore } from '../../src/state/history-store.js';
 import { Sampler } from '../../src/schedule/sampler.js';
-import { sampleFromReport } from '../../src/schedule/sample-from-report.js';
+import { sampleFromReport } from '../../src/core/sample-from-report.js';
 import { openStateDb } from '../../src/state/state-store.js';
 import { facts, instance } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
-import { FakeTimer, flush } from './fake-timer.js';
+import { FakeTimer, flush } from '../helpers/fake-timer.js';
 
 const report = (f: Facts): Report => buildReport('status', f, settings());
 const failed = (kind: 'unreachable' | 'server_full'): Facts => ({

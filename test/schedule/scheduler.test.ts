@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { buildReport, type Report } from '../../src/core/report.js';
 import { silentLogger } from '../../src/logger.js';
-import { HistoryStore } from '../../src/schedule/history-store.js';
+import { HistoryStore } from '../../src/state/history-store.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
 import type { SummaryPoster } from '../../src/schedule/summary-job.js';
-import { SummaryRuns } from '../../src/schedule/summary-runs.js';
+import { SummaryRuns } from '../../src/state/summary-runs.js';
 import type { WarningPoster } from '../../src/schedule/warning-job.js';
 import { openStateDb, type StateDb } from '../../src/state/state-store.js';
 import { facts } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
-import { FakeTimer, flush } from './fake-timer.js';
+import { FakeTimer, flush } from '../helpers/fake-timer.js';
 
 const config = loadConfig({ DBPOOL_SUMMARY_CHANNEL: 'C0SUMMARY', DBPOOL_SUMMARY_LANG: 'fa' });
 

@@ -1,8 +1,8 @@
 import type { Verdict } from '../core/verdict.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
-import type { DocEntry } from '../render/report-document.js';
-import type { DailySummary } from './daily-summary.js';
+import type { DocEntry } from './report-document.js';
+import type { DailySummary } from '../core/daily-summary.js';
 import { sparkline } from './sparkline.js';
 
 /**

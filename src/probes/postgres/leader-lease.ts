@@ -1,8 +1,8 @@
-import type { PostgresConfig } from '../config.js';
-import type { Logger } from '../logger.js';
-import { createMonitorConnection, type MonitorConnection } from '../probes/postgres/monitor-connection.js';
-import { DBPOOL_APPLICATION_NAME } from '../probes/postgres/postgres-probe.js';
-import { realTimer, type Timer } from './sampler.js';
+import type { PostgresConfig } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { createMonitorConnection, type MonitorConnection } from './monitor-connection.js';
+import { DBPOOL_APPLICATION_NAME } from './postgres-probe.js';
+import { realTimer, type Timer } from '../../schedule/sampler.js';
 
 /** What the lease needs of a PostgreSQL connection (pg.Client, the monitoring connection, ...). */
 export interface LeaseConnection {

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { buildReport } from '../../src/core/report.js';
 import { silentLogger } from '../../src/logger.js';
-import type { Sample } from '../../src/schedule/history-store.js';
+import type { Sample } from '../../src/state/history-store.js';
 import { WarningJob, type WarningPoster } from '../../src/schedule/warning-job.js';
 import { WarningState } from '../../src/schedule/warning-state.js';
-import { WarningStateStore } from '../../src/schedule/warning-state-store.js';
+import { WarningStateStore } from '../../src/state/warning-state-store.js';
 import { openStateDb, type StateDb } from '../../src/state/state-store.js';
 import { facts } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
-import { okSample } from './samples.js';
+import { okSample } from '../fixtures/samples.js';
 
 const config = loadConfig({});
 const warningSettings = { ...config.thresholds, hysteresis: 0.05, cooldownMinutes: 30 };

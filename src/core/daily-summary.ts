@@ -1,8 +1,8 @@
 import type { AuditEntry } from '../actions/audit-log.js';
-import type { PoolMath } from '../core/pool-math.js';
-import type { Thresholds } from '../core/thresholds.js';
-import type { Verdict } from '../core/verdict.js';
-import type { Sample } from './history-store.js';
+import type { PoolMath } from './pool-math.js';
+import type { Thresholds } from './thresholds.js';
+import type { Verdict } from './verdict.js';
+import type { Sample } from '../state/history-store.js';
 
 /** Figures of one window of the history; gaps (failed samples, time without samples) are left out. */
 export interface WindowStats {

@@ -1,4 +1,4 @@
-import type { StateDb } from '../state/state-store.js';
+import type { StateDb } from './state-store.js';
 
 /**
  * The claims of the daily summary: one row per local date. The primary key makes the claim

@@ -1,5 +1,5 @@
 import type { ProbeErrorKind } from '../core/facts.js';
-import type { StateDb } from '../state/state-store.js';
+import type { StateDb } from './state-store.js';
 
 /**
  * One sample of the connection history. A failed sample is kept as a gap (ok = false, figures

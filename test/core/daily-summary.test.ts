@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openStateDb } from '../../src/state/state-store.js';
-import { HistoryStore } from '../../src/schedule/history-store.js';
-import { computeDailySummary, percentile } from '../../src/schedule/daily-summary.js';
+import { HistoryStore } from '../../src/state/history-store.js';
+import { computeDailySummary, percentile } from '../../src/core/daily-summary.js';
 import type { AuditEntry } from '../../src/actions/audit-log.js';
-import { gapSample, okSample } from './samples.js';
+import { gapSample, okSample } from '../fixtures/samples.js';
 
 const NOW = new Date('2026-11-26T05:30:00Z'); // 09:00 in Tehran
 const MIN = 60_000;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
-import { createLeaseConnection, DEFAULT_LEASE_KEY, LeaderLease } from '../../src/schedule/leader-lease.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
-import { FakeTimer } from './fake-timer.js';
+import { loadConfig } from '../../../src/config.js';
+import { silentLogger } from '../../../src/logger.js';
+import { createLeaseConnection, DEFAULT_LEASE_KEY, LeaderLease } from '../../../src/probes/postgres/leader-lease.js';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres-server.js';
+import { FakeTimer } from '../../helpers/fake-timer.js';
 
 describe('leader lease: two replicas against one real PostgreSQL', () => {
   let server: TestPostgres;

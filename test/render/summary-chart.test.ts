@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderChart } from '../../src/schedule/render-chart.js';
-import { sparkline } from '../../src/schedule/sparkline.js';
+import { renderChart } from '../../src/render/summary-chart.js';
+import { sparkline } from '../../src/render/sparkline.js';
 
 const from = new Date('2026-11-25T05:30:00Z');
 const to = new Date('2026-11-26T05:30:00Z');

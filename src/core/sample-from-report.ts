@@ -1,5 +1,5 @@
-import type { Report } from '../core/report.js';
-import type { Sample } from './history-store.js';
+import type { Report } from './report.js';
+import type { Sample } from '../state/history-store.js';
 
 /**
  * Turns one status report into one history sample, so the sampler reuses the diagnosis (the same

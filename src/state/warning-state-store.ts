@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { StateDb } from '../state/state-store.js';
-import type { WarningSnapshot } from './warning-state.js';
+import type { StateDb } from './state-store.js';
+import type { WarningSnapshot } from '../schedule/warning-state.js';
 
 /**
  * The early warnings' state in the state file, so that a restart during an incident (a deploy, a

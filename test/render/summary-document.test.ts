@@ -4,12 +4,12 @@ import { openStateDb } from '../../src/state/state-store.js';
 import { AuditLog } from '../../src/actions/audit-log.js';
 import { silentLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config.js';
-import { HistoryStore } from '../../src/schedule/history-store.js';
+import { HistoryStore } from '../../src/state/history-store.js';
 import { summaryNow } from '../../src/schedule/summary-job.js';
-import { summaryDocumentToText } from '../../src/schedule/summary-text.js';
+import { summaryDocumentToText } from '../../src/render/summary-text.js';
 import { facts } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
-import { gapSample, okSample } from './samples.js';
+import { gapSample, okSample } from '../fixtures/samples.js';
 
 const NOW = new Date('2026-11-26T05:30:00Z');
 
