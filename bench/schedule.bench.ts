@@ -13,9 +13,11 @@ import { loadConfig } from '../src/config.js';
 import { diagnose } from '../src/diagnosis/diagnose.js';
 import { silentLogger } from '../src/logger.js';
 import { createPostgresProbe } from '../src/probes/postgres/postgres-probe.js';
-import { HistoryStore, type Sample } from '../src/state/history-store.js';
+import type { Sample } from '../src/core/sample-from-report.js';
+import { HistoryStore } from '../src/state/history-store.js';
 import { Sampler } from '../src/schedule/sampler.js';
-import { buildSummary, renderSummary } from '../src/schedule/summary-job.js';
+import { buildSummary } from '../src/diagnosis/build-summary.js';
+import { renderSummary } from '../src/render/render-summary.js';
 import { openStateDb } from '../src/state/state-store.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
 

@@ -10,7 +10,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { observeInstanceSources } from './diagnosis/collect-facts.js';
 import { diagnose } from './diagnosis/diagnose.js';
 import { HistoryStore } from './state/history-store.js';
-import type { SummaryDeps } from './schedule/summary-job.js';
+import type { SummaryDeps } from './diagnosis/build-summary.js';
 import type { Config } from './config.js';
 import type { InstanceSource } from './core/facts.js';
 import type { CommandContext } from './commands/command-table.js';

@@ -11,7 +11,7 @@ import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { auditLines } from '../render/action-document.js';
 import { confirmAndRun } from './confirm-and-run.js';
-import { renderSummary } from '../schedule/summary-job.js';
+import { renderSummary } from '../render/render-summary.js';
 import { summaryDocumentToText } from '../render/summary-text.js';
 import { createServices } from '../services.js';
 

@@ -4,7 +4,7 @@ import type { Actor, RemediationPlan } from '../actions/remediation-plan.js';
 import type { RemediationService, RequestResult } from '../actions/remediation-service.js';
 import type { Config } from '../config.js';
 import type { DailySummary } from '../core/daily-summary.js';
-import { buildSummary, type SummaryDeps } from '../schedule/summary-job.js';
+import { buildSummary, type SummaryDeps } from '../diagnosis/build-summary.js';
 import type { Report } from '../core/report.js';
 import { buildWhatIfReport } from '../core/what-if.js';
 import { diagnose, reportSettings } from '../diagnosis/diagnose.js';

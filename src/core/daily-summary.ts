@@ -1,8 +1,16 @@
-import type { AuditEntry } from '../actions/audit-log.js';
 import type { PoolMath } from './pool-math.js';
 import type { Thresholds } from './thresholds.js';
 import type { Verdict } from './verdict.js';
-import type { Sample } from '../state/history-store.js';
+import type { Sample } from './sample-from-report.js';
+
+/** An audit entry as the summary reads it (the audit trail's rows have this shape). */
+export interface AuditRecord {
+  at: string;
+  event: string;
+  action: string | null;
+  actor: string | null;
+  detail: Record<string, unknown>;
+}
 
 /** Figures of one window of the history; gaps (failed samples, time without samples) are left out. */
 export interface WindowStats {
@@ -51,7 +59,7 @@ export interface SummaryInput {
   now: Date;
   /** Samples of the last 48 hours, oldest first. */
   samples: Sample[];
-  audit: AuditEntry[];
+  audit: AuditRecord[];
   current: { math: PoolMath; verdict: Verdict } | null;
   thresholds: Pick<Thresholds, 'warnUtilization' | 'critUtilization'>;
   /** DBPOOL_SAMPLE_SECONDS: the time one sample stands for. */

@@ -3,12 +3,22 @@ import type { Report } from '../core/report.js';
 import type { Logger } from '../logger.js';
 import { dueRun } from './daily-schedule.js';
 import type { HistoryStore } from '../state/history-store.js';
-import { realTimer, Sampler, type Timer } from './sampler.js';
-import { buildSummary, renderSummary, type SummaryDeps, type SummaryPoster } from './summary-job.js';
+import { Sampler } from './sampler.js';
+import { buildSummary, type SummaryDeps } from '../diagnosis/build-summary.js';
+import type { Lang } from '../i18n/index.js';
+import { renderSummary } from '../render/render-summary.js';
+import type { SummaryDocument } from '../render/summary-document.js';
+import { realTimer, type Timer } from '../timer.js';
 import type { SummaryRuns } from '../state/summary-runs.js';
 import { WarningJob, type WarningPoster } from './warning-job.js';
 import { WarningState } from './warning-state.js';
 import type { WarningStateStore } from '../state/warning-state-store.js';
+
+/** Posts a daily summary; the Slack implementation uses chat.postMessage and files.uploadV2. */
+export interface SummaryPoster {
+  /** png is null where upload is not allowed: the document's sparkline stands in for it. */
+  postSummary(doc: SummaryDocument, png: Buffer | null, channel: string, lang: Lang): Promise<void>;
+}
 
 export interface SchedulerDeps {
   config: Pick<Config, 'thresholds' | 'schedule' | 'app'>;

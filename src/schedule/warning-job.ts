@@ -4,7 +4,7 @@ import type { Catalog, Lang } from '../i18n/catalog.js';
 import { catalogFor } from '../i18n/index.js';
 import { createFormatter } from '../i18n/format.js';
 import type { Logger } from '../logger.js';
-import type { Sample } from '../state/history-store.js';
+import type { Sample } from '../core/sample-from-report.js';
 import type { WarningDecision, WarningState } from './warning-state.js';
 import type { WarningStateStore } from '../state/warning-state-store.js';
 

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { documentToBlocks, reportToSlack, slackFormatter, type SlackButton } from '../render/block-kit.js';
 import { escapeMrkdwn } from '../render/slack-mrkdwn.js';
 import type { SummaryDocument } from '../render/summary-document.js';
-import type { SummaryPoster } from '../schedule/summary-job.js';
+import type { SummaryPoster } from '../schedule/scheduler.js';
 import type { WarningPoster } from '../schedule/warning-job.js';
 import { proposeButtons } from './remediation-messages.js';
 import { reportButtons } from './report-buttons.js';

@@ -12,7 +12,7 @@ import { isAllowed } from './authorize-request.js';
 import { parseSlackText, type SlackCommandLine } from './parse-slack-text.js';
 import { approvalMessage, proposeButtons } from './remediation-messages.js';
 import { createSlackSummaryPoster } from './scheduled-posts.js';
-import { renderSummary } from '../schedule/summary-job.js';
+import { renderSummary } from '../render/render-summary.js';
 import { reportButtons } from './report-buttons.js';
 import { isReportCommand, SLASH_COMMAND } from './slack-constants.js';
 import type { UserLanguageStore } from './user-language-store.js';

@@ -1,27 +1,6 @@
 import type { ProbeErrorKind } from '../core/facts.js';
+import type { Sample } from '../core/sample-from-report.js';
 import type { StateDb } from './state-store.js';
-
-/**
- * One sample of the connection history. A failed sample is kept as a gap (ok = false, figures
- * null), never as zeros: a zero would read as "no connections" in the peak, the average and the chart.
- */
-export interface Sample {
-  at: Date;
-  ok: boolean;
-  clientConnections: number | null;
-  /** max_connections minus the reserved slots. */
-  usable: number | null;
-  maxConnections: number | null;
-  /** Sum of the known pools' demand (workers x DB_POOL_SIZE per instance). */
-  appDemand: number | null;
-  instances: number | null;
-  extraInstances: number | null;
-  /** The server refused dbpool itself ("too many clients already"): seen by the sample. */
-  refused: boolean;
-  /** New "server full" lines in the app logs since the previous sample (null when no log was read). */
-  logRefusals: number | null;
-  errorKind: ProbeErrorKind | null;
-}
 
 interface Row {
   at: number;

@@ -28,19 +28,6 @@ function knownDay(from: Date) {
   return samples;
 }
 
-describe('history store', () => {
-  it('stores a failed sample as a gap (nulls), never as zero, and purges old rows', () => {
-    const store = new HistoryStore(openStateDb(':memory:'));
-    store.append(okSample(new Date(NOW.getTime() - 40 * DAY), 10));
-    store.append(gapSample(new Date(NOW.getTime() - MIN), { clientConnections: 0 }));
-    const [gap] = store.between(new Date(NOW.getTime() - 2 * MIN), NOW);
-    expect(gap).toMatchObject({ ok: false, clientConnections: null, usable: null, errorKind: 'unreachable' });
-    expect(store.count()).toBe(2);
-    expect(store.purge(NOW, 30)).toBe(1);
-    expect(store.count()).toBe(1);
-  });
-});
-
 describe('daily summary from a known series', () => {
   const db = openStateDb(':memory:');
   const store = new HistoryStore(db);

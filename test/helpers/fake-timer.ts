@@ -1,4 +1,4 @@
-import type { Timer } from '../../src/schedule/sampler.js';
+import type { Timer } from '../../src/timer.js';
 
 /** A timer the test fires by hand: nothing waits on the wall clock. */
 export class FakeTimer implements Timer {

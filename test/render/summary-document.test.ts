@@ -5,7 +5,8 @@ import { AuditLog } from '../../src/actions/audit-log.js';
 import { silentLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { HistoryStore } from '../../src/state/history-store.js';
-import { summaryNow } from '../../src/schedule/summary-job.js';
+import { buildSummary } from '../../src/diagnosis/build-summary.js';
+import { renderSummary } from '../../src/render/render-summary.js';
 import { summaryDocumentToText } from '../../src/render/summary-text.js';
 import { facts } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
@@ -29,7 +30,7 @@ function deps() {
 
 describe('summary document', () => {
   it('in English: the figures as sentences, the actions of the day, the sparkline', async () => {
-    const { doc, png } = await summaryNow(deps(), NOW, 'en', { chart: false });
+    const { doc, png } = await renderSummary(await buildSummary(deps(), NOW), 'en', { timeZone: 'Asia/Tehran', chart: false });
     expect(png).toBeNull();
     expect(doc.verdict).toBe('CRIT');
     const text = summaryDocumentToText(doc);
@@ -43,7 +44,7 @@ describe('summary document', () => {
   });
 
   it('in Persian: Persian digits, the Tehran time, and a chart', async () => {
-    const { doc, png } = await summaryNow(deps(), NOW, 'fa', { chart: true });
+    const { doc, png } = await renderSummary(await buildSummary(deps(), NOW), 'fa', { timeZone: 'Asia/Tehran', chart: true });
     expect(doc.dir).toBe('rtl');
     const text = summaryDocumentToText(doc);
     expect(text).toContain('بیشینه ۹۲');

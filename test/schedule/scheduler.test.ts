@@ -4,7 +4,7 @@ import { buildReport, type Report } from '../../src/core/report.js';
 import { silentLogger } from '../../src/logger.js';
 import { HistoryStore } from '../../src/state/history-store.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
-import type { SummaryPoster } from '../../src/schedule/summary-job.js';
+import type { SummaryPoster } from '../../src/schedule/scheduler.js';
 import { SummaryRuns } from '../../src/state/summary-runs.js';
 import type { WarningPoster } from '../../src/schedule/warning-job.js';
 import { openStateDb, type StateDb } from '../../src/state/state-store.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { buildReport } from '../../src/core/report.js';
 import { silentLogger } from '../../src/logger.js';
-import type { Sample } from '../../src/state/history-store.js';
+import type { Sample } from '../../src/core/sample-from-report.js';
 import { WarningJob, type WarningPoster } from '../../src/schedule/warning-job.js';
 import { WarningState } from '../../src/schedule/warning-state.js';
 import { WarningStateStore } from '../../src/state/warning-state-store.js';

@@ -2,7 +2,7 @@ import type { PostgresConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { createMonitorConnection, type MonitorConnection } from './monitor-connection.js';
 import { DBPOOL_APPLICATION_NAME } from './postgres-probe.js';
-import { realTimer, type Timer } from '../../schedule/sampler.js';
+import { realTimer, type Timer } from '../../timer.js';
 
 /** What the lease needs of a PostgreSQL connection (pg.Client, the monitoring connection, ...). */
 export interface LeaseConnection {
