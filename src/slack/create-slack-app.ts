@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoute } from './metrics-route.js';
 import { boltLogger } from './bolt-logger.js';
 import { healthzRoute } from './healthz.js';
-import { registerActions } from './listeners/actions/index.js';
+import { registerButtons } from './listeners/buttons/index.js';
 import { registerCommands } from './listeners/commands/index.js';
 import type { SlackDeps } from './serve-request.js';
 import { openUserLanguageStore, type UserLanguageStore } from './user-language-store.js';
@@ -80,7 +80,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   const app = new App({ token: slack.botToken, receiver, logger: log, clientOptions });
   const deps: SlackDeps = { config, context: options.services.context, languages, logger: logger.child({ component: 'slack' }), timeZone: options.timeZone, muteWarnings: options.muteWarnings };
   registerCommands(app, deps);
-  registerActions(app, deps);
+  registerButtons(app, deps);
   app.error(async (err) => {
     logger.error({ err: err.message, code: (err as { code?: string }).code }, 'slack app error');
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACTION_HANDLERS } from '../../src/slack/listeners/actions/index.js';
+import { ACTION_HANDLERS } from '../../src/slack/listeners/buttons/index.js';
 import { planTerminateIdle } from '../../src/actions/remediation-plan.js';
 import { buildReport } from '../../src/core/report.js';
 import { approvalMessage, proposeButtons } from '../../src/slack/remediation-messages.js';

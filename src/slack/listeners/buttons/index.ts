@@ -22,7 +22,7 @@ export const ACTION_HANDLERS: Record<ActionId, ActionHandler> = {
 };
 
 /** One listener for all block actions, so an unknown action_id is answered (and refused) too. */
-export function registerActions(app: App, deps: SlackDeps): void {
+export function registerButtons(app: App, deps: SlackDeps): void {
   app.action<BlockAction>({ type: 'block_actions' }, async (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     // Own keys only: an action_id like "toString" must not find Object.prototype's members.
     const id = args.action.action_id;
