@@ -9,7 +9,7 @@ import { createLogger } from '../logger.js';
 import { helpLines } from '../render/help.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
-import { auditLines } from '../render/action-document.js';
+import { auditLines, requestRefusalLines } from '../render/action-document.js';
 import { confirmAndRun } from './confirm-and-run.js';
 import { renderSummary } from '../render/render-summary.js';
 import { summaryDocumentToText } from '../render/summary-text.js';
@@ -76,15 +76,16 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
   const requester = { kind: 'cli' as const, id: os.userInfo().username };
   const f = createFormatter(lang);
   try {
-    const ctx = { ...(services?.context ?? { config, sources: null, now: () => new Date(), remediation: null }), requester };
+    const ctx = { ...(services?.context ?? { config, diagnoser: null, now: () => new Date(), remediation: null }), requester };
     const result = await command.run(ctx);
     switch (result.kind) {
       case 'report':
         io.stdout(json ? renderJson(result.report) : renderText(result.report, { lang, color: io.isTerminal }));
         return VERDICT_EXIT_CODE[result.report.verdict];
       case 'refused':
-        io.stderr(`${t.action.refused[result.reason]}\n`);
-        return 1;
+        io.stderr(`${requestRefusalLines(result.refusal, t, f).join('\n')}\n`);
+        // Blind is not "nothing to do": what could not be read leaves the state unknown.
+        return result.refusal.reason === 'blind' ? VERDICT_EXIT_CODE.UNKNOWN : 1;
       case 'audit':
         io.stdout(json ? JSON.stringify(result.entries, null, 2) + '\n' : `${t.action.auditTitle}\n${auditLines(result.entries, t, f).join('\n')}\n`);
         return 0;
@@ -95,11 +96,7 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
         return 0;
       }
       case 'plan':
-        return await confirmAndRun(result.plan, result.report, ctx, {
-          out: io.stdout,
-          ask: io.ask ?? (async () => null),
-          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        }, t, f, confirm);
+        return await confirmAndRun(result.plan, ctx, { out: io.stdout, ask: io.ask ?? (async () => null) }, t, f, confirm);
       default:
         return 0;
     }

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../actions/audit-log.js';
+import type { RemediationFlow, RequestResult } from '../actions/remediation-flow.js';
 import type { Actor, RemediationPlan } from '../actions/remediation-plan.js';
-import type { RemediationService, RequestResult } from '../actions/remediation-service.js';
 import type { Config } from '../config.js';
 import type { DailySummary } from '../core/daily-summary.js';
 import { buildSummary, type SummaryDeps } from '../diagnosis/build-summary.js';
 import type { Report } from '../core/report.js';
 import { buildWhatIfReport } from '../core/what-if.js';
-import { diagnose, reportSettings } from '../diagnosis/diagnose.js';
-import type { FactSources } from '../diagnosis/collect-facts.js';
+import { reportSettings, type Diagnoser } from '../diagnosis/diagnose.js';
 import type { HelpCommand, Lang } from '../i18n/catalog.js';
 import { ArgumentError, type ParsedCommandLine } from './parse-command-line.js';
 
@@ -16,10 +15,10 @@ import { ArgumentError, type ParsedCommandLine } from './parse-command-line.js';
 export interface CommandContext {
   config: Config;
   /** Null when no database is configured: only `math`, `help` and `lang` work then. */
-  sources: FactSources | null;
+  diagnoser: Diagnoser | null;
   now: () => Date;
   /** Null when remediation cannot be set up (no database, no state store). */
-  remediation: RemediationService | null;
+  remediation: RemediationFlow | null;
   /** Who runs this command: the Slack user, or the CLI's local user. */
   requester: Actor;
   /** The history behind `summary`; null without a state store. */
@@ -31,7 +30,7 @@ export type CommandResult =
   | { kind: 'help' }
   | { kind: 'lang'; lang: Lang }
   | { kind: 'plan'; plan: RemediationPlan; report: Report }
-  | { kind: 'refused'; reason: Extract<RequestResult, { ok: false }>['reason'] }
+  | { kind: 'refused'; refusal: Extract<RequestResult, { ok: false }> }
   | { kind: 'audit'; entries: AuditEntry[] }
   | { kind: 'summary'; summary: DailySummary };
 
@@ -49,15 +48,15 @@ const count = (min: number, max: number) => z.coerce.number({ error: 'must be a 
 const minutes = z.coerce.number({ error: 'must be a number' }).min(0.01).max(60 * 24 * 7);
 const noArgs = z.object({ positionals: z.array(z.string()).max(0, 'takes no arguments'), options: z.object({}).strict() });
 
-function needSources(ctx: CommandContext): FactSources {
-  if (!ctx.sources) throw new ArgumentError('no database configured: set DATABASE_URL (or the PG* variables)');
-  return ctx.sources;
+function needDiagnoser(ctx: CommandContext): Diagnoser {
+  if (!ctx.diagnoser) throw new ArgumentError('no database configured: set DATABASE_URL (or the PG* variables)');
+  return ctx.diagnoser;
 }
 
 const reportCommand = (name: Exclude<Report['view'], 'idle' | 'math'> & CommandName): CommandSpec<unknown> => ({
   name,
   args: noArgs,
-  run: async (ctx) => ({ kind: 'report', report: await diagnose(needSources(ctx), ctx.config, name) }),
+  run: async (ctx) => ({ kind: 'report', report: await needDiagnoser(ctx).diagnose(name) }),
 });
 
 const idleArgs = z
@@ -106,19 +105,19 @@ const auditArgs = z
   .transform((a) => ({ limit: a.options.limit }));
 
 /** Without a state store nothing can be planned or audited: a refusal, not a wrong argument. */
-const STATE_UNAVAILABLE = { kind: 'refused', reason: 'state_unavailable' } as const;
+const STATE_UNAVAILABLE = { kind: 'refused', refusal: { ok: false, reason: 'state_unavailable' } } as const;
 
 /** Diagnoses, then stores a plan for exactly what the report shows; running it needs an approval. */
 const planCommand = (name: 'terminate-idle' | 'stop-extra'): CommandSpec<z.infer<typeof planArgs>> => ({
   name,
   args: planArgs,
   run: async (ctx, a) => {
-    const sources = needSources(ctx);
+    const diagnoser = needDiagnoser(ctx);
     const remediation = ctx.remediation;
     if (!remediation) return STATE_UNAVAILABLE;
-    const report = await diagnose(sources, ctx.config, name === 'terminate-idle' ? 'idle' : 'instances', { idleMinutes: a.minutes });
+    const report = await diagnoser.diagnose(name === 'terminate-idle' ? 'idle' : 'instances', { idleMinutes: a.minutes });
     const result = remediation.request(name === 'terminate-idle' ? 'terminate_idle' : 'stop_extra', report, ctx.requester);
-    return result.ok ? { kind: 'plan', plan: result.plan, report } : { kind: 'refused', reason: result.reason };
+    return result.ok ? { kind: 'plan', plan: result.plan, report } : { kind: 'refused', refusal: result };
   },
 });
 
@@ -137,7 +136,7 @@ const COMMANDS: CommandSpec<never>[] = [
     args: idleArgs,
     run: async (ctx, a: z.infer<typeof idleArgs>) => ({
       kind: 'report',
-      report: await diagnose(needSources(ctx), ctx.config, 'idle', { idleMinutes: a.minutes }),
+      report: await needDiagnoser(ctx).diagnose('idle', { idleMinutes: a.minutes }),
     }),
   },
   {

@@ -3,7 +3,7 @@ import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
 import type { Verdict } from '../core/verdict.js';
 import type { Refusal } from '../actions/approval-guard.js';
-import type { InstanceOutcomeKind, SessionOutcomeKind } from '../actions/executors.js';
+import type { InstanceOutcomeKind, InstanceReason, SessionOutcomeKind } from '../actions/executors.js';
 import type { Formatter } from './format.js';
 
 export type Lang = 'en' | 'fa';
@@ -82,20 +82,33 @@ export interface Catalog {
     buttonCancel: string;
     ask: string;
     aborted: string;
+    /** After `aborted` when the CLI had no terminal to ask. */
+    noTerminal: string;
     dryRun: string;
     expiresAt: Msg<{ at: string }>;
-    refused: Record<Refusal | 'state_unavailable' | 'execution_failed' | 'nothing_to_do', string>;
+    refused: Record<Refusal | 'nothing_to_do', string>;
+    /** No plan can be made: what could not be read follows, one `unread` line each. */
+    blind: string;
+    unread: Msg<{ source: string; message: string }>;
+    /** The action itself threw; `detail` is the error's own words. */
+    executionFailed: Msg<{ detail: string }>;
     approvedBy: Msg<{ who: string; at: string }>;
     cancelledBy: Msg<{ who: string }>;
     session: Record<SessionOutcomeKind, string>;
     instance: Record<InstanceOutcomeKind, string>;
-    sessionLine: Msg<{ pid: number; outcome: string; message: string | null }>;
-    instanceLine: Msg<{ name: string; outcome: string; message: string | null }>;
+    instanceReason: Record<InstanceReason, string>;
+    /** `detail`: the server's or engine's own words, quoted. */
+    sessionLine: Msg<{ pid: number; outcome: string; detail: string | null }>;
+    instanceLine: Msg<{ name: string; outcome: string; reason: string | null; detail: string | null }>;
     summary: Msg<{ done: number; total: number }>;
     verifyTitle: string;
-    beforeAfter: Msg<{ before: number; after: number; usable: number }>;
-    instancesBeforeAfter: Msg<{ before: number; after: number }>;
+    /** Figures that could not be read are null. */
+    beforeAfter: Msg<{ before: number | null; after: number | null; usable: number | null }>;
+    instancesBeforeAfter: Msg<{ before: number | null; after: number | null }>;
     workersStarted: Msg<{ starts: number; fullErrors: number }>;
+    verifySkipped: Record<'shutdown' | 'failed', string>;
+    /** A plan that dbpool was running when it stopped, checked again at its next start. */
+    reconciled: string;
     auditTitle: string;
     auditEmpty: string;
     auditLine: Msg<{ at: string; event: string; action: string | null; actor: string | null; detail: string }>;

@@ -61,6 +61,10 @@ export class WarningJob {
     this.o.state.mute(until);
     this.o.store?.save(this.o.state.snapshot(), at);
   }
+
+  isMuted(at: Date): boolean {
+    return this.o.state.isMuted(at);
+  }
 }
 
 /** A refusal by the server (it is full) counts as 100 %; a gap is no information. */

@@ -71,14 +71,14 @@ describe.skipIf(skip !== null)('stop extra instances on a real engine', () => {
 
   it('with one instance left there is nothing to stop, and a stale plan never stops the last one', async () => {
     const nothing = await prepareCommand(parseCommandLine(['stop-extra'])).run(ctx());
-    expect(nothing).toEqual({ kind: 'refused', reason: 'nothing_to_do' });
+    expect(nothing).toEqual({ kind: 'refused', refusal: { ok: false, reason: 'nothing_to_do' } });
 
     // A plan made while two ran; the old one is restarted, then the new one dies before the click.
     await old.container.start();
     const stale = await plan();
     await fresh.container.stop({ t: 1 });
     const result = await services.remediation!.approve(stale.id, operator);
-    expect(result.ok && result.outcome).toMatchObject({ instances: [{ name: old.name, outcome: 'refused' }] });
+    expect(result.ok && result.outcome).toMatchObject({ instances: [{ name: old.name, outcome: 'refused', reason: 'below_expected' }] });
     expect(await running(old)).toBe(true);
     expect(await running(outsider)).toBe(true);
   });
@@ -89,7 +89,7 @@ describe.skipIf(skip !== null)('stop extra instances on a real engine', () => {
       { id: outsider.id, name: outsider.name, source: 'docker', location: testEngineAddress(), createdAt: undefined },
       1,
     );
-    expect(outcome).toMatchObject({ outcome: 'refused', message: expect.stringContaining('does not match the app') });
+    expect(outcome).toMatchObject({ outcome: 'refused', reason: 'not_app', detail: outsider.name });
     expect(await running(outsider)).toBe(true);
   });
 
@@ -117,7 +117,7 @@ describe.skipIf(skip !== null)('stop extra instances on a real engine', () => {
       { id: old.id, name: old.name, source: 'docker', location: 'unix:///nonexistent/docker.sock', createdAt: undefined },
       1,
     );
-    expect(outcome).toMatchObject({ outcome: 'error', message: expect.stringContaining('nonexistent/docker.sock') });
+    expect(outcome).toMatchObject({ outcome: 'error', reason: 'failed', detail: expect.stringContaining('nonexistent/docker.sock') });
     expect(await running(old)).toBe(true);
   });
 });

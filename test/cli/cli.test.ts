@@ -144,9 +144,12 @@ describe('dbpool CLI, end to end', () => {
       await Promise.all(apps.map((c) => c.end().catch(() => undefined)));
     }
     const audit = JSON.parse((await dbpool(['audit', '--json'], env)).stdout) as { event: string; actor: string }[];
-    expect(audit.map((e) => e.event).slice(0, 4)).toEqual(['executed', 'executing', 'approved', 'requested']);
-    expect(audit.filter((e) => e.event === 'refused')).toHaveLength(3);
-    expect(audit[0]?.actor).toMatch(/^cli:/);
+    expect(audit.map((e) => e.event).slice(0, 5)).toEqual(['verified', 'executed', 'executing', 'approved', 'requested']);
+    // A dry run and a "no" are not refusals: the plan was shown, then withdrawn by whoever asked.
+    expect(audit.filter((e) => e.event === 'refused')).toEqual([]);
+    expect(audit.filter((e) => e.event === 'cancelled')).toHaveLength(2);
+    expect(audit.filter((e) => e.event === 'dry_run')).toHaveLength(1);
+    expect(audit[1]?.actor).toMatch(/^cli:/);
   });
 
   it('summary prints the last 24 hours, with the sparkline in place of the chart', async () => {

@@ -175,7 +175,13 @@ describe('Slack over the HTTP receiver, database down', () => {
   it('/healthz says PostgreSQL is not reachable, as JSON', async () => {
     const res = await fetch(`${bot.baseUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'degraded', postgres: { configured: true, reachable: false }, instanceSources: [] });
+    expect(await res.json()).toEqual({
+      status: 'degraded',
+      postgres: { configured: true, reachable: false },
+      instanceSources: [],
+      slack: { ok: true, pending: 0 },
+      state: { ok: true },
+    });
   });
 });
 

@@ -22,11 +22,11 @@ const SPARK = /[▁▂▃▄▅▆▇█]/;
 describe('the daily summary and early warnings in Slack', () => {
   let server: TestPostgres;
   let bot: TestBot;
-  const mutes: Date[] = [];
 
   beforeAll(async () => {
     server = await startPostgres();
-    bot = await startTestBot({ DATABASE_URL: server.url() }, undefined, { muteWarnings: (until) => mutes.push(until) });
+    // Composed as `dbpool serve` does: the "Mute 1h" button reaches the scheduler's early warnings.
+    bot = await startTestBot({ DATABASE_URL: server.url(), DBPOOL_SUMMARY_CHANNEL: 'C0DAILY' });
   });
   afterAll(async () => {
     await bot?.stop();
@@ -102,8 +102,9 @@ describe('the daily summary and early warnings in Slack', () => {
 
     await sendBlockAction(bot.eventsUrl, SIGNING_SECRET, { actionId: 'dbpool_mute_warnings', value: '1h', message_ts: first!.ts, response_url: bot.api.responseUrl('m') });
     await bot.api.waitFor((calls) => calls.some((c) => c.responseId === 'm'), 20_000);
-    expect(mutes).toHaveLength(1);
-    expect(mutes[0]!.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
+    const warnings = bot.composed.scheduler?.scheduler.warnings;
+    expect(warnings?.isMuted(new Date(Date.now() + 59 * 60_000))).toBe(true);
+    expect(warnings?.isMuted(new Date(Date.now() + 61 * 60_000))).toBe(false);
     expect(messageText(bot.api.callsOf('response_url').find((c) => c.responseId === 'm')!.body)).toContain('muted until');
   });
 });

@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import { classifyPostgresError } from './classify-error.js';
 import { CLIENT_GRACE_MS, createMonitorConnection, type BackoffOptions } from './monitor-connection.js';
 import { readPostgresFacts } from './read-postgres-facts.js';
-import { terminateIdleSessions } from './terminate-idle-sessions.js';
+import { sessionsStillPresent, terminateIdleSessions } from './terminate-idle-sessions.js';
 import { PostgresTimeoutError } from './with-timeout.js';
 
 /** dbpool's application_name on the server: how its own sessions are told apart from the app's. */
@@ -86,6 +86,7 @@ export function createPostgresProbe(config: PostgresConfig, options: PostgresPro
     // On the monitoring connection too: when the server is full, no other connection would get in.
     terminateIdle: (sessions, minutes) =>
       terminateIdleSessions((text, values) => connection.query(text, values), sessions, minutes, DBPOOL_APPLICATION_NAME),
+    stillPresent: (sessions) => sessionsStillPresent((text, values) => connection.query(text, values), sessions),
 
     observe({ idleMinutes }) {
       const running = inFlight.get(idleMinutes);

@@ -40,7 +40,7 @@ export async function terminateIdleSessions(
         continue;
       }
       if (rows.length > 0) {
-        outcomes.push({ pid: s.pid, outcome: 'error', message: 'the server did not terminate it' });
+        outcomes.push({ pid: s.pid, outcome: 'not_terminated' });
         continue;
       }
       const why = await query<{ same: boolean }>(WHY_NOT_SQL, [s.pid, s.backendStart]);
@@ -48,8 +48,18 @@ export async function terminateIdleSessions(
     } catch (err) {
       const e = err as { code?: string; message?: string };
       // 42501: the role may not signal this backend (a superuser's, or without pg_signal_backend).
-      outcomes.push({ pid: s.pid, outcome: e.code === '42501' ? 'not_permitted' : 'error', message: e.message ?? String(err) });
+      outcomes.push({ pid: s.pid, outcome: e.code === '42501' ? 'not_permitted' : 'error', detail: e.message ?? String(err) });
     }
   }
   return outcomes;
+}
+
+/** The planned sessions that still exist as the same backend: what a plan left running did not reach. */
+export async function sessionsStillPresent(query: Query, sessions: TerminateIdlePlan['sessions']): Promise<number[]> {
+  const present: number[] = [];
+  for (const s of sessions) {
+    const { rows } = await query<{ same: boolean }>(WHY_NOT_SQL, [s.pid, s.backendStart]);
+    if (rows[0]?.same) present.push(s.pid);
+  }
+  return present;
 }

@@ -1,7 +1,6 @@
 import { catalogFor } from '../../../i18n/index.js';
 import { slackFormatter, textToSlack } from '../../../render/block-kit.js';
 import { escapeMrkdwn } from '../../../render/slack-mrkdwn.js';
-import { isAllowed } from '../../authorize-request.js';
 import type { SlackDeps } from '../../serve-request.js';
 import { refuseAction, type ActionArgs } from './report-button.js';
 
@@ -11,14 +10,9 @@ const MUTE_MS = 3_600_000;
 export async function handleMuteWarnings({ ack, action, body, respond }: ActionArgs, deps: SlackDeps): Promise<void> {
   await ack();
   const userId = body.user.id;
-  const channelId = body.channel?.id ?? body.container?.channel_id;
   const lang = deps.languages.get(userId);
   if (action.type !== 'button' || action.value !== '1h' || !deps.muteWarnings) {
     await refuseAction({ respond, userId, actionId: action.action_id }, deps);
-    return;
-  }
-  if (!isAllowed(deps.config.slack, { userId, channelId })) {
-    await respond({ response_type: 'ephemeral', replace_original: false, ...textToSlack([escapeMrkdwn(catalogFor(lang).slack.notAllowed)], lang) });
     return;
   }
   const until = new Date(deps.context.now().getTime() + MUTE_MS);

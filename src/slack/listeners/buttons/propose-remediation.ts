@@ -19,10 +19,5 @@ export async function handleProposeRemediation({ ack, action, body, respond, cli
     await refuseAction({ respond, userId, actionId: action.action_id }, deps);
     return;
   }
-  try {
-    await serveRequest({ userId, channelId, text: value.command, lang: value.lang, message: { channel: channelId, ts }, respond, client }, deps);
-  } catch (err) {
-    deps.logger.error({ err, user: userId, action: action.action_id }, 'proposing a remediation failed');
-    await refuseAction({ respond, userId, actionId: action.action_id }, deps);
-  }
+  await serveRequest({ userId, channelId, text: value.command, lang: value.lang, message: { channel: channelId, ts }, respond, client }, deps);
 }
