@@ -45,7 +45,7 @@ export interface StopExtraPlan extends PlanBase {
 export type RemediationPlan = TerminateIdlePlan | StopExtraPlan;
 
 /** What could not be read, so that no plan can be made: never "nothing to do". */
-export type BlindSpot = Pick<ProbeError, 'source' | 'kind' | 'message'>;
+export type BlindSpot = Pick<ProbeError, 'source' | 'kind' | 'message' | 'hint'>;
 
 export type PlanningResult =
   | { ok: true; plan: RemediationPlan }

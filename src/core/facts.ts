@@ -13,6 +13,31 @@ export type ProbeErrorKind =
   | 'not_found'
   | 'other';
 
+/**
+ * What dbpool can tell about a failure beyond the words of the server or the library (a TLS setting
+ * to change, a file it cannot read): a sentence per code in each catalog, never prose in the probe.
+ */
+export type ProbeHint =
+  | 'pg_tls_untrusted'
+  | 'pg_tls_wrong_name'
+  | 'pg_tls_not_valid_now'
+  | 'pg_tls_client_certificate'
+  | 'pg_ssl_off'
+  | 'pg_unreadable_file'
+  | 'docker_tls_untrusted'
+  | 'docker_tls_wrong_name'
+  | 'docker_tls_not_valid_now'
+  | 'docker_tls_client_certificate'
+  | 'no_answer';
+
+export interface ProbeHintRef {
+  code: ProbeHint;
+  /** The file the hint is about (pg_unreadable_file). */
+  file?: string;
+  /** The bound that passed (no_answer). */
+  ms?: number;
+}
+
 export interface ProbeError {
   kind: ProbeErrorKind;
   /** Where it happened, e.g. "postgres 127.0.0.1:5432/madras" or "docker unix:///var/run/docker.sock php_swoole_app". */
@@ -20,6 +45,7 @@ export interface ProbeError {
   message: string;
   /** SQLSTATE or errno, when known. */
   code?: string;
+  hint?: ProbeHintRef;
 }
 
 // ---------------------------------------------------------------- PostgreSQL

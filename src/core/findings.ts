@@ -1,4 +1,4 @@
-import type { Facts, ProbeError } from './facts.js';
+import type { Facts, ProbeError, ProbeHintRef } from './facts.js';
 import type { PoolMath } from './pool-math.js';
 import type { StopCandidate } from './stop-candidates.js';
 import { fitRatio, type Thresholds } from './thresholds.js';
@@ -7,8 +7,8 @@ export type Severity = 'crit' | 'warn' | 'info';
 
 /** Parameters of each finding, by code. The message catalogs turn them into sentences. */
 export interface FindingParams {
-  postgres_unreachable: { kind: ProbeError['kind']; source: string; message: string };
-  server_refusing: { source: string; message: string };
+  postgres_unreachable: { kind: ProbeError['kind']; source: string; message: string; hint: ProbeHintRef | null };
+  server_refusing: { source: string; message: string; hint: ProbeHintRef | null };
   server_at_limit: { connections: number; usable: number; max: number };
   utilization_high: { connections: number; usable: number; percent: number; threshold: number };
   demand_exceeds_capacity: { demand: number; capacity: number; missing: number };
@@ -19,8 +19,8 @@ export interface FindingParams {
   idle_sessions_old: { count: number; minutes: number; oldestSeconds: number };
   idle_in_transaction: { count: number; oldestSeconds: number | null };
   states_hidden: { hidden: number };
-  instance_source_failed: { source: string; kind: ProbeError['kind']; message: string };
-  instance_probe_failed: { instance: string; source: string; message: string };
+  instance_source_failed: { source: string; kind: ProbeError['kind']; message: string; hint: ProbeHintRef | null };
+  instance_probe_failed: { instance: string; source: string; message: string; hint: ProbeHintRef | null };
   no_instances: { sources: string[] };
   pool_setting_unknown: { instance: string; variable: string };
   pool_setting_fallback: { instance: string; variable: string; value: number };
@@ -63,9 +63,9 @@ function postgresFindings({ facts }: FindingInput): Finding[] {
   const pg = facts.postgres;
   if (!pg.ok) {
     if (pg.error.kind === 'server_full') {
-      return [finding('server_refusing', 'crit', { source: pg.error.source, message: pg.error.message })];
+      return [finding('server_refusing', 'crit', { source: pg.error.source, message: pg.error.message, hint: pg.error.hint ?? null })];
     }
-    return [finding('postgres_unreachable', 'crit', { kind: pg.error.kind, source: pg.error.source, message: pg.error.message })];
+    return [finding('postgres_unreachable', 'crit', { kind: pg.error.kind, source: pg.error.source, message: pg.error.message, hint: pg.error.hint ?? null })];
   }
   const f = pg.facts;
   const out: Finding[] = [];
@@ -172,12 +172,13 @@ function instanceFindings(input: FindingInput): Finding[] {
           source: source.source,
           kind: source.error.kind,
           message: source.error.message,
+          hint: source.error.hint ?? null,
         }),
       );
     }
     for (const inst of source.instances) {
       for (const err of inst.errors) {
-        out.push(finding('instance_probe_failed', 'warn', { instance: inst.name, source: err.source, message: err.message }));
+        out.push(finding('instance_probe_failed', 'warn', { instance: inst.name, source: err.source, message: err.message, hint: err.hint ?? null }));
       }
       for (const [setting, variable] of [
         [inst.poolSize, input.poolSizeVar],

@@ -1,3 +1,4 @@
+import type { ProbeHint, ProbeHintRef } from '../core/facts.js';
 import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
@@ -61,8 +62,8 @@ export interface Catalog {
     idleSession: Msg<{ pid: number; user: string | null; application: string | null; client: string | null; seconds: number }>;
     noIdle: Msg<{ minutes: number }>;
     noInstances: string;
-    sourceFailed: Msg<{ source: string; message: string }>;
-    postgresUnavailable: Msg<{ message: string }>;
+    sourceFailed: Msg<{ source: string; message: string; hint: ProbeHintRef | null }>;
+    postgresUnavailable: Msg<{ message: string; hint: ProbeHintRef | null }>;
     noFindings: string;
     noRecommendations: string;
     andMore: Msg<{ count: number }>;
@@ -70,6 +71,8 @@ export interface Catalog {
     none: string;
   };
   finding: { [K in FindingCode]: Msg<FindingParams[K]> };
+  /** What dbpool can tell about a probe's failure beyond the server's words (ProbeError.hint). */
+  hint: { [K in ProbeHint]: Msg<ProbeHintRef> };
   recommendation: { [K in RecommendationCode]: Msg<RecommendationParams[K]> };
   action: {
     planTerminate: Msg<{ count: number; database: string; minutes: number }>;
@@ -89,7 +92,7 @@ export interface Catalog {
     refused: Record<Refusal | 'nothing_to_do', string>;
     /** No plan can be made: what could not be read follows, one `unread` line each. */
     blind: string;
-    unread: Msg<{ source: string; message: string }>;
+    unread: Msg<{ source: string; message: string; hint: ProbeHintRef | null }>;
     /** The action itself threw; `detail` is the error's own words. */
     executionFailed: Msg<{ detail: string }>;
     approvedBy: Msg<{ who: string; at: string }>;

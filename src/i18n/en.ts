@@ -1,3 +1,4 @@
+import type { ProbeHintRef } from '../core/facts.js';
 import type { Catalog } from './catalog.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
@@ -5,6 +6,26 @@ import type { Formatter } from './format.js';
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${o})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `, last at ${f.dateTime(iso)}` : '');
+
+const hint: Catalog['hint'] = {
+  pg_tls_untrusted: () =>
+    "the server's certificate is not signed by a CA dbpool trusts (node-postgres checks it even for sslmode=require). " +
+    "Add sslrootcert=<the CA's file> to DATABASE_URL, or uselibpqcompat=true&sslmode=require to encrypt without checking, as psql does",
+  pg_tls_wrong_name: () => 'connect by the host name the certificate was issued for',
+  pg_tls_not_valid_now: () => "the server's certificate is not valid now (expired, or not yet valid)",
+  pg_tls_client_certificate: () => 'the server wants a client certificate it trusts: sslcert and sslkey in DATABASE_URL',
+  pg_ssl_off: () => 'DATABASE_URL asks for TLS (sslmode) but the server has ssl off: remove sslmode or turn ssl on',
+  pg_unreadable_file: (p, f) => `cannot read ${f.code(p.file ?? '?')}, named by sslrootcert, sslcert or sslkey in DATABASE_URL`,
+  docker_tls_untrusted: () => "TLS: the engine's certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem",
+  docker_tls_wrong_name: () => "TLS: the engine's certificate is not for this address",
+  docker_tls_not_valid_now: () => "TLS: the engine's certificate is not valid now",
+  docker_tls_client_certificate: () => 'TLS refused by the engine: it wants a client certificate it trusts (cert.pem and key.pem in DOCKER_CERT_PATH)',
+  no_answer: (p, f) => (p.ms === undefined ? 'no answer in time' : `no answer within ${f.num(p.ms)} ms`),
+};
+
+/** A probe's failure: its own words (quoted), then what dbpool can tell about it. */
+const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
+  [message, h ? hint[h.code](h, f) : ''].filter(Boolean).join(': ');
 
 export const en: Catalog = {
   dir: 'ltr',
@@ -81,18 +102,19 @@ export const en: Catalog = {
       `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} from ${f.code(p.client ?? 'local')}, idle ${f.duration(p.seconds)}`,
     noIdle: (p, f) => `No session has been idle for more than ${f.num(p.minutes)} minutes.`,
     noInstances: 'No app instance found.',
-    sourceFailed: (p, f) => `${f.code(p.source)}: ${p.message}`,
-    postgresUnavailable: (p) => `PostgreSQL could not be read: ${p.message}`,
+    sourceFailed: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
+    postgresUnavailable: (p, f) => `PostgreSQL could not be read: ${failure(p.message, p.hint, f)}`,
     noFindings: 'Nothing wrong found.',
     noRecommendations: 'Nothing to do.',
     andMore: (p, f) => `… and ${f.num(p.count)} more`,
     unknown: 'unknown',
     none: 'none',
   },
+  hint,
   finding: {
-    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${p.message}`,
+    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
-      `PostgreSQL ${f.code(p.source)} refuses new connections: ${p.message}. Even dbpool could not connect.`,
+      `PostgreSQL ${f.code(p.source)} refuses new connections: ${failure(p.message, p.hint, f)}. Even dbpool could not connect.`,
     server_at_limit: (p, f) =>
       `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}). New connections are refused ("too many clients already", or "remaining connection slots are reserved").`,
     utilization_high: (p, f) =>
@@ -114,8 +136,8 @@ export const en: Catalog = {
       `${f.num(p.count)} sessions are idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest ${f.duration(p.oldestSeconds)})`}: they hold a connection and locks, a sign of leaking code.`,
     states_hidden: (p, f) =>
       `The state of ${f.num(p.hidden)} sessions is hidden from dbpool's role: counts by state are incomplete.`,
-    instance_source_failed: (p, f) => `App instances could not be listed from ${f.code(p.source)} (${p.kind}): ${p.message}`,
-    instance_probe_failed: (p, f) => `${f.code(p.instance)} could not be fully inspected (${p.source}): ${p.message}`,
+    instance_source_failed: (p, f) => `App instances could not be listed from ${f.code(p.source)} (${p.kind}): ${failure(p.message, p.hint, f)}`,
+    instance_probe_failed: (p, f) => `${f.code(p.instance)} could not be fully inspected (${p.source}): ${failure(p.message, p.hint, f)}`,
     no_instances: (p, f) => `No running app instance found (looked in ${f.list(p.sources.map(f.code))}).`,
     pool_setting_unknown: (p, f) => `${f.code(p.variable)} of ${f.code(p.instance)} is unknown: its demand cannot be computed.`,
     pool_setting_fallback: (p, f) =>
@@ -167,7 +189,7 @@ export const en: Catalog = {
       nothing_to_do: 'Nothing to do: the report shows nothing this action would touch.',
     },
     blind: 'No plan can be made: dbpool could not read what the action depends on. Nothing done.',
-    unread: (p, f) => `${f.code(p.source)}: ${f.code(p.message)}`,
+    unread: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
     executionFailed: (p, f) => `The action failed: ${f.code(p.detail)}`,
     approvedBy: (p) => `Approved by ${p.who} at ${p.at}`,
     cancelledBy: (p) => `Cancelled by ${p.who}`,

@@ -1,3 +1,4 @@
+import type { ProbeHintRef } from '../core/facts.js';
 import type { Catalog } from './catalog.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
@@ -12,6 +13,28 @@ const ORIGIN: Record<CountOrigin, string> = {
 };
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
+
+const hint: Catalog['hint'] = {
+  pg_tls_untrusted: (_p, f) =>
+    `گواهی سرور را CAای که dbpool به آن اعتماد دارد امضا نکرده است (${f.code('node-postgres')} حتی با ${f.code('sslmode=require')} آن را بررسی می‌کند). ` +
+    `به ${f.code('DATABASE_URL')} پارامتر ${f.code("sslrootcert=<the CA's file>")} را بیفزایید، یا برای رمزنگاری بدون بررسی، مانند psql، ${f.code('uselibpqcompat=true&sslmode=require')} بگذارید`,
+  pg_tls_wrong_name: () => 'با همان نام میزبانی وصل شوید که گواهی برای آن صادر شده است',
+  pg_tls_not_valid_now: () => 'گواهی سرور اکنون معتبر نیست (منقضی شده یا هنوز معتبر نشده است)',
+  pg_tls_client_certificate: (_p, f) => `سرور گواهی کلاینتی می‌خواهد که به آن اعتماد دارد: ${f.code('sslcert')} و ${f.code('sslkey')} در ${f.code('DATABASE_URL')}`,
+  pg_ssl_off: (_p, f) => `${f.code('DATABASE_URL')} رمزنگاری TLS می‌خواهد (${f.code('sslmode')}) ولی ssl سرور خاموش است: ${f.code('sslmode')} را بردارید یا ssl را روشن کنید`,
+  pg_unreadable_file: (p, f) =>
+    `فایل ${f.code(p.file ?? '?')} که ${f.code('sslrootcert')}، ${f.code('sslcert')} یا ${f.code('sslkey')} در ${f.code('DATABASE_URL')} نام برده خوانده نمی‌شود`,
+  docker_tls_untrusted: (_p, f) => `TLS: گواهی موتور Docker را CAی ${f.code('DOCKER_CERT_PATH/ca.pem')} امضا نکرده است`,
+  docker_tls_wrong_name: () => 'TLS: گواهی موتور Docker برای این نشانی نیست',
+  docker_tls_not_valid_now: () => 'TLS: گواهی موتور Docker اکنون معتبر نیست',
+  docker_tls_client_certificate: (_p, f) =>
+    `موتور Docker دست‌دهی TLS را رد کرد: گواهی کلاینتی می‌خواهد که به آن اعتماد دارد (${f.code('cert.pem')} و ${f.code('key.pem')} در ${f.code('DOCKER_CERT_PATH')})`,
+  no_answer: (p, f) => (p.ms === undefined ? 'به‌موقع پاسخی نیامد' : `در ${f.num(p.ms)} میلی‌ثانیه پاسخی نیامد`),
+};
+
+/** A probe's failure: its own words (quoted), then what dbpool can tell about it. */
+const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
+  [message ? f.code(message) : '', h ? hint[h.code](h, f) : ''].filter(Boolean).join(': ');
 
 export const fa: Catalog = {
   dir: 'rtl',
@@ -88,18 +111,19 @@ export const fa: Catalog = {
       `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} از ${f.code(p.client ?? 'local')}، بیکار ${f.duration(p.seconds)}`,
     noIdle: (p, f) => `هیچ نشستی بیش از ${f.num(p.minutes)} دقیقه بیکار نمانده است.`,
     noInstances: 'هیچ نمونه‌ای از برنامه پیدا نشد.',
-    sourceFailed: (p, f) => `${f.code(p.source)}: ${f.code(p.message)}`,
-    postgresUnavailable: (p, f) => `PostgreSQL خوانده نشد: ${f.code(p.message)}`,
+    sourceFailed: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
+    postgresUnavailable: (p, f) => `PostgreSQL خوانده نشد: ${failure(p.message, p.hint, f)}`,
     noFindings: 'مشکلی پیدا نشد.',
     noRecommendations: 'کاری لازم نیست.',
     andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
     unknown: 'نامعلوم',
     none: 'هیچ',
   },
+  hint,
   finding: {
-    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${f.code(p.message)}`,
+    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
-      `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${f.code(p.message)}. حتی dbpool هم نتوانست وصل شود.`,
+      `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${failure(p.message, p.hint, f)}. حتی dbpool هم نتوانست وصل شود.`,
     server_at_limit: (p, f) =>
       `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}). اتصال‌های تازه رد می‌شوند (${f.code('too many clients already')} یا ${f.code('remaining connection slots are reserved')}).`,
     utilization_high: (p, f) =>
@@ -121,8 +145,8 @@ export const fa: Catalog = {
       `${f.num(p.count)} نشست بیکار در تراکنش‌اند${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه می‌دارند، نشانه‌ی نشت در کد.`,
     states_hidden: (p, f) => `وضعیت ${f.num(p.hidden)} نشست از نقش dbpool پنهان است: شمارش بر اساس وضعیت ناقص است.`,
     instance_source_failed: (p, f) =>
-      `فهرست نمونه‌های برنامه از ${f.code(p.source)} خوانده نشد (${f.code(p.kind)}): ${f.code(p.message)}`,
-    instance_probe_failed: (p, f) => `${f.code(p.instance)} کامل بررسی نشد (${f.code(p.source)}): ${f.code(p.message)}`,
+      `فهرست نمونه‌های برنامه از ${f.code(p.source)} خوانده نشد (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
+    instance_probe_failed: (p, f) => `${f.code(p.instance)} کامل بررسی نشد (${f.code(p.source)}): ${failure(p.message, p.hint, f)}`,
     no_instances: (p, f) => `هیچ نمونه‌ی در حال اجرایی از برنامه پیدا نشد (جست‌وجو در ${f.list(p.sources.map(f.code))}).`,
     pool_setting_unknown: (p, f) => `${f.code(p.variable)} در ${f.code(p.instance)} نامعلوم است: نیاز آن به اتصال حساب نمی‌شود.`,
     pool_setting_fallback: (p, f) =>
@@ -175,7 +199,7 @@ export const fa: Catalog = {
       nothing_to_do: 'کاری لازم نیست: گزارش چیزی نشان نمی‌دهد که این اقدام به آن دست بزند.',
     },
     blind: 'طرحی نمی‌توان ساخت: dbpool آنچه این اقدام به آن وابسته است را نتوانست بخواند. کاری انجام نشد.',
-    unread: (p, f) => `${f.code(p.source)}: ${f.code(p.message)}`,
+    unread: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
     executionFailed: (p, f) => `اقدام شکست خورد: ${f.code(p.detail)}`,
     approvedBy: (p) => `تأییدشده توسط ${p.who} در ${p.at}`,
     cancelledBy: (p) => `لغوشده توسط ${p.who}`,

@@ -47,7 +47,7 @@ export function refusalLines(result: { reason: Refusal | 'execution_failed'; det
 /** Why no plan was made: a refusal, or what could not be read. */
 export function requestRefusalLines(result: Extract<RequestResult, { ok: false }>, t: Catalog, f: Formatter): string[] {
   if (result.reason !== 'blind') return [t.action.refused[result.reason]];
-  return [t.action.blind, ...result.unread.map((u) => t.action.unread({ source: u.source, message: u.message }, f))];
+  return [t.action.blind, ...result.unread.map((u) => t.action.unread({ source: u.source, message: u.message, hint: u.hint ?? null }, f))];
 }
 
 /** The runbook's "after the changes": connections, instances, clean worker starts, no new "full" errors. */

@@ -96,7 +96,7 @@ export function buildDocument(report: Report, t: Catalog, f: Formatter, options:
 
 function connectionEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
   const pg = report.facts.postgres;
-  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message }, f), severity: 'crit' }];
+  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message, hint: pg.error.hint ?? null }, f), severity: 'crit' }];
   const p = pg.facts;
   const entries: DocEntry[] = [
     { text: usageLine(p, t, f) },
@@ -193,7 +193,7 @@ function allInstances(report: Report): AppInstance[] {
 function sourceFailures(report: Report, t: Catalog, f: Formatter): DocEntry[] {
   return report.facts.instances
     .filter((s) => !s.ok && s.error)
-    .map((s) => ({ text: t.label.sourceFailed({ source: s.source, message: s.error?.message ?? '' }, f), severity: 'warn' as const }));
+    .map((s) => ({ text: t.label.sourceFailed({ source: s.source, message: s.error?.message ?? '', hint: s.error?.hint ?? null }, f), severity: 'warn' as const }));
 }
 
 function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, render: (item: T) => DocEntry): DocEntry[] {
@@ -282,7 +282,7 @@ function configEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOpti
 
 function idleEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
   const pg = report.facts.postgres;
-  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message }, f), severity: 'crit' }];
+  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message, hint: pg.error.hint ?? null }, f), severity: 'crit' }];
   const { idleSessions, idleMinutes } = pg.facts;
   if (idleSessions.length === 0) return [{ text: t.label.noIdle({ minutes: idleMinutes }, f) }];
   return [

@@ -90,7 +90,7 @@ export function createDockerInstanceSource(
       } catch (err) {
         const error = dockerProbeError(err, name, 'list containers');
         // An engine that does not answer is unreachable, whatever the transport made of it.
-        if (error.kind === 'timeout') return fail({ ...error, kind: 'unreachable', message: `list containers: no answer within ${timeoutMs} ms` });
+        if (error.kind === 'timeout') return fail({ ...error, kind: 'unreachable', hint: { code: 'no_answer', ms: timeoutMs } });
         return fail(error);
       }
       const ctx = {

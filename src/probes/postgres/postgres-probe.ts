@@ -62,7 +62,7 @@ export function createPostgresProbe(config: PostgresConfig, options: PostgresPro
     let timer: NodeJS.Timeout | undefined;
     // The connection bounds each step already; this bounds the whole, whatever happens inside.
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PostgresTimeoutError(`no answer within ${deadlineMs} ms`)), deadlineMs);
+      timer = setTimeout(() => reject(new PostgresTimeoutError('observation', deadlineMs)), deadlineMs);
     });
     try {
       return await Promise.race([read(idleMinutes), deadline]);

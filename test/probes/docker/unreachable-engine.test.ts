@@ -41,7 +41,7 @@ describe('an engine that cannot be reached', () => {
       const started = Date.now();
       const obs = await sourceAt(`tcp://127.0.0.1:${port}`, 300).observe();
       expect(Date.now() - started).toBeLessThan(2_000);
-      expect(obs).toMatchObject({ ok: false, instances: [], error: { kind: 'unreachable', message: expect.stringContaining('no answer within 300 ms') } });
+      expect(obs).toMatchObject({ ok: false, instances: [], error: { kind: 'unreachable', hint: { code: 'no_answer', ms: 300 } } });
     } finally {
       silent.close();
     }
