@@ -1,3 +1,4 @@
+import { inTransaction, runningInstances, sumPatterns } from './derived-facts.js';
 import type { Facts, ProbeError, ProbeHintRef } from './facts.js';
 import type { PoolMath } from './pool-math.js';
 import type { StopCandidate } from './stop-candidates.js';
@@ -78,7 +79,7 @@ function postgresFindings({ facts }: FindingInput): Finding[] {
       }),
     );
   }
-  const inTx = f.states.idleInTransaction + f.states.idleInTransactionAborted;
+  const inTx = inTransaction(f.states);
   if (inTx > 0) {
     out.push(finding('idle_in_transaction', 'warn', { count: inTx, oldestSeconds: f.oldestIdleInTransactionSeconds }));
   }
@@ -134,9 +135,7 @@ function capacityFindings({ facts, math, thresholds }: FindingInput): Finding[] 
   }
   // The app's own pool is busy while the server still has room: a pool too small, or a leak.
   const serverHasRoom = facts.postgres.ok && math.utilization !== null && math.utilization < thresholds.critUtilization;
-  const inTx = facts.postgres.ok
-    ? facts.postgres.facts.states.idleInTransaction + facts.postgres.facts.states.idleInTransactionAborted
-    : 0;
+  const inTx = facts.postgres.ok ? inTransaction(facts.postgres.facts.states) : 0;
   for (const source of facts.instances) {
     for (const inst of source.instances) {
       const logs = inst.logs;
@@ -164,7 +163,7 @@ function capacityFindings({ facts, math, thresholds }: FindingInput): Finding[] 
 function instanceFindings(input: FindingInput): Finding[] {
   const { facts, math, stopCandidates, expectedInstances } = input;
   const out: Finding[] = [];
-  const running = facts.instances.flatMap((s) => s.instances).filter((i) => i.state === 'running');
+  const running = runningInstances(facts);
   for (const source of facts.instances) {
     if (!source.ok && source.error) {
       out.push(
@@ -212,14 +211,4 @@ function instanceFindings(input: FindingInput): Finding[] {
     out.push(finding('no_instances', 'warn', { sources: facts.instances.map((s) => s.source) }));
   }
   return out;
-}
-
-function sumPatterns(list: { count: number; lastSeen: string | null }[]): { count: number; lastSeen: string | null } {
-  let count = 0;
-  let lastSeen: string | null = null;
-  for (const p of list) {
-    count += p.count;
-    if (p.lastSeen && (!lastSeen || p.lastSeen > lastSeen)) lastSeen = p.lastSeen;
-  }
-  return { count, lastSeen };
 }

@@ -1,3 +1,4 @@
+import { inTransaction } from './derived-facts.js';
 import type { Facts } from './facts.js';
 import type { PoolMath } from './pool-math.js';
 import type { StopCandidate } from './stop-candidates.js';
@@ -109,7 +110,7 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     }
   }
 
-  const inTx = pg ? pg.states.idleInTransaction + pg.states.idleInTransactionAborted : 0;
+  const inTx = pg ? inTransaction(pg.states) : 0;
   if (pg && inTx > 0) {
     out.push({
       code: 'idle_in_transaction_timeout',

@@ -1,3 +1,4 @@
+import { runningInstances, unreadSources } from './derived-facts.js';
 import type { Facts } from './facts.js';
 import { findFindings, type Finding } from './findings.js';
 import { computePoolMath, instanceDemand, serverCapacity, type PoolMath } from './pool-math.js';
@@ -34,10 +35,9 @@ export interface ReportSettings {
 
 /** facts -> pool math -> findings -> recommendations -> report. Pure: no I/O, no clock. */
 export function buildReport(view: ReportView, facts: Facts, settings: ReportSettings): Report {
-  const allInstances = facts.instances.flatMap((s) => s.instances);
-  const running = allInstances.filter((i) => i.state === 'running');
+  const running = runningInstances(facts);
   const server = facts.postgres.ok ? serverCapacity(facts.postgres.facts) : null;
-  const math = computePoolMath(running.map(instanceDemand), server);
+  const math = computePoolMath(running.map(instanceDemand), server, unreadSources(facts).length);
   const stopCandidates = findStopCandidates(running, settings.expectedInstances);
   const common = { facts, math, stopCandidates, thresholds: settings.thresholds };
   const findings = findFindings({

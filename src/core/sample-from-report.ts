@@ -1,3 +1,4 @@
+import { logTotals, runningCount } from './derived-facts.js';
 import type { ProbeErrorKind } from './facts.js';
 import type { Report } from './report.js';
 
@@ -31,11 +32,9 @@ export interface Sample {
  */
 export function sampleFromReport(report: Report, expectedInstances: number, previousLogTotal: number | null): { sample: Sample; logTotal: number | null } {
   const pg = report.facts.postgres;
-  const running = report.facts.instances.flatMap((o) => o.instances).filter((i) => i.state === 'running');
-  const anySourceOk = report.facts.instances.some((o) => o.ok);
-  const instances = anySourceOk ? running.length : null;
-  const logs = running.flatMap((i) => (i.logs ? [i.logs] : []));
-  const logTotal = logs.length > 0 ? logs.reduce((sum, l) => sum + l.serverFull.reduce((s, p) => s + p.count, 0), 0) : null;
+  // A source that could not be read leaves the count unknown: a gap, never a zero.
+  const instances = runningCount(report.facts);
+  const logTotal = logTotals(report.facts)?.serverFull ?? null;
   const logRefusals = logTotal === null ? null : previousLogTotal === null ? 0 : Math.max(0, logTotal - previousLogTotal);
   const common = {
     at: new Date(report.generatedAt),

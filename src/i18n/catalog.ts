@@ -52,7 +52,8 @@ export interface Catalog {
     instanceLine: Msg<{ name: string; state: string; image: string | null; createdAt: string | null; now: string; location: string }>;
     health: Msg<{ health: string }>;
     mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
-    mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number }>;
+    /** `unread`: instance sources that could not be read; then the total is unknown and demand a lower bound. */
+    mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number; unread: number }>;
     capacityLine: Msg<{ max: number; reserved: number; other: number; capacity: number }>;
     headroom: Msg<{ headroom: number }>;
     workersLine: Msg<{ name: string; master: number; manager: number; workers: number; taskWorkers: number; unlisted: boolean }>;

@@ -85,6 +85,10 @@ export const en: Catalog = {
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` against ${f.num(p.capacity)} available to the app`;
       const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} instances unknown)` : '';
+      if (p.unread > 0) {
+        const known = p.instances > 0 ? `; at least ${f.num(p.demand)} connections over the ${f.num(p.instances)} instances read` : '';
+        return `Total: unknown, ${f.num(p.unread)} instance sources could not be read${known}${unknown}${cap}`;
+      }
       return `Total: ${f.num(p.demand)} connections over ${f.num(p.instances)} instances${unknown}${cap}`;
     },
     capacityLine: (p, f) =>

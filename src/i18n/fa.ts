@@ -94,6 +94,10 @@ export const fa: Catalog = {
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال در دسترس برنامه`;
       const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} نمونه‌ی نامعلوم)` : '';
+      if (p.unread > 0) {
+        const known = p.instances > 0 ? `؛ دست‌کم ${f.num(p.demand)} اتصال در ${f.num(p.instances)} نمونه‌ی خوانده‌شده` : '';
+        return `جمع: نامعلوم، ${f.num(p.unread)} منبع نمونه‌ها خوانده نشد${known}${unknown}${cap}`;
+      }
       return `جمع: ${f.num(p.demand)} اتصال در ${f.num(p.instances)} نمونه${unknown}${cap}`;
     },
     capacityLine: (p, f) =>

@@ -1,4 +1,5 @@
-import type { AppInstance, CountByKey, PostgresFacts } from '../core/facts.js';
+import { allInstances, runningInstances, sumPatterns, usableSlots } from '../core/derived-facts.js';
+import type { CountByKey, PostgresFacts } from '../core/facts.js';
 import type { Severity } from '../core/findings.js';
 import type { Report } from '../core/report.js';
 import type { Verdict } from '../core/verdict.js';
@@ -123,7 +124,7 @@ function connectionEntries(report: Report, t: Catalog, f: Formatter, o: Document
 
 export function usageLine(p: PostgresFacts, t: Catalog, f: Formatter): string {
   const reserved = p.superuserReservedConnections + p.reservedConnections;
-  return t.label.usage({ connections: p.clientConnections, usable: p.maxConnections - reserved, max: p.maxConnections, reserved }, f);
+  return t.label.usage({ connections: p.clientConnections, usable: usableSlots(p), max: p.maxConnections, reserved }, f);
 }
 
 function stateSummary(p: PostgresFacts, t: Catalog, f: Formatter): string {
@@ -168,7 +169,7 @@ function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
   if (m.instances.length === 0) entries.push({ text: t.label.noInstances });
   entries.push({
     text: t.label.mathTotal(
-      { demand: m.knownDemand, instances: m.instances.length, capacity: m.appCapacity, unknown: m.unknownDemandInstances },
+      { demand: m.knownDemand, instances: m.instances.length, capacity: m.appCapacity, unknown: m.unknownDemandInstances, unread: m.unreadSources },
       f,
     ),
   });
@@ -186,10 +187,6 @@ function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
   return entries;
 }
 
-function allInstances(report: Report): AppInstance[] {
-  return report.facts.instances.flatMap((s) => s.instances);
-}
-
 function sourceFailures(report: Report, t: Catalog, f: Formatter): DocEntry[] {
   return report.facts.instances
     .filter((s) => !s.ok && s.error)
@@ -204,7 +201,7 @@ function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, re
 }
 
 function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
-  const instances = allInstances(report);
+  const instances = allInstances(report.facts);
   const entries = limited(instances, o, t, f, (i) => ({
     text:
       t.label.instanceLine(
@@ -224,7 +221,7 @@ function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOp
 }
 
 function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
-  const instances = allInstances(report).filter((i) => i.state === 'running');
+  const instances = runningInstances(report.facts);
   const entries = limited(instances, o, t, f, (i) => {
     const roles = (role: string) => i.processes?.filter((p) => p.role === role).length ?? 0;
     const lines = [
@@ -241,15 +238,14 @@ function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOpti
       ),
     ];
     if (i.logs) {
-      const sum = (list: { count: number }[]) => list.reduce((s, p) => s + p.count, 0);
       lines.push(
         t.label.logLine(
           {
             name: i.name,
             lines: i.logs.linesRead,
             starts: i.logs.workerStarts.count,
-            full: sum(i.logs.serverFull),
-            exhausted: sum(i.logs.poolExhausted),
+            full: sumPatterns(i.logs.serverFull).count,
+            exhausted: sumPatterns(i.logs.poolExhausted).count,
           },
           f,
         ),
@@ -263,7 +259,7 @@ function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOpti
 
 function configEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
   const s = report.settings;
-  const instances = allInstances(report).filter((i) => i.state === 'running');
+  const instances = runningInstances(report.facts);
   const entries = limited(instances, o, t, f, (i) => ({
     text: (
       [

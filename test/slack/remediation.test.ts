@@ -149,7 +149,7 @@ describe('Slack approve-button remediation', () => {
 
   it('GET /metrics shows the diagnoses and the actions run and refused', async () => {
     const text = await (await fetch(`${bot.baseUrl}/metrics`)).text();
-    expect(text).toContain('dbpool_postgres_max_connections 40');
+    expect(text).toMatch(/dbpool_postgres_max_connections\{target="[^"]+"\} 40/);
     expect(text).toMatch(/dbpool_diagnosis_duration_seconds_count [1-9]/);
     expect(text).toContain('dbpool_actions_total{action="terminate_idle",outcome="ok"} 1');
     expect(text).toMatch(/dbpool_actions_refused_total\{action="terminate_idle",reason="not_approver"\} 1/);
