@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CommandLimits } from './commands/command-table.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createScheduler, type BotScheduler } from './schedule/create-scheduler.js';
@@ -27,6 +28,8 @@ export interface BotOptions {
   languages?: UserLanguageStore;
   /** How long a shutdown waits for running actions and replies (default: the stop grace + 15 s). */
   drainMs?: number;
+  /** The command table's ranges (tests use shorter idle thresholds than a deployment may). */
+  limits?: CommandLimits;
 }
 
 export interface Bot {
@@ -60,6 +63,7 @@ export async function composeBot(config: Config, logger: Logger, options: BotOpt
       languages: options.languages,
       muteWarnings: scheduler?.muteWarnings ?? undefined,
       maxConcurrentReplies: options.slack?.maxConcurrentReplies,
+      limits: options.limits,
     });
     const drainMs = options.drainMs ?? (config.remediation.stopGraceSeconds + 15) * 1000;
     let again: NodeJS.Timeout | undefined;

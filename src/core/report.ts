@@ -7,8 +7,9 @@ import { findStopCandidates, type StopCandidate } from './stop-candidates.js';
 import type { Thresholds } from './thresholds.js';
 import { decideVerdict, type Verdict } from './verdict.js';
 
-/** Which part of the report a command shows; every view is built from the same model. */
-export type ReportView = 'status' | 'connections' | 'instances' | 'workers' | 'config' | 'idle' | 'math';
+/** Which part of the report a command shows; every view is built from the same model. Each is a command of its own name. */
+export const REPORT_VIEWS = ['status', 'connections', 'instances', 'workers', 'config', 'idle', 'math'] as const;
+export type ReportView = (typeof REPORT_VIEWS)[number];
 
 export interface Report {
   view: ReportView;

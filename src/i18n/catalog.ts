@@ -1,3 +1,5 @@
+import type { CommandName } from '../commands/command-names.js';
+import type { ArgumentProblem } from '../commands/parse-command-line.js';
 import type { ProbeHint, ProbeHintRef } from '../core/facts.js';
 import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
@@ -119,13 +121,15 @@ export interface Catalog {
   };
   cli: {
     usage: string;
-    unknownCommand: Msg<{ command: string }>;
+    /** `detail`: the argument problems, already in this language. */
     badArgument: Msg<{ detail: string }>;
     configError: Msg<{ detail: string }>;
   };
+  /** What is wrong with a command line (commands/parse-command-line.ts), a range stated in the user's language. */
+  argument: { [K in ArgumentProblem['code']]: Msg<Extract<ArgumentProblem, { code: K }>> };
   help: {
     title: string;
-    commands: Record<HelpCommand, string>;
+    commands: Record<CommandName, string>;
     options: string;
   };
   slack: {
@@ -191,18 +195,3 @@ export interface Catalog {
     muted: Msg<{ user: string; until: string }>;
   };
 }
-
-export type HelpCommand =
-  | 'status'
-  | 'connections'
-  | 'instances'
-  | 'workers'
-  | 'config'
-  | 'idle'
-  | 'math'
-  | 'terminate-idle'
-  | 'stop-extra'
-  | 'audit'
-  | 'summary'
-  | 'lang'
-  | 'help';

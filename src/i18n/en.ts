@@ -23,6 +23,9 @@ const hint: Catalog['hint'] = {
   no_answer: (p, f) => (p.ms === undefined ? 'no answer in time' : `no answer within ${f.num(p.ms)} ms`),
 };
 
+/** An option as typed, or the positional argument. */
+const subject = (s: string, f: Formatter) => (s === 'argument' ? 'the argument' : f.code(s));
+
 /** A probe's failure: its own words (quoted), then what dbpool can tell about it. */
 const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
   [message, h ? hint[h.code](h, f) : ''].filter(Boolean).join(': ');
@@ -241,9 +244,24 @@ export const en: Catalog = {
   },
   cli: {
     usage: 'Usage: dbpool <command> [options]   (dbpool help)',
-    unknownCommand: (p, f) => `Unknown command ${f.code(p.command)}.`,
     badArgument: (p) => `Wrong argument: ${p.detail}`,
     configError: (p) => `Configuration error:\n${p.detail}`,
+  },
+  argument: {
+    unknown_command: (p, f) => `unknown command ${f.code(p.command)}`,
+    unknown_option: (p, f) => `${f.code(p.command)}: unknown option ${p.options.map(f.code).join(', ')}`,
+    required: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} is required`,
+    range: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} must be a ${p.whole ? 'whole ' : ''}number from ${f.num(p.min)} to ${f.num(p.max)}`,
+    one_of: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} must be ${p.allowed.map(f.code).join(' or ')}`,
+    too_many_arguments: (p, f) =>
+      p.max === 0 ? `${f.code(p.command)} takes no arguments` : `${f.code(p.command)} takes at most ${f.num(p.max)} argument${p.max === 1 ? '' : 's'}`,
+    needs_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} needs a value`,
+    takes_no_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} takes no value`,
+    invalid: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} is not valid`,
+    lone_dashes: (_p, f) => `a lone ${f.code('--')} is not an option`,
+    no_database: (_p, f) => `no database configured: set ${f.code('DATABASE_URL')} (or the ${f.code('PG*')} variables)`,
+    no_history: (_p, f) => `no history: set a writable ${f.code('DBPOOL_STATE_DIR')}`,
+    lang_is_slack_only: (_p, f) => `the CLI takes the language from ${f.code('--lang')} or ${f.code('DBPOOL_LANG')}; ${f.code('lang')} sets it per user in Slack`,
   },
   help: {
     title: 'dbpool: why is PostgreSQL out of connections?',

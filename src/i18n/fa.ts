@@ -32,6 +32,9 @@ const hint: Catalog['hint'] = {
   no_answer: (p, f) => (p.ms === undefined ? 'به‌موقع پاسخی نیامد' : `در ${f.num(p.ms)} میلی‌ثانیه پاسخی نیامد`),
 };
 
+/** An option as typed, or the positional argument. */
+const subject = (s: string, f: Formatter) => (s === 'argument' ? 'آرگومان' : f.code(s));
+
 /** A probe's failure: its own words (quoted), then what dbpool can tell about it. */
 const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
   [message ? f.code(message) : '', h ? hint[h.code](h, f) : ''].filter(Boolean).join(': ');
@@ -251,9 +254,24 @@ export const fa: Catalog = {
   },
   cli: {
     usage: 'استفاده: dbpool <command> [options]   (dbpool help)',
-    unknownCommand: (p, f) => `فرمان ناشناخته: ${f.code(p.command)}`,
-    badArgument: (p, f) => `آرگومان نادرست: ${f.code(p.detail)}`,
+    badArgument: (p) => `آرگومان نادرست: ${p.detail}`,
     configError: (p) => `خطای پیکربندی:\n${p.detail}`,
+  },
+  argument: {
+    unknown_command: (p, f) => `فرمان ناشناخته: ${f.code(p.command)}`,
+    unknown_option: (p, f) => `${f.code(p.command)}: گزینه‌ی ناشناخته ${p.options.map(f.code).join('، ')}`,
+    required: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} لازم است`,
+    range: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} باید عددی ${p.whole ? 'صحیح ' : ''}از ${f.num(p.min)} تا ${f.num(p.max)} باشد`,
+    one_of: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} باید یکی از ${p.allowed.map(f.code).join('، ')} باشد`,
+    too_many_arguments: (p, f) =>
+      p.max === 0 ? `${f.code(p.command)} آرگومانی نمی‌گیرد` : `${f.code(p.command)} دست‌بالا ${f.num(p.max)} آرگومان می‌گیرد`,
+    needs_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} مقدار می‌خواهد`,
+    takes_no_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} مقداری نمی‌گیرد`,
+    invalid: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} معتبر نیست`,
+    lone_dashes: (_p, f) => `${f.code('--')} به‌تنهایی گزینه نیست`,
+    no_database: (_p, f) => `پایگاه داده‌ای پیکربندی نشده است: ${f.code('DATABASE_URL')} (یا متغیرهای ${f.code('PG*')}) را تنظیم کنید`,
+    no_history: (_p, f) => `سابقه‌ای در دست نیست: برای ${f.code('DBPOOL_STATE_DIR')} پوشه‌ای نوشتنی تعیین کنید`,
+    lang_is_slack_only: (_p, f) => `در خط فرمان زبان از ${f.code('--lang')} یا ${f.code('DBPOOL_LANG')} می‌آید؛ ${f.code('lang')} زبان هر کاربر را در Slack تعیین می‌کند`,
   },
   help: {
     title: 'dbpool: چرا اتصال‌های PostgreSQL تمام شده است؟',

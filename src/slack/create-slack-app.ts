@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { AuditLog } from '../actions/audit-log.js';
-import type { CommandContext } from '../commands/command-table.js';
+import type { CommandContext, CommandLimits } from '../commands/command-table.js';
 import { InFlight, limitConcurrency } from '../concurrency.js';
 import { ConfigError, type Config } from '../config.js';
 import type { InstanceSource } from '../core/facts.js';
@@ -43,6 +43,8 @@ export interface SlackAppOptions {
   muteWarnings?: (until: Date) => void;
   /** Requests answered at once on the Slack side; more wait their turn (default 8). */
   maxConcurrentReplies?: number;
+  /** The command table's ranges; tests shorten them. */
+  limits?: CommandLimits;
 }
 
 export interface SlackApp {
@@ -105,6 +107,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     approverGroup: createApproverGroup(config.remediation.approverGroup, app.client, gate.logger),
     gate,
     limit: limitConcurrency(options.maxConcurrentReplies ?? 8),
+    limits: options.limits,
   };
   app.use(authorizeEveryRequest(gate));
   const track = <T>(work: Promise<T>) => inFlight.track(work);

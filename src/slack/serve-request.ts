@@ -1,12 +1,12 @@
 import type { RespondFn, webApi } from '@slack/bolt';
-import type { CommandContext, CommandResult } from '../commands/command-table.js';
-import { ArgumentError } from '../commands/parse-command-line.js';
+import type { CommandContext, CommandLimits, CommandResult } from '../commands/command-table.js';
+import { ArgumentError, type ArgumentProblem } from '../commands/parse-command-line.js';
 import type { Config } from '../config.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { auditLines, requestRefusalLines } from '../render/action-document.js';
 import { reportToSlack, slackFormatter, textToSlack, type SlackMessage } from '../render/block-kit.js';
-import { helpLines } from '../render/help.js';
+import { argumentText, helpLines } from '../render/help.js';
 import { renderSummary } from '../render/render-summary.js';
 import { escapeMrkdwn, slackCode, slackMention } from '../render/slack-mrkdwn.js';
 import type { ApproverGroup } from './approver-group.js';
@@ -15,7 +15,8 @@ import { parseSlackText } from './parse-slack-text.js';
 import { approvalMessage, proposeButtons } from './remediation-messages.js';
 import { reportButtons } from './report-buttons.js';
 import { createSlackSummaryPoster } from './scheduled-posts.js';
-import { isReportCommand, SLASH_COMMAND } from './slack-constants.js';
+import { isReportCommand } from '../commands/command-names.js';
+import { SLASH_COMMAND } from './slack-constants.js';
 import type { UserLanguageStore } from './user-language-store.js';
 
 /** What the Slack handlers share; built once by createSlackApp. */
@@ -33,6 +34,8 @@ export interface SlackDeps {
   gate: GateDeps;
   /** Bounds the Slack side of the work in flight (posting, rendering): the acks stay fast under a burst. */
   limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** The command table's ranges (tests shorten them; a deployment uses the product's). */
+  limits?: CommandLimits;
 }
 
 /** One request, from a slash command or a button: the same steps for both. */
@@ -119,12 +122,12 @@ export async function serveRequest(req: SlackRequest, deps: SlackDeps): Promise<
   const r: Reply = { req, deps, lang: req.lang ?? deps.languages.get(req.userId), canonical: req.text, log, target: null };
   let parsed;
   try {
-    parsed = parseSlackText(req.text);
+    parsed = parseSlackText(req.text, deps.limits);
   } catch (err) {
     if (!(err instanceof ArgumentError)) throw err;
     if (req.reportsOnly) return badButton(r);
     log.info({ err: err.message }, 'bad /dbpool argument');
-    return ephemeral(r, helpMessage(r.lang, err.message));
+    return ephemeral(r, helpMessage(r.lang, err.problems));
   }
   const { command } = parsed;
   r.lang = parsed.lang ?? r.lang;
@@ -151,7 +154,7 @@ export async function serveRequest(req: SlackRequest, deps: SlackDeps): Promise<
 export async function replyFailure(r: Reply, err: unknown): Promise<void> {
   const t = catalogFor(r.lang);
   const f = slackFormatter(r.lang, r.deps.timeZone);
-  const text = err instanceof ArgumentError ? t.cli.badArgument({ detail: err.message }, f) : t.slack.failed;
+  const text = err instanceof ArgumentError ? argumentText(err.problems, t, f) : t.slack.failed;
   if (!(err instanceof ArgumentError)) r.log.error({ err: slackFailure(err) ?? err, text: r.req.text.slice(0, 200) }, 'request failed');
   const message = textToSlack([escapeMrkdwn(text)], r.lang);
   try {
@@ -203,10 +206,10 @@ async function replaceTarget(r: Reply, message: SlackMessage): Promise<void> {
   }
 }
 
-function helpMessage(lang: Lang, error?: string): SlackMessage {
+function helpMessage(lang: Lang, problems?: ArgumentProblem[]): SlackMessage {
   const t = catalogFor(lang);
   const lines = helpLines(t, SLASH_COMMAND).map(escapeMrkdwn);
-  if (error) lines.unshift(escapeMrkdwn(t.cli.badArgument({ detail: error }, slackFormatter(lang))), '');
+  if (problems) lines.unshift(escapeMrkdwn(argumentText(problems, t, slackFormatter(lang))), '');
   return textToSlack(lines, lang);
 }
 

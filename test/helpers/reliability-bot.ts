@@ -18,6 +18,7 @@ import type { Services } from '../../src/services.js';
 import type { SlackApp } from '../../src/slack/create-slack-app.js';
 import type { SlackClientOptions } from '../../src/slack/slack-client.js';
 import { startSlackApiServer, type SlackApiServer } from './slack-api-server.js';
+import { TEST_LIMITS } from './test-limits.js';
 import { closedPort, SIGNING_SECRET } from './slack-bot.js';
 import { sendSlashCommand, type SentRequest } from './slack-requests.js';
 
@@ -70,6 +71,7 @@ export async function startReliabilityBot(o: ReliabilityBotOptions = {}): Promis
   let composed: Bot;
   try {
     composed = await composeBot(config, logger, {
+      limits: TEST_LIMITS,
       services: { instanceSources: o.instanceSources ?? [], stateFile: o.stateFile ?? ':memory:' },
       slack: { ...(o.retryConfig ? { retryConfig: o.retryConfig } : {}), ...(o.slackTimeoutMs ? { timeoutMs: o.slackTimeoutMs } : {}) },
       ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),

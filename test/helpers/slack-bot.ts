@@ -12,6 +12,7 @@ import { composeBot, type Bot, type BotOptions } from '../../src/main.js';
 import type { Services } from '../../src/services.js';
 import type { SlackApp } from '../../src/slack/create-slack-app.js';
 import { startSlackApiServer, type SlackApiServer } from './slack-api-server.js';
+import { TEST_LIMITS } from './test-limits.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-8f2e1c';
 
@@ -86,7 +87,11 @@ export async function startTestBot(
   });
   const logger = silentLogger();
   const compose = async () => {
-    const composed = await composeBot(config, logger, { ...options.bot, services: { instanceSources: [], stateFile: ':memory:', ...options.bot?.services } });
+    const composed = await composeBot(config, logger, {
+      limits: TEST_LIMITS,
+      ...options.bot,
+      services: { instanceSources: [], stateFile: ':memory:', ...options.bot?.services },
+    });
     const { port } = options.schedule ? await composed.start() : await composed.slack.start();
     return { composed, urls: { eventsUrl: `http://127.0.0.1:${port}/slack/events`, baseUrl: `http://127.0.0.1:${port}` } };
   };

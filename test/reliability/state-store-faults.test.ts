@@ -15,6 +15,7 @@ import { openStateDb } from '../../src/state/state-store.js';
 import { openIdleSessions } from '../helpers/idle-sessions.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { startReliabilityBot, type ReliabilityBot } from '../helpers/reliability-bot.js';
+import { TEST_LIMITS } from '../helpers/test-limits.js';
 import { messageText } from '../helpers/slack-block-limits.js';
 import { SIGNING_SECRET } from '../helpers/slack-bot.js';
 import { sendBlockAction, sendSlashCommand } from '../helpers/slack-requests.js';
@@ -124,6 +125,7 @@ describe('a state directory that cannot be created', () => {
       ['terminate-idle', '--minutes', '0.01', '--yes'],
       { stdout: (s) => out.push(s), stderr: (s) => err.push(s), isTerminal: false },
       { ...dbEnv(), DBPOOL_STATE_DIR: stateDir, DBPOOL_INSTANCE_SOURCE: 'none', DBPOOL_LOG_LEVEL: 'silent' },
+      { limits: TEST_LIMITS },
     );
     // README: "exit 1 when declined, refused or failed".
     expect(code).toBe(1);
@@ -142,6 +144,7 @@ describe('the documented contract when the store cannot be opened', () => {
       ['terminate-idle', '--minutes', '0.01', '--yes'],
       { stdout: () => undefined, stderr: (s) => err.push(s), isTerminal: false },
       { ...dbEnv(), DBPOOL_STATE_DIR: stateDir, DBPOOL_INSTANCE_SOURCE: 'none', DBPOOL_LOG_LEVEL: 'silent' },
+      { limits: TEST_LIMITS },
     );
     expect(await alive(pids)).toBe(2);
     expect(err.join('')).toMatch(STATE_UNAVAILABLE);
@@ -229,6 +232,7 @@ describe('the state file locked by another connection (BEGIN EXCLUSIVE)', () => 
         ['terminate-idle', '--minutes', '0.01', '--yes'],
         { stdout: () => undefined, stderr: (s) => err.push(s), isTerminal: false },
         { ...dbEnv(), DBPOOL_STATE_DIR: stateDir, DBPOOL_INSTANCE_SOURCE: 'none', DBPOOL_LOG_LEVEL: 'silent' },
+        { limits: TEST_LIMITS },
       );
     } finally {
       locker.exec('ROLLBACK');

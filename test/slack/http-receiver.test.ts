@@ -93,7 +93,7 @@ describe('Slack over the HTTP receiver, database down', () => {
     const reply = bot.api.callsOf('response_url')[0]?.body ?? {};
     expect(reply.response_type).toBe('ephemeral');
     const text = messageText(reply);
-    expect(text).toContain('idle: argument must be a number');
+    expect(text).toContain('idle`: the argument must be a number from');
     expect(text).toContain('/dbpool status');
     assertBlockKitLimits(reply.blocks);
     expect(bot.api.callsOf('chat.postMessage')).toEqual([]);
