@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { actionFigures, type ActionFigures } from '../core/action-figures.js';
-import { runningInstances, unreadSources } from '../core/derived-facts.js';
+import { appIdleSessions, runningInstances, unreadSources } from '../core/derived-facts.js';
 import type { IdleSession, ProbeError } from '../core/facts.js';
 import type { RemediationAction } from '../core/recommendations.js';
 import type { Report } from '../core/report.js';
@@ -69,18 +69,19 @@ export function makePlan(action: RemediationAction, report: Report, requestedBy:
   return action === 'terminate_idle' ? planTerminateIdle(report, base) : planStopExtra(report, base);
 }
 
-/** The runbook's fix 4 for exactly the sessions the report showed. */
+/** The runbook's fix 4 for exactly the app's idle sessions the report showed. */
 function planTerminateIdle(report: Report, base: PlanBase): PlanningResult {
   const pg = report.facts.postgres;
   if (!pg.ok) return { ok: false, reason: 'blind', unread: [pg.error] };
-  if (pg.facts.idleSessions.length === 0) return { ok: false, reason: 'nothing_to_do' };
+  const sessions = appIdleSessions(pg.facts);
+  if (sessions.length === 0) return { ok: false, reason: 'nothing_to_do' };
   return {
     ok: true,
     plan: {
       ...base,
       action: 'terminate_idle',
       minutes: pg.facts.idleMinutes,
-      sessions: pg.facts.idleSessions.map(({ pid, backendStart, user, application, client, idleSeconds }) => ({
+      sessions: sessions.map(({ pid, backendStart, user, application, client, idleSeconds }) => ({
         pid,
         backendStart,
         user,

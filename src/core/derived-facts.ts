@@ -1,4 +1,4 @@
-import type { AppInstance, ConnectionStates, Facts, LogPatternCount, PostgresFacts } from './facts.js';
+import type { AppInstance, ConnectionStates, Facts, IdleSession, LogPatternCount, PostgresFacts } from './facts.js';
 
 /**
  * Facts derived from the observations, computed here once: renderers, the sampler, the actions and
@@ -55,4 +55,16 @@ export function logTotals(facts: Pick<Facts, 'instances'>): { serverFull: number
     serverFull: logs.reduce((s, l) => s + sumPatterns(l.serverFull).count, 0),
     workerStarts: logs.reduce((s, l) => s + l.workerStarts.count, 0),
   };
+}
+
+/** The idle sessions terminate-idle may touch: the app's, never a superuser's or another tool's. */
+export function appIdleSessions(pg: Pick<PostgresFacts, 'idleSessions'>): IdleSession[] {
+  return pg.idleSessions.filter((s) => s.app);
+}
+
+/** Sessions counted per role, the largest first: what a plan says it touches. */
+export function sessionsByRole(sessions: Pick<IdleSession, 'user'>[]): { role: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const s of sessions) counts.set(s.user ?? '?', (counts.get(s.user ?? '?') ?? 0) + 1);
+  return [...counts].map(([role, count]) => ({ role, count })).sort((a, b) => b.count - a.count || a.role.localeCompare(b.role));
 }

@@ -74,6 +74,11 @@ export interface IdleSession {
   /** Seconds since state_change. */
   idleSeconds: number;
   backendStart: string;
+  /**
+   * One of the app's sessions (APP_DB_USER / APP_APPLICATION_NAME, never a superuser's): the only
+   * ones terminate-idle may touch. Another role's or another tool's idle session is listed, not touched.
+   */
+  app: boolean;
 }
 
 export interface PostgresFacts {

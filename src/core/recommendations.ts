@@ -1,4 +1,4 @@
-import { inTransaction } from './derived-facts.js';
+import { appIdleSessions, inTransaction, sessionsByRole } from './derived-facts.js';
 import type { Facts } from './facts.js';
 import type { PoolMath } from './pool-math.js';
 import type { StopCandidate } from './stop-candidates.js';
@@ -9,7 +9,7 @@ export interface RecommendationParams {
   lower_pool_size: { variable: string; current: number | null; suggested: number; holders: number; capacity: number };
   raise_max_connections: { current: number; suggested: number; extraMemoryMb: number };
   stop_extra_instances: { candidates: string[] };
-  terminate_idle: { count: number; minutes: number; database: string };
+  terminate_idle: { count: number; minutes: number; database: string; roles: { role: string; count: number }[] };
   use_pooler: { demand: number; suggestedPoolSize: number };
   idle_in_transaction_timeout: { database: string; count: number };
   grant_pg_monitor: { role: string };
@@ -54,11 +54,14 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     });
   }
 
-  if (pg && pg.idleSessions.length > 0) {
+  // Only the app's idle sessions: another role's, a superuser's or another tool's are listed, never proposed.
+  const appIdle = pg ? appIdleSessions(pg) : [];
+  if (pg && appIdle.length > 0) {
+    const roles = sessionsByRole(appIdle);
     out.push({
       code: 'terminate_idle',
-      params: { count: pg.idleSessions.length, minutes: pg.idleMinutes, database },
-      commands: [{ lang: 'sql', text: terminateIdleSql(pg.idleMinutes) }],
+      params: { count: appIdle.length, minutes: pg.idleMinutes, database, roles },
+      commands: [{ lang: 'sql', text: terminateIdleSql(pg.idleMinutes, roles.map((r) => r.role)) }],
       action: 'terminate_idle',
     });
   }
@@ -129,15 +132,21 @@ export function recommend(input: RecommendationInput): Recommendation[] {
   return out;
 }
 
-/** The runbook's fix 4, with the configured age. */
-export function terminateIdleSql(minutes: number): string {
+/** The runbook's fix 4, with the configured age, for the app's roles only (never a superuser's or another tool's session). */
+export function terminateIdleSql(minutes: number, roles: string[]): string {
   return [
     'SELECT pg_terminate_backend(pid)',
     'FROM pg_stat_activity',
     'WHERE datname = current_database()',
+    "  AND backend_type = 'client backend'",
+    `  AND usename IN (${roles.map(quoteLiteral).join(', ')})`,
     "  AND state = 'idle'",
     `  AND state_change < NOW() - INTERVAL '${minutes} minutes';`,
   ].join('\n');
+}
+
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 function stopCommand(c: StopCandidate): string {

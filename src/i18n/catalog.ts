@@ -78,7 +78,8 @@ export interface Catalog {
   hint: { [K in ProbeHint]: Msg<ProbeHintRef> };
   recommendation: { [K in RecommendationCode]: Msg<RecommendationParams[K]> };
   action: {
-    planTerminate: Msg<{ count: number; database: string; minutes: number }>;
+    /** `roles`: whose sessions, per role: the approver sees them in the plan and the confirm dialog. */
+    planTerminate: Msg<{ count: number; database: string; minutes: number; roles: { role: string; count: number }[] }>;
     planStop: Msg<{ name: string; ageSeconds: number | null }>;
     confirmTitle: string;
     confirmYes: string;

@@ -23,6 +23,9 @@ const hint: Catalog['hint'] = {
   no_answer: (p, f) => (p.ms === undefined ? 'no answer in time' : `no answer within ${f.num(p.ms)} ms`),
 };
 
+/** Sessions per role: `app` × 3, `worker` × 1. */
+const roleList = (roles: { role: string; count: number }[], f: Formatter) => roles.map((r) => `${f.code(r.role)} × ${f.num(r.count)}`).join(', ');
+
 /** An option as typed, or the positional argument. */
 const subject = (s: string, f: Formatter) => (s === 'argument' ? 'the argument' : f.code(s));
 
@@ -159,7 +162,7 @@ export const en: Catalog = {
       `Raise max_connections from ${f.num(p.current)} to ${f.num(p.suggested)} (needs a PostgreSQL restart; about ${f.num(p.extraMemoryMb)} MB more memory).`,
     stop_extra_instances: (p, f) => `Stop the extra instances: ${f.list(p.candidates.map(f.code))}.`,
     terminate_idle: (p, f) =>
-      `Terminate the ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}.`,
+      `Terminate the app's ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)} (${roleList(p.roles, f)}).`,
     use_pooler: (p, f) =>
       `The pools ask for ${f.num(p.demand)} connections, more than one server should hold: put PgBouncer in transaction mode in front of PostgreSQL.`,
     idle_in_transaction_timeout: (p, f) =>
@@ -168,7 +171,7 @@ export const en: Catalog = {
   },
   action: {
     planTerminate: (p, f) =>
-      `Terminate ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}`,
+      `Terminate ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}: ${roleList(p.roles, f)}`,
     planStop: (p, f) => `Stop ${f.code(p.name)}${p.ageSeconds === null ? '' : `, created ${f.duration(p.ageSeconds)} ago`}`,
     confirmTitle: 'Are you sure?',
     confirmYes: 'Yes, do it',

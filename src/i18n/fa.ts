@@ -32,6 +32,9 @@ const hint: Catalog['hint'] = {
   no_answer: (p, f) => (p.ms === undefined ? 'به‌موقع پاسخی نیامد' : `در ${f.num(p.ms)} میلی‌ثانیه پاسخی نیامد`),
 };
 
+/** Sessions per role: `app` × ۳، `worker` × ۱. */
+const roleList = (roles: { role: string; count: number }[], f: Formatter) => roles.map((r) => `${f.code(r.role)} × ${f.num(r.count)}`).join('، ');
+
 /** An option as typed, or the positional argument. */
 const subject = (s: string, f: Formatter) => (s === 'argument' ? 'آرگومان' : f.code(s));
 
@@ -168,7 +171,7 @@ export const fa: Catalog = {
       `${f.code('max_connections')} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (نیاز به راه‌اندازی دوباره‌ی PostgreSQL؛ حدود ${f.num(p.extraMemoryMb)} مگابایت حافظه‌ی بیشتر).`,
     stop_extra_instances: (p, f) => `نمونه‌های اضافه را متوقف کنید: ${f.list(p.candidates.map(f.code))}.`,
     terminate_idle: (p, f) =>
-      `${f.num(p.count)} نشستی را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید.`,
+      `${f.num(p.count)} نشست برنامه را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید (${roleList(p.roles, f)}).`,
     use_pooler: (p, f) =>
       `poolها ${f.num(p.demand)} اتصال می‌خواهند، بیش از آنچه یک سرور باید نگه دارد: PgBouncer را در حالت ${f.code('transaction')} جلوی PostgreSQL بگذارید.`,
     idle_in_transaction_timeout: (p, f) =>
@@ -178,7 +181,7 @@ export const fa: Catalog = {
   },
   action: {
     planTerminate: (p, f) =>
-      `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند`,
+      `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند: ${roleList(p.roles, f)}`,
     planStop: (p, f) => `توقف ${f.code(p.name)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,
     confirmTitle: 'مطمئن هستید؟',
     confirmYes: 'بله، انجام بده',

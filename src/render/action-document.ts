@@ -3,6 +3,7 @@ import { outcomeCounts, type ExecutionOutcome } from '../actions/execute-plan.js
 import type { RequestResult, Verification } from '../actions/remediation-flow.js';
 import type { RemediationPlan } from '../actions/remediation-plan.js';
 import type { Refusal } from '../actions/approval-guard.js';
+import { sessionsByRole } from '../core/derived-facts.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
@@ -11,7 +12,7 @@ import { cutList } from './cut-list.js';
 
 export function planTitle(plan: RemediationPlan, t: Catalog, f: Formatter): string {
   return plan.action === 'terminate_idle'
-    ? t.action.planTerminate({ count: plan.sessions.length, database: plan.target.database, minutes: plan.minutes }, f)
+    ? t.action.planTerminate({ count: plan.sessions.length, database: plan.target.database, minutes: plan.minutes, roles: sessionsByRole(plan.sessions) }, f)
     : plan.candidates.map((c) => t.action.planStop({ name: c.name, ageSeconds: ageSeconds(c.createdAt, plan.createdAt) }, f)).join('; ');
 }
 

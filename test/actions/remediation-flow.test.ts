@@ -19,7 +19,7 @@ const alice = { kind: 'slack' as const, id: 'U_ALICE' };
 const bob = { kind: 'slack' as const, id: 'U_BOB' };
 const mallory = { kind: 'slack' as const, id: 'U_MALLORY' };
 
-const idle = [1, 2, 3].map((pid) => ({ pid, user: 'app', application: 'php', client: '10.0.0.5', idleSeconds: 1200, backendStart: '2026-11-26T09:00:00.123456+00' }));
+const idle = [1, 2, 3].map((pid) => ({ pid, user: 'app', application: 'php', client: '10.0.0.5', idleSeconds: 1200, backendStart: '2026-11-26T09:00:00.123456+00', app: true }));
 const old = instance({ id: 'old', name: 'php_swoole_app', createdAt: '2026-11-20T08:00:00.000Z' });
 const fresh = instance({ id: 'new', name: 'php_swoole_app_new' });
 const report = () => buildReport('status', facts({ idleSessions: idle }, [fresh, old]), settings());

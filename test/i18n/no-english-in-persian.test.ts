@@ -72,7 +72,7 @@ const incident = facts(
     appConnections: 96,
     statesVisible: false,
     states: { active: 10, idle: 80, idleInTransaction: 4, idleInTransactionAborted: 1, other: 1, hidden: 1 },
-    idleSessions: [{ pid: 7, user: 'app', application: 'php', client: '10.0.0.5', idleSeconds: 1200, backendStart: '2026-11-26T09:00:00Z' }],
+    idleSessions: [{ pid: 7, user: 'app', application: 'php', client: '10.0.0.5', idleSeconds: 1200, backendStart: '2026-11-26T09:00:00Z', app: true }],
     oldestIdleInTransactionSeconds: 300,
   },
   [instance(), busy],

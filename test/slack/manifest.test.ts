@@ -91,7 +91,7 @@ describe('manifest.yml', () => {
   });
 
   it('every action_id on a message has a handler, and every handler a button', async () => {
-    const incident = buildReport('status', facts({ idleSessions: [{ pid: 7, user: 'app', application: 'php', client: null, idleSeconds: 900, backendStart: '2026-11-26T09:00:00.000Z' }] }, [
+    const incident = buildReport('status', facts({ idleSessions: [{ pid: 7, user: 'app', application: 'php', client: null, idleSeconds: 900, backendStart: '2026-11-26T09:00:00.000Z', app: true }] }, [
       instance({ id: 'old', name: 'php_swoole_app', createdAt: '2026-11-20T00:00:00.000Z' }),
       instance({ id: 'new' }),
     ]), settings());

@@ -85,7 +85,10 @@ export function createPostgresProbe(config: PostgresConfig, options: PostgresPro
     close: () => connection.close(),
     // On the monitoring connection too: when the server is full, no other connection would get in.
     terminateIdle: (sessions, minutes) =>
-      terminateIdleSessions((text, values) => connection.query(text, values), sessions, minutes, DBPOOL_APPLICATION_NAME),
+      terminateIdleSessions((text, values) => connection.query(text, values), sessions, minutes, DBPOOL_APPLICATION_NAME, {
+        user: options.appDbUser,
+        applicationName: options.appApplicationName,
+      }),
     stillPresent: (sessions) => sessionsStillPresent((text, values) => connection.query(text, values), sessions),
 
     observe({ idleMinutes }) {

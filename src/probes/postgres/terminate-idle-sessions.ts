@@ -6,7 +6,9 @@ type Query = <R extends object>(text: string, values?: unknown[]) => Promise<{ r
 /**
  * The runbook's fix 4, one planned session at a time, each re-checked in the same statement that
  * terminates it: still the same backend (pid and backend_start, so a reused pid is never hit),
- * still idle for longer than the threshold, a client of this database, and not dbpool itself.
+ * still idle for longer than the threshold, a client backend of this database (never a replication
+ * connection), still one of the app's sessions (APP_DB_USER / APP_APPLICATION_NAME), never a
+ * superuser's, and not dbpool itself.
  */
 const TERMINATE_SQL = `
 SELECT pg_terminate_backend(a.pid) AS terminated
@@ -18,7 +20,16 @@ WHERE a.pid = $1::int
   AND a.state = 'idle'
   AND a.state_change < now() - make_interval(secs => $3::float8 * 60)
   AND a.pid <> pg_backend_pid()
-  AND a.application_name IS DISTINCT FROM $4::text`;
+  AND a.application_name IS DISTINCT FROM $4::text
+  AND NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = a.usesysid AND r.rolsuper)
+  AND ($5::text IS NULL OR a.usename = $5::text)
+  AND ($6::text IS NULL OR a.application_name = $6::text)`;
+
+/** Whose sessions may be terminated: the app's, as APP_DB_USER and APP_APPLICATION_NAME say. */
+export interface AppSessionFilter {
+  user: string | undefined;
+  applicationName: string | undefined;
+}
 
 /** Why a planned session was left alone: gone (or replaced by another backend), or busy again. */
 const WHY_NOT_SQL = `
@@ -30,11 +41,12 @@ export async function terminateIdleSessions(
   sessions: TerminateIdlePlan['sessions'],
   minutes: number,
   ownApplicationName: string,
+  app: AppSessionFilter,
 ): Promise<SessionOutcome[]> {
   const outcomes: SessionOutcome[] = [];
   for (const s of sessions) {
     try {
-      const { rows } = await query<{ terminated: boolean }>(TERMINATE_SQL, [s.pid, s.backendStart, minutes, ownApplicationName]);
+      const { rows } = await query<{ terminated: boolean }>(TERMINATE_SQL, [s.pid, s.backendStart, minutes, ownApplicationName, app.user ?? null, app.applicationName ?? null]);
       if (rows[0]?.terminated) {
         outcomes.push({ pid: s.pid, outcome: 'terminated' });
         continue;
