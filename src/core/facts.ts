@@ -160,6 +160,8 @@ export interface AppInstance {
   location: string;
   image?: string;
   createdAt?: string;
+  /** When it last started (a container restarted since its creation): what "up" counts from. */
+  startedAt?: string;
   state: string;
   health?: string;
   poolSize: SettingValue;

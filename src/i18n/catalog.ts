@@ -51,7 +51,8 @@ export interface Catalog {
     oldestIdleInTransaction: Msg<{ seconds: number }>;
     server: Msg<{ host: string; database: string; version: string }>;
     generatedAt: Msg<{ at: string }>;
-    instanceLine: Msg<{ name: string; state: string; image: string | null; createdAt: string | null; now: string; location: string }>;
+    /** `startedAt`: the last start ("up" counts from it), the creation time when the start is unknown. */
+    instanceLine: Msg<{ name: string; state: string; image: string | null; startedAt: string | null; now: string; location: string }>;
     health: Msg<{ health: string }>;
     mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
     /** `unread`: instance sources that could not be read; then the total is unknown and demand a lower bound. */

@@ -77,7 +77,7 @@ export const en: Catalog = {
     server: (p, f) => `${f.code(p.host)} / ${f.code(p.database)}, PostgreSQL ${p.version}`,
     generatedAt: (p) => `checked ${p.at}`,
     instanceLine: (p, f) => {
-      const age = p.createdAt ? `, up ${f.duration((Date.parse(p.now) - Date.parse(p.createdAt)) / 1000)}` : '';
+      const age = p.startedAt ? `, up ${f.duration((Date.parse(p.now) - Date.parse(p.startedAt)) / 1000)}` : '';
       const image = p.image ? `, image ${f.code(p.image)}` : '';
       return `${f.code(p.name)}: ${p.state}${age}${image} (${p.location})`;
     },

@@ -86,7 +86,7 @@ export const fa: Catalog = {
     server: (p, f) => `${f.code(p.host)} / ${f.code(p.database)}، PostgreSQL ${f.code(p.version)}`,
     generatedAt: (p) => `بررسی‌شده در ${p.at}`,
     instanceLine: (p, f) => {
-      const age = p.createdAt ? `، ${f.duration((Date.parse(p.now) - Date.parse(p.createdAt)) / 1000)} است که اجرا می‌شود` : '';
+      const age = p.startedAt ? `، ${f.duration((Date.parse(p.now) - Date.parse(p.startedAt)) / 1000)} است که اجرا می‌شود` : '';
       const image = p.image ? `، image ${f.code(p.image)}` : '';
       return `${f.code(p.name)}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${image} (${f.code(p.location)})`;
     },

@@ -209,7 +209,7 @@ function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOp
           name: i.name,
           state: i.state,
           image: i.image ?? null,
-          createdAt: i.createdAt ?? null,
+          startedAt: i.startedAt ?? i.createdAt ?? null,
           now: report.generatedAt,
           location: i.location,
         },

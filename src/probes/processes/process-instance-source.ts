@@ -52,6 +52,8 @@ async function toInstance(group: ProcessGroup, app: Config['app'], location: str
     source: 'process',
     location,
     createdAt: group.master.startedAt?.toISOString(),
+    // A process is created when it starts.
+    startedAt: group.master.startedAt?.toISOString(),
     state: 'running',
     ...(environ.ok ? readPoolSettings(environ.env, app) : readPoolSettings(null, app, environ.reason)),
     processes: classifyProcessRoles(group.members.map((p) => ({ pid: p.pid, ppid: p.ppid, command: p.command }))),
