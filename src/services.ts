@@ -142,7 +142,7 @@ const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 export function instanceSourcesFor(config: Config, logger: Logger): InstanceSource[] {
   const kind =
     config.app.instanceSource === 'auto'
-      ? config.app.dockerHosts.length > 0 || existsSync(DEFAULT_DOCKER_SOCKET)
+      ? config.docker.hosts.length > 0 || existsSync(DEFAULT_DOCKER_SOCKET)
         ? 'docker'
         : 'process'
       : config.app.instanceSource;

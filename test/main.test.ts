@@ -74,7 +74,7 @@ describe('the composition (composeBot): each part gets what it needs, built in o
   it('with a database, a state file and a summary channel: scheduler, summary, mute and lease are wired; stop closes everything', async () => {
     const server = await startPostgres();
     const admin = await server.admin();
-    const bot = await startTestBot({ DATABASE_URL: server.url(), DBPOOL_SUMMARY_CHANNEL: 'C0DAILY', DBPOOL_SAMPLE_SECONDS: '3600' }, undefined, { schedule: true });
+    const bot = await startTestBot({ DATABASE_URL: server.url(), DBPOOL_SUMMARY_CHANNEL: 'C0DAILY', DBPOOL_WARNING_CHANNEL: 'C0WARN', DBPOOL_SAMPLE_SECONDS: '3600' }, undefined, { schedule: true });
     try {
       const scheduler = bot.composed.scheduler;
       expect(scheduler).not.toBeNull();

@@ -36,7 +36,8 @@ export function createScheduler(
   if (!diagnoser || !history || !stateDb) return null;
   const log = logger.child({ component: 'schedule' });
   let leaseConnection: MonitorConnection | null = null;
-  const lease = config.schedule.summaryChannel
+  // Only a replica that posts (a summary or warnings channel set) needs to lead.
+  const lease = config.schedule.summaryChannel || config.schedule.warningChannel
     ? new LeaderLease({
         // The connection is opened by start(): a lazy getter keeps construction free of I/O.
         connection: { query: (sql, params) => (leaseConnection ??= createLeaseConnection(requirePostgres(config), log)).query(sql, params) },

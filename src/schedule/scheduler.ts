@@ -42,6 +42,15 @@ export interface SchedulerDeps {
   checkEveryMs?: number;
 }
 
+/**
+ * Fixed behaviour of the warnings and the summary, not settings: a warning clears 5 points below its
+ * line, a repeat at the same level stays silent for 30 minutes, and a summary missed while the bot
+ * was down is still posted within 3 hours.
+ */
+const WARN_HYSTERESIS = 0.05;
+const WARN_COOLDOWN_MINUTES = 30;
+const SUMMARY_GRACE_MINUTES = 180;
+
 export type SummaryTickResult = 'no-channel' | 'follower' | 'not-due' | 'already-claimed' | 'posted' | 'failed';
 
 /**
@@ -62,15 +71,15 @@ export class Scheduler {
     const s = d.config.schedule;
     const isLeader = () => d.lease?.isLeader() ?? true;
     this.warnings =
-      d.warningPoster && s.summaryChannel
+      d.warningPoster && s.warningChannel
         ? new WarningJob({
             state: new WarningState(
-              { ...d.config.thresholds, hysteresis: s.warnHysteresis, cooldownMinutes: s.warnCooldownMinutes },
+              { ...d.config.thresholds, hysteresis: WARN_HYSTERESIS, cooldownMinutes: WARN_COOLDOWN_MINUTES },
               d.warningStore?.load() ?? undefined,
             ),
             store: d.warningStore ?? null,
             poster: d.warningPoster,
-            channel: s.summaryChannel,
+            channel: s.warningChannel,
             lang: s.summaryLang,
             thresholds: d.config.thresholds,
             isLeader,
@@ -131,7 +140,7 @@ export class Scheduler {
     if (!s.summaryChannel || !this.d.summaryPoster) return 'no-channel';
     if (!(this.d.lease?.isLeader() ?? true)) return 'follower';
     const now = this.d.now();
-    const due = dueRun(now, { time: s.summaryTime, timeZone: s.summaryTimeZone }, s.summaryGraceMinutes);
+    const due = dueRun(now, { time: s.summaryTime, timeZone: s.summaryTimeZone }, SUMMARY_GRACE_MINUTES);
     if (!due) return 'not-due';
     if (!this.d.runs.claim(due.localDate, now, this.d.replicaId)) return 'already-claimed';
     try {

@@ -26,7 +26,7 @@ describe('the daily summary and early warnings in Slack', () => {
   beforeAll(async () => {
     server = await startPostgres();
     // Composed as `dbpool serve` does: the "Mute 1h" button reaches the scheduler's early warnings.
-    bot = await startTestBot({ DATABASE_URL: server.url(), DBPOOL_SUMMARY_CHANNEL: 'C0DAILY' });
+    bot = await startTestBot({ DATABASE_URL: server.url(), DBPOOL_WARNING_CHANNEL: 'C0WARN' });
   });
   afterAll(async () => {
     await bot?.stop();

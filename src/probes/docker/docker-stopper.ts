@@ -16,9 +16,9 @@ const ENGINE_SLACK_MS = 30_000;
  * an engine that stops answering gives 'no_answer' at the deadline.
  */
 export function createDockerStopper(config: Config): InstanceStopper {
-  const tls = { verify: config.app.dockerTlsVerify, certPath: config.app.dockerCertPath };
+  const tls = { verify: config.docker.tlsVerify, certPath: config.docker.certPath };
   const selector = { namePattern: new RegExp(config.app.containerPattern), label: parseLabelSelector(config.app.containerLabel) };
-  const addresses = config.app.dockerHosts.length > 0 ? config.app.dockerHosts : [undefined];
+  const addresses = config.docker.hosts.length > 0 ? config.docker.hosts : [undefined];
   const engines = new Map<string, EngineClient>();
   for (const address of addresses) {
     try {

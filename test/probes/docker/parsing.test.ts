@@ -44,13 +44,13 @@ describe('engine addresses', () => {
   it('a bad engine address stops start-up, naming the variable', () => {
     expect(() => loadConfig({ DBPOOL_DOCKER_HOSTS: 'unix:///var/run/docker.sock, ftp://x' })).toThrow(/DBPOOL_DOCKER_HOSTS: docker engine address "ftp:\/\/x" has an unsupported scheme/);
     expect(() => loadConfig({ DOCKER_HOST: 'ssh://deploy@app4' })).toThrow(/DOCKER_HOST: docker engine address "ssh:\/\/deploy@app4" is an ssh engine/);
-    expect(loadConfig({ DOCKER_HOST: '' }).app.dockerHosts).toEqual([]);
+    expect(loadConfig({ DOCKER_HOST: '' }).docker.hosts).toEqual([]);
   });
 
   it('the config reads the TLS variables', () => {
     const config = loadConfig({ DOCKER_HOST: 'tcp://app1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' });
-    expect(config.app).toMatchObject({ dockerHosts: ['tcp://app1:2376'], dockerTlsVerify: true, dockerCertPath: '/certs' });
-    expect(loadConfig({ DOCKER_TLS_VERIFY: '0' }).app.dockerTlsVerify).toBe(false);
+    expect(config.docker).toEqual({ hosts: ['tcp://app1:2376'], tlsVerify: true, certPath: '/certs' });
+    expect(loadConfig({ DOCKER_TLS_VERIFY: '0' }).docker.tlsVerify).toBe(false);
   });
 });
 
