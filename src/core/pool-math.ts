@@ -7,7 +7,7 @@ import type { AppInstance, PostgresFacts } from './facts.js';
  * (workers + task workers) x DB_POOL_SIZE connections when its pools are full.
  */
 
-export type CountOrigin = 'measured' | 'env' | 'fallback' | 'unknown' | 'what-if';
+export type CountOrigin = 'measured' | 'env' | 'fallback' | 'unknown';
 
 export interface InstanceDemand {
   id: string;

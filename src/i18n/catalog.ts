@@ -1,7 +1,7 @@
 import type { CommandName } from '../commands/command-names.js';
 import type { ArgumentProblem } from '../commands/parse-command-line.js';
 import type { ProbeHint, ProbeHintRef } from '../core/facts.js';
-import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
+import type { FindingCode, FindingParams } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
 import type { Verdict } from '../core/verdict.js';
@@ -19,7 +19,6 @@ export interface Catalog {
   dir: 'ltr' | 'rtl';
   verdict: Record<Verdict, string>;
   verdictHeadline: Record<Verdict, string>;
-  severity: Record<Severity, string>;
   origin: Record<CountOrigin, string>;
   section: {
     connections: string;
@@ -71,7 +70,6 @@ export interface Catalog {
     noFindings: string;
     noRecommendations: string;
     andMore: Msg<{ count: number }>;
-    unknown: string;
     none: string;
   };
   finding: { [K in FindingCode]: Msg<FindingParams[K]> };
@@ -149,7 +147,6 @@ export interface Catalog {
     buttonMute: string;
     muted: Msg<{ until: string }>;
     running: string;
-    cannotCancel: string;
     buttonRefresh: string;
     buttonIdle: string;
     buttonInstances: string;
@@ -193,7 +190,5 @@ export interface Catalog {
     escalated: Msg<{ utilization: number; threshold: number }>;
     relapsed: Msg<{ severity: 'warn' | 'crit'; utilization: number; threshold: number }>;
     recovered: Msg<{ utilization: number }>;
-    buttonMute: string;
-    muted: Msg<{ user: string; until: string }>;
   };
 }

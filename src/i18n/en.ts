@@ -4,7 +4,8 @@ import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
-const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${o})`);
+const ORIGIN: Record<CountOrigin, string> = { measured: 'measured', env: 'from env', fallback: 'configured fallback', unknown: 'unknown' };
+const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `, last at ${f.dateTime(iso)}` : '');
 
 const hint: Catalog['hint'] = {
@@ -42,8 +43,7 @@ export const en: Catalog = {
     CRIT: 'The database is out of connections (or about to be)',
     UNKNOWN: 'The database could not be checked',
   },
-  severity: { crit: 'critical', warn: 'warning', info: 'note' },
-  origin: { measured: 'measured', env: 'from env', fallback: 'configured fallback', unknown: 'unknown', 'what-if': 'what-if' },
+  origin: ORIGIN,
   section: {
     connections: 'Connections',
     poolMath: 'Pool math',
@@ -117,7 +117,6 @@ export const en: Catalog = {
     noFindings: 'Nothing wrong found.',
     noRecommendations: 'Nothing to do.',
     andMore: (p, f) => `… and ${f.num(p.count)} more`,
-    unknown: 'unknown',
     none: 'none',
   },
   hint,
@@ -297,7 +296,6 @@ export const en: Catalog = {
     buttonMute: 'Mute 1h',
     muted: (p) => `Early warnings are muted until ${p.until}.`,
     running: 'Running…',
-    cannotCancel: 'Only the requester or an approver may cancel this action.',
     buttonRefresh: 'Refresh',
     buttonIdle: 'Show idle sessions',
     buttonInstances: 'Show instances',
@@ -348,7 +346,5 @@ export const en: Catalog = {
     escalated: (p, f) => `:rotating_light: Now critical: utilization ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,
     relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: Critical' : ':warning: Warning'} again: utilization ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,
     recovered: (p, f) => `:white_check_mark: Back to normal: utilization ${f.percent(p.utilization)}.`,
-    buttonMute: 'Mute 1h',
-    muted: (p) => `${p.user} muted the warnings until ${p.until}.`,
   },
 };

@@ -9,9 +9,8 @@ const ORIGIN: Record<CountOrigin, string> = {
   env: 'از env',
   fallback: 'مقدار پیش‌فرض پیکربندی',
   unknown: 'نامعلوم',
-  'what-if': 'فرضی',
 };
-const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
+const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
 
 const hint: Catalog['hint'] = {
@@ -51,7 +50,6 @@ export const fa: Catalog = {
     CRIT: 'اتصال‌های پایگاه داده تمام شده (یا در حال تمام شدن است)',
     UNKNOWN: 'پایگاه داده بررسی نشد',
   },
-  severity: { crit: 'بحرانی', warn: 'هشدار', info: 'نکته' },
   origin: ORIGIN,
   section: {
     connections: 'اتصال‌ها',
@@ -126,7 +124,6 @@ export const fa: Catalog = {
     noFindings: 'مشکلی پیدا نشد.',
     noRecommendations: 'کاری لازم نیست.',
     andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
-    unknown: 'نامعلوم',
     none: 'هیچ',
   },
   hint,
@@ -307,7 +304,6 @@ export const fa: Catalog = {
     buttonMute: 'بی‌صدا برای ۱ ساعت',
     muted: (p) => `هشدارهای زودهنگام تا ${p.until} بی‌صدا هستند.`,
     running: 'در حال اجرا…',
-    cannotCancel: 'فقط درخواست‌کننده یا یک تأییدکننده می‌تواند این اقدام را لغو کند.',
     buttonRefresh: 'تازه‌سازی',
     buttonIdle: 'نشست‌های بیکار',
     buttonInstances: 'نمونه‌ها',
@@ -358,7 +354,5 @@ export const fa: Catalog = {
     escalated: (p, f) => `:rotating_light: اکنون بحرانی: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
     relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}، دوباره: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
     recovered: (p, f) => `:white_check_mark: به حالت عادی برگشت: بهره‌وری ${f.percent(p.utilization)}.`,
-    buttonMute: 'بی‌صدا تا ۱ ساعت',
-    muted: (p) => `${p.user} هشدارها را تا ${p.until} بی‌صدا کرد.`,
   },
 };

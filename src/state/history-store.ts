@@ -58,12 +58,6 @@ export class HistoryStore {
     return (this.range.all(from.getTime(), to.getTime()) as Row[]).map(fromRow);
   }
 
-  /** The latest sample before `before`, if any. */
-  latest(before: Date): Sample | null {
-    const row = this.db.prepare(`SELECT * FROM samples WHERE at < ? ORDER BY at DESC LIMIT 1`).get(before.getTime()) as Row | undefined;
-    return row ? fromRow(row) : null;
-  }
-
   /** Deletes samples older than `retentionDays` before `now`; returns how many went. */
   purge(now: Date, retentionDays: number): number {
     const cutoff = now.getTime() - retentionDays * 86_400_000;

@@ -19,9 +19,4 @@ export class SummaryRuns {
   finish(localDate: string, status: 'posted' | 'failed', detail?: string): void {
     this.db.prepare(`UPDATE summary_runs SET status = ?, detail = ? WHERE local_date = ?`).run(status, detail ?? null, localDate);
   }
-
-  status(localDate: string): string | null {
-    const row = this.db.prepare(`SELECT status FROM summary_runs WHERE local_date = ?`).get(localDate) as { status: string } | undefined;
-    return row?.status ?? null;
-  }
 }
