@@ -9,7 +9,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { waitUntil } from '../helpers/reliability-bot.js';
 import { TEST_LIMITS } from '../helpers/test-limits.js';
-import { settle, spawnApp } from '../helpers/spawn-app.js';
+import { spawnApp } from '../helpers/spawn-app.js';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 
@@ -99,7 +99,8 @@ describe('dbpool CLI, end to end', () => {
     const app = spawnApp({ DB_POOL_SIZE: '3', SWOOLE_WORKER_NUM: '2', DATABASE_URL: server.url(server.database, 'app', 'app') });
     try {
       await app.started;
-      await settle(500);
+      // The workers' pools are open once the server shows them: a positive signal, not a wait.
+      await waitUntil(async () => (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE usename = 'app'`)).rowCount === 6, 15_000, "the app's 6 connections");
       const r = await dbpool(['status', '--json'], { ...env, DBPOOL_INSTANCE_SOURCE: 'process', APP_PROCESS_PATTERN: app.pattern, APP_DB_USER: 'app' });
       const report = JSON.parse(r.stdout);
       expect(report.math.instances).toEqual([expect.objectContaining({ workers: 2, poolSize: 3, demand: 6, workersOrigin: 'measured' })]);

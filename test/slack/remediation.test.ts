@@ -147,11 +147,17 @@ describe('Slack approve-button remediation', () => {
     expect(buttons(plan).map((b) => b.action_id)).toEqual(['dbpool_approve_plan', 'dbpool_cancel_plan']);
   });
 
-  it('GET /metrics shows the diagnoses and the actions run and refused', async () => {
+  it('GET /metrics shows the diagnoses and the actions run and refused (its own, whatever ran before)', async () => {
+    await idleSessions(1);
+    const { ts, approve } = await propose();
+    await click('dbpool_approve_plan', approve.value, ts, ONCALL, 'm-refused');
+    await bot.api.waitFor((calls) => calls.some((c) => c.responseId === 'm-refused'), 20_000);
+    await click('dbpool_approve_plan', approve.value, ts, APPROVER, 'm-ok');
+    await bot.api.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts), 20_000);
     const text = await (await fetch(`${bot.baseUrl}/metrics`)).text();
     expect(text).toMatch(/dbpool_postgres_max_connections\{target="[^"]+"\} 40/);
     expect(text).toMatch(/dbpool_diagnosis_duration_seconds_count [1-9]/);
-    expect(text).toContain('dbpool_actions_total{action="terminate_idle",outcome="ok"} 1');
-    expect(text).toMatch(/dbpool_actions_refused_total\{action="terminate_idle",reason="not_approver"\} 1/);
+    expect(text).toMatch(/dbpool_actions_total\{action="terminate_idle",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/dbpool_actions_refused_total\{action="terminate_idle",reason="not_approver"\} [1-9]/);
   });
 });

@@ -40,7 +40,7 @@ describe('an engine that cannot be reached', () => {
     try {
       const started = Date.now();
       const obs = await sourceAt(`tcp://127.0.0.1:${port}`, 300).observe();
-      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(Date.now() - started).toBeLessThan(10_000); // a liveness bound: not the OS's TCP timeout
       expect(obs).toMatchObject({ ok: false, instances: [], error: { kind: 'unreachable', hint: { code: 'no_answer', ms: 300 } } });
     } finally {
       silent.close();
@@ -90,7 +90,7 @@ describe.skipIf(skip !== null)('several engines, and an engine failing for one c
     try {
       const started = Date.now();
       const obs = await observe(dockerConfig(containers, { DBPOOL_DOCKER_HOSTS: proxy.address, DBPOOL_PROBE_TIMEOUT_MS: '800' }), { hostProc: false });
-      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(Date.now() - started).toBeLessThan(10_000); // a liveness bound: the hung top does not hold the probe
       expect(obs.ok).toBe(true);
       const hung = obs.instances.find((i) => i.name === a.name);
       const fine = obs.instances.find((i) => i.name === b.name);
