@@ -5,7 +5,7 @@ import type { HistoryStore } from '../state/history-store.js';
 import { realTimer, type Timer } from '../timer.js';
 
 export interface SamplerOptions {
-  /** One status diagnosis: `() => diagnose(sources, config, 'status')`. */
+  /** One status diagnosis: `() => diagnoser.diagnose('status')`. */
   takeReport: () => Promise<Report>;
   history: HistoryStore;
   intervalSeconds: number;

@@ -22,7 +22,7 @@ export interface SummaryPoster {
 
 export interface SchedulerDeps {
   config: Pick<Config, 'thresholds' | 'schedule' | 'app'>;
-  /** One status diagnosis: `() => diagnose(sources, config, 'status')`. */
+  /** One status diagnosis: `() => diagnoser.diagnose('status')`. */
   takeReport: () => Promise<Report>;
   history: HistoryStore;
   runs: SummaryRuns;
