@@ -12,7 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { attributeConnections } from '../src/core/attribution.js';
-import { diagnose } from '../src/diagnosis/diagnose.js';
+import { createDiagnoser } from '../src/diagnosis/diagnose.js';
 import { silentLogger } from '../src/logger.js';
 import { createPostgresProbe } from '../src/probes/postgres/postgres-probe.js';
 import { createSocketReader } from '../src/probes/proc-sockets.js';
@@ -77,10 +77,12 @@ async function measure(server: Awaited<ReturnType<typeof startPostgres>>, php: s
     const source = (ports: number[]) => createProcessInstanceSource(config.app, { databasePorts: ports });
     const withScan = { postgres, instanceSources: [source([server.port])], now: () => new Date(), sourceTimeoutMs: 10_000 };
     const withoutScan = { ...withScan, instanceSources: [source([])] };
+    const diagnoseWith = createDiagnoser(withScan, config);
+    const diagnoseWithout = createDiagnoser(withoutScan, config);
     try {
-      const statusWith = await timed(() => diagnose(withScan, config, 'status'));
-      const statusWithout = await timed(() => diagnose(withoutScan, config, 'status'));
-      const report = await diagnose(withScan, config, 'status');
+      const statusWith = await timed(() => diagnoseWith.diagnose('status'));
+      const statusWithout = await timed(() => diagnoseWithout.diagnose('status'));
+      const report = await diagnoseWith.diagnose('status');
       const running = report.facts.instances.flatMap((s) => s.instances);
       const pids = running.flatMap((i) => i.processes?.map((p) => p.pid) ?? []);
       const scan = await timed(() => createSocketReader(new Set([server.port])).connectionsOf(pids));

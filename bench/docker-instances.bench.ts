@@ -42,9 +42,9 @@ export async function benchDockerInstances(): Promise<Figure[]> {
       DBPOOL_DOCKER_HOSTS: testEngineAddress(),
       APP_CONTAINER_PATTERN: containers.pattern(),
     });
-    const source = createDockerInstanceSource(config.app.dockerHosts[0], config, silentLogger());
+    const source = createDockerInstanceSource(config.docker.hosts[0], config, silentLogger());
     // The same without the /proc fast path: one engine `top` per container (a remote engine's case).
-    const viaTop = createDockerInstanceSource(config.app.dockerHosts[0], config, silentLogger(), { hostProc: false });
+    const viaTop = createDockerInstanceSource(config.docker.hosts[0], config, silentLogger(), { hostProc: false });
     const env = { DB_POOL_SIZE: '2', SWOOLE_WORKER_NUM: '2', DB_DSN: dbDsn(server) };
     const names: string[] = [];
     for (const size of SIZES) {

@@ -9,6 +9,7 @@ const benches: Bench[] = [
   { title: 'PostgreSQL status (issue 2)', load: async () => (await import('./postgres-status.bench.js')).benchPostgresStatus },
   { title: 'Docker instances vs the runbook commands (issue 3)', load: async () => (await import('./docker-instances.bench.js')).benchDockerInstances },
   { title: 'Slack ack latency (issue 4)', load: async () => (await import('./slack-ack.bench.js')).benchSlackAck },
+  { title: 'A burst of 200 /dbpool status (issue 11)', load: async () => (await import('./status-burst.bench.js')).benchStatusBurst },
   { title: 'History sampler and daily summary (issue 6)', load: async () => (await import('./schedule.bench.js')).benchSchedule },
   { title: 'The bot at rest (issue 7)', load: async () => (await import('./bot-idle.bench.js')).benchBotIdle },
   { title: 'PgBouncer admin console (issue 12)', load: async () => (await import('./pgbouncer-status.bench.js')).benchPgBouncerStatus },

@@ -10,12 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
-import { diagnose } from '../src/diagnosis/diagnose.js';
+import { createDiagnoser } from '../src/diagnosis/diagnose.js';
 import { silentLogger } from '../src/logger.js';
 import { createPostgresProbe } from '../src/probes/postgres/postgres-probe.js';
-import { HistoryStore, type Sample } from '../src/schedule/history-store.js';
+import type { Sample } from '../src/core/sample-from-report.js';
+import { HistoryStore } from '../src/state/history-store.js';
 import { Sampler } from '../src/schedule/sampler.js';
-import { buildSummary, renderSummary } from '../src/schedule/summary-job.js';
+import { buildSummary } from '../src/diagnosis/build-summary.js';
+import { renderSummary } from '../src/render/render-summary.js';
 import { openStateDb } from '../src/state/state-store.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
 
@@ -30,10 +32,10 @@ export async function benchSchedule(): Promise<{ name: string; value: string }[]
     const config = loadConfig({ DATABASE_URL: server.url(), DBPOOL_INSTANCE_SOURCE: 'none', DBPOOL_SAMPLE_SECONDS: '1' });
     const probe = createPostgresProbe(config.postgres!, { logger: silentLogger() });
     probe.start();
-    const sources = { postgres: probe, instanceSources: [], now: () => new Date(), sourceTimeoutMs: 5_000 };
+    const diagnoser = createDiagnoser({ postgres: probe, instanceSources: [], now: () => new Date(), sourceTimeoutMs: 5_000 }, config);
     const db = openStateDb(path.join(dir, 'sampler.sqlite'));
     const sampler = new Sampler({
-      takeReport: () => diagnose(sources, config, 'status'),
+      takeReport: () => diagnoser.diagnose('status'),
       history: new HistoryStore(db),
       intervalSeconds: 60,
       retentionDays: 30,

@@ -2,7 +2,9 @@
 // forks SWOOLE_WORKER_NUM workers, each logs "Worker #N starting" and holds DB_POOL_SIZE real
 // PostgreSQL connections, as the real app's per-worker pools do. Runs on plain Node, no PHP needed.
 //   node demo/swoole-like-app.mjs [--tag NAME]       (master)
-// Env: DB_POOL_SIZE, SWOOLE_WORKER_NUM, DATABASE_URL (optional: without it workers hold nothing), APP_NAME.
+// Env: DB_POOL_SIZE, SWOOLE_WORKER_NUM, DATABASE_URL (optional: without it workers hold nothing), APP_NAME,
+// APP_SHUTDOWN_SECONDS (a slow graceful shutdown: the master exits that long after SIGTERM, as Swoole's
+// max_wait_time lets workers finish).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -17,8 +19,10 @@ if (workerIndex === -1) {
     children.push(fork(fileURLToPath(import.meta.url), [...args, '--worker', String(n)], { stdio: 'inherit' }));
   }
   const stop = () => {
-    for (const c of children) c.kill('SIGTERM');
-    process.exit(0);
+    setTimeout(() => {
+      for (const c of children) c.kill('SIGTERM');
+      process.exit(0);
+    }, Number(process.env.APP_SHUTDOWN_SECONDS ?? 0) * 1000);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -117,7 +117,6 @@ export const envSchema = z
     DBPOOL_IDLE_MINUTES: int(10, 1, 60 * 24 * 7),
     DBPOOL_MEMORY_PER_CONNECTION_MB: z.coerce.number().positive().max(10_000).default(10),
     DBPOOL_POOLER_THRESHOLD: int(500, 1),
-    DBPOOL_PROBE_CONCURRENCY: int(8, 1, 256),
     DBPOOL_PROBE_TIMEOUT_MS: int(5000, 100, 120_000),
 
     SLACK_BOT_TOKEN: optionalString,
@@ -143,10 +142,8 @@ export const envSchema = z
     DBPOOL_SUMMARY_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('09:00'),
     DBPOOL_SUMMARY_TZ: z.string().default('Asia/Tehran').refine(isValidTimeZone, { message: 'is not a known IANA time zone' }),
     DBPOOL_SUMMARY_CHANNEL: optionalString,
+    DBPOOL_WARNING_CHANNEL: optionalString,
     DBPOOL_SUMMARY_LANG: z.preprocess(emptyToUndefined, z.enum(['en', 'fa']).optional()),
-    DBPOOL_SUMMARY_GRACE_MINUTES: int(180, 0, 24 * 60 - 1),
-    DBPOOL_WARN_HYSTERESIS: z.coerce.number().min(0).lt(1).default(0.05),
-    DBPOOL_WARN_COOLDOWN_MINUTES: int(30, 0, 24 * 60),
   })
   .superRefine((env, ctx) => {
     if (env.DBPOOL_WARN_UTILIZATION >= env.DBPOOL_CRIT_UTILIZATION) {
@@ -187,11 +184,6 @@ export interface Config {
     processPattern: string;
     containerPattern: string;
     containerLabel: string | undefined;
-    dockerHosts: string[];
-    /** DOCKER_TLS_VERIFY set (not 0/false/no): verify the engine's certificate against DOCKER_CERT_PATH/ca.pem. */
-    dockerTlsVerify: boolean;
-    /** DOCKER_CERT_PATH: directory of ca.pem, cert.pem, key.pem for tcp engines. */
-    dockerCertPath: string | undefined;
     poolSizeVar: string;
     workerNumVar: string;
     taskWorkerNumVar: string;
@@ -214,6 +206,16 @@ export interface Config {
     memoryPerConnectionMb: number;
     poolerThreshold: number;
   };
+  /** The Docker engines the app runs on, as the docker CLI reads them. */
+  docker: {
+    /** DBPOOL_DOCKER_HOSTS, else DOCKER_HOST; empty: the default socket. */
+    hosts: string[];
+    /** DOCKER_TLS_VERIFY set (not 0/false/no): verify the engine's certificate against DOCKER_CERT_PATH/ca.pem. */
+    tlsVerify: boolean;
+    /** DOCKER_CERT_PATH: directory of ca.pem, cert.pem, key.pem for tcp engines. */
+    certPath: string | undefined;
+  };
+  /** Per-instance probes: how many at once (fixed), and how long each may take. */
   probes: { concurrency: number; timeoutMs: number };
   slack: {
     botToken: string | undefined;
@@ -243,10 +245,10 @@ export interface Config {
     summaryTimeZone: string;
     /** Slack channel ID; undefined: no scheduled summary. */
     summaryChannel: string | undefined;
+    /** Slack channel ID of the early warnings; undefined: none. */
+    warningChannel: string | undefined;
+    /** Language of the summary and the warnings. */
     summaryLang: 'en' | 'fa';
-    summaryGraceMinutes: number;
-    warnHysteresis: number;
-    warnCooldownMinutes: number;
   };
 }
 
@@ -278,9 +280,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       processPattern: e.APP_PROCESS_PATTERN,
       containerPattern: e.APP_CONTAINER_PATTERN,
       containerLabel: e.APP_CONTAINER_LABEL,
-      dockerHosts: e.DBPOOL_DOCKER_HOSTS.length > 0 ? e.DBPOOL_DOCKER_HOSTS : e.DOCKER_HOST ? [e.DOCKER_HOST] : [],
-      dockerTlsVerify: e.DOCKER_TLS_VERIFY !== undefined && !['0', 'false', 'no'].includes(e.DOCKER_TLS_VERIFY.trim().toLowerCase()),
-      dockerCertPath: e.DOCKER_CERT_PATH,
       poolSizeVar: e.APP_POOL_SIZE_VAR,
       workerNumVar: e.APP_WORKER_NUM_VAR,
       taskWorkerNumVar: e.APP_TASK_WORKER_NUM_VAR,
@@ -303,7 +302,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memoryPerConnectionMb: e.DBPOOL_MEMORY_PER_CONNECTION_MB,
       poolerThreshold: e.DBPOOL_POOLER_THRESHOLD,
     },
-    probes: { concurrency: e.DBPOOL_PROBE_CONCURRENCY, timeoutMs: e.DBPOOL_PROBE_TIMEOUT_MS },
+    docker: {
+      hosts: e.DBPOOL_DOCKER_HOSTS.length > 0 ? e.DBPOOL_DOCKER_HOSTS : e.DOCKER_HOST ? [e.DOCKER_HOST] : [],
+      tlsVerify: e.DOCKER_TLS_VERIFY !== undefined && !['0', 'false', 'no'].includes(e.DOCKER_TLS_VERIFY.trim().toLowerCase()),
+      certPath: e.DOCKER_CERT_PATH,
+    },
+    // Eight containers probed at once keep an engine busy without flooding it; nobody tunes this.
+    probes: { concurrency: 8, timeoutMs: e.DBPOOL_PROBE_TIMEOUT_MS },
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
@@ -330,10 +335,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       summaryTime: e.DBPOOL_SUMMARY_TIME,
       summaryTimeZone: e.DBPOOL_SUMMARY_TZ,
       summaryChannel: e.DBPOOL_SUMMARY_CHANNEL,
+      warningChannel: e.DBPOOL_WARNING_CHANNEL,
       summaryLang: e.DBPOOL_SUMMARY_LANG ?? e.DBPOOL_LANG,
-      summaryGraceMinutes: e.DBPOOL_SUMMARY_GRACE_MINUTES,
-      warnHysteresis: e.DBPOOL_WARN_HYSTERESIS,
-      warnCooldownMinutes: e.DBPOOL_WARN_COOLDOWN_MINUTES,
     },
   };
 }

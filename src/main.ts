@@ -1,20 +1,104 @@
 #!/usr/bin/env node
 /**
- * The composition root of the bot (`npm start`, `dbpool serve`): config, logger, services, Slack app,
- * and a graceful shutdown on SIGTERM/SIGINT.
+ * The composition root of the bot (`npm start`, `dbpool serve`): config, logger, services, scheduler,
+ * Slack app, built in dependency order with nothing assigned afterwards; then a shutdown on
+ * SIGTERM/SIGINT that lets running actions finish.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CommandLimits } from './commands/command-table.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './logger.js';
-import { createServices } from './services.js';
-import { createScheduler, type RunningScheduler } from './schedule/create-scheduler.js';
-import { createSlackApp } from './slack/create-slack-app.js';
-import { createSlackSummaryPoster, createSlackWarningPoster } from './slack/scheduled-posts.js';
+import { createLogger, type Logger } from './logger.js';
+import { createScheduler, type BotScheduler } from './schedule/create-scheduler.js';
+import { createServices, type ServiceOptions, type Services } from './services.js';
+import { createSlackApp, type SlackApp } from './slack/create-slack-app.js';
+import { createSlackConnection, type SlackClientOptions } from './slack/slack-client.js';
+import { createSlackSummaryPoster, createSlackWarningPoster, showReconciledPlans } from './slack/scheduled-posts.js';
+import type { UserLanguageStore } from './slack/user-language-store.js';
 
 /** Exit code when the configuration is wrong (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
-const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** A plan whose process died is reconciled once its heartbeat is this old: looked at again after it. */
+const RECONCILE_AGAIN_MS = 20_000;
+
+/** Seams for tests and the demo; a deployment passes none. */
+export interface BotOptions {
+  services?: ServiceOptions;
+  slack?: SlackClientOptions & { maxConcurrentReplies?: number };
+  languages?: UserLanguageStore;
+  /** How long a shutdown waits for running actions and replies (default: the stop grace + 15 s). */
+  drainMs?: number;
+  /** The command table's ranges (tests use shorter idle thresholds than a deployment may). */
+  limits?: CommandLimits;
+}
+
+export interface Bot {
+  services: Services;
+  scheduler: BotScheduler | null;
+  slack: SlackApp;
+  drainMs: number;
+  /** Starts serving Slack, then the scheduled work; reconciles plans a previous process left running. */
+  start(): Promise<{ port: number }>;
+  /** Stops the scheduled work, lets running actions and replies finish (up to drainMs), closes everything. */
+  stop(): Promise<void>;
+}
+
+/** Everything the bot is, built in dependency order. Throws ConfigError for Slack settings that are missing. */
+export async function composeBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<Bot> {
+  const services = createServices(config, logger, options.services);
+  try {
+    const connection = createSlackConnection(config, logger, options.slack);
+    const remediationButtons = services.remediation !== null && !config.remediation.readOnly;
+    const scheduler = createScheduler(
+      services,
+      { summary: createSlackSummaryPoster(connection.client, logger), warning: createSlackWarningPoster(connection.client, { remediation: remediationButtons }) },
+      logger,
+    );
+    const slack = await createSlackApp({
+      config,
+      logger,
+      services,
+      context: scheduler ? { ...services.context, summary: scheduler.summary } : services.context,
+      slack: connection,
+      languages: options.languages,
+      muteWarnings: scheduler?.muteWarnings ?? undefined,
+      maxConcurrentReplies: options.slack?.maxConcurrentReplies,
+      limits: options.limits,
+    });
+    const drainMs = options.drainMs ?? (config.remediation.stopGraceSeconds + 15) * 1000;
+    let again: NodeJS.Timeout | undefined;
+    const reconcile = async () => {
+      const plans = (await services.remediation?.reconcile().catch((err: unknown) => (logger.error({ err }, 'reconciling plans failed'), []))) ?? [];
+      await showReconciledPlans(connection.client, plans, logger);
+    };
+    return {
+      services,
+      scheduler,
+      slack,
+      drainMs,
+      async start() {
+        const { port } = await slack.start();
+        scheduler?.start();
+        void reconcile();
+        again = setTimeout(() => void reconcile(), RECONCILE_AGAIN_MS);
+        again.unref();
+        return { port };
+      },
+      async stop() {
+        clearTimeout(again);
+        const until = Date.now() + drainMs;
+        await scheduler?.stop();
+        await services.remediation?.drain(drainMs);
+        await slack.drain(Math.max(1000, until - Date.now()));
+        await slack.stop().catch((err: unknown) => logger.warn({ err }, 'slack app did not stop cleanly'));
+        await services.close();
+      },
+    };
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+}
 
 /** Runs until SIGTERM or SIGINT; resolves with the exit code. `env` defaults to the process environment. */
 export async function serve(env?: Record<string, string | undefined>, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): Promise<number> {
@@ -31,43 +115,25 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
     for (const s of signals) process.once(s, () => resolve(s));
   });
   const logger = createLogger(config);
-  const services = createServices(config, logger);
-  let slack;
-  let scheduled: RunningScheduler | null = null;
+  let bot: Bot;
   try {
-    slack = await createSlackApp({ config, logger, services, muteWarnings: (until) => scheduled?.scheduler.warnings?.mute(until) });
+    bot = await composeBot(config, logger);
   } catch (err) {
-    await services.close();
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
     return EXIT_CONFIG;
   }
-  const { port } = await slack.start();
-  scheduled = createScheduler(
-    config,
-    services,
-    {
-      summary: createSlackSummaryPoster(slack.app.client, logger),
-      warning: createSlackWarningPoster(slack.app.client, { remediation: services.remediation !== null && !config.remediation.readOnly }),
-    },
-    logger,
-  );
-  logger.info({ mode: slack.mode, port, postgres: config.postgres ? `${config.postgres.host}:${config.postgres.port}` : null }, 'dbpool is serving Slack');
+  const { port } = await bot.start();
+  logger.info({ mode: bot.slack.mode, port, postgres: config.postgres ? `${config.postgres.host}:${config.postgres.port}` : null }, 'dbpool is serving Slack');
 
   const signal = await stopSignal;
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal, drainMs: bot.drainMs }, 'shutting down: letting running actions finish');
   const forced = setTimeout(() => {
     logger.error('shutdown took too long: exiting');
     process.exit(1);
-  }, SHUTDOWN_TIMEOUT_MS);
+  }, bot.drainMs + 10_000);
   forced.unref();
-  try {
-    await scheduled?.stop();
-    await slack.stop();
-  } catch (err) {
-    logger.warn({ err }, 'slack app did not stop cleanly');
-  }
-  await services.close();
+  await bot.stop();
   clearTimeout(forced);
   logger.flush();
   return 0;

@@ -2,41 +2,45 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from './actions/audit-log.js';
+import { createPlanExecutor } from './actions/execute-plan.js';
 import type { InstanceStopper } from './actions/executors.js';
 import { PlanStore } from './actions/plan-store.js';
-import { RemediationService } from './actions/remediation-service.js';
-import { openStateDb, type StateDb } from './state/state-store.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
-import { observeInstanceSources } from './diagnosis/collect-facts.js';
-import { diagnose } from './diagnosis/diagnose.js';
-import { HistoryStore } from './schedule/history-store.js';
-import type { SummaryDeps } from './schedule/summary-job.js';
+import { RemediationFlow } from './actions/remediation-flow.js';
+import type { CommandContext } from './commands/command-table.js';
 import type { Config } from './config.js';
 import type { InstanceSource } from './core/facts.js';
-import type { CommandContext } from './commands/command-table.js';
+import type { SummaryDeps } from './diagnosis/build-summary.js';
+import { createDiagnoser, type Diagnoser } from './diagnosis/diagnose.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createDockerInstanceSources } from './probes/docker/docker-instance-source.js';
 import { createDockerStopper } from './probes/docker/docker-stopper.js';
 import { createPgBouncerProbe, type PgBouncerProbe } from './probes/pgbouncer/pgbouncer-probe.js';
 import { createPostgresProbe, type PostgresProbe } from './probes/postgres/postgres-probe.js';
 import { createProcessInstanceSource } from './probes/processes/process-instance-source.js';
 import { createProcessStopper } from './probes/processes/process-stopper.js';
+import { HistoryStore } from './state/history-store.js';
+import { openStateDb, type StateDb } from './state/state-store.js';
 
-/** The long-lived parts every front end shares: one monitoring connection, the instance sources. */
+/** The long-lived parts every front end shares: one monitoring connection, the instance sources, the state file. */
 export interface Services {
-  context: CommandContext;
+  config: Config;
+  now: () => Date;
   postgres: PostgresProbe | null;
   /** One kept admin-console connection per configured PgBouncer. */
   pgbouncers: PgBouncerProbe[];
   instanceSources: InstanceSource[];
+  /** Shared, bounded diagnoses; null when no database is configured. */
+  diagnoser: Diagnoser | null;
   /** Null when the state store could not be opened: remediation is refused then. */
   stateDb: StateDb | null;
-  remediation: RemediationService | null;
-  /** Fed by every diagnosis and action; served on /metrics by the bot. */
-  metrics: Metrics;
-  /** The audit trail and connection history, when the state store opened. */
   audit: AuditLog | null;
   history: HistoryStore | null;
+  remediation: RemediationFlow | null;
+  /** Fed by every diagnosis and action; served on /metrics by the bot. */
+  metrics: Metrics;
+  /** What a command step needs, for the CLI's local user; the bot adds the scheduler's summary. */
+  context: CommandContext;
   close(): Promise<void>;
 }
 
@@ -48,8 +52,10 @@ export interface ServiceOptions {
   stateFile?: string;
 }
 
+/** Builds the parts in dependency order; nothing is assigned after it returns. */
 export function createServices(config: Config, logger: Logger, options: ServiceOptions = {}): Services {
   const now = options.now ?? (() => new Date());
+  const metrics = createMetrics();
   const postgres = config.postgres
     ? createPostgresProbe(config.postgres, {
         logger: logger.child({ component: 'postgres' }),
@@ -61,57 +67,66 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const pgbouncers = config.pgbouncers.map((c) => createPgBouncerProbe(c, { logger: logger.child({ component: 'pgbouncer', pgbouncer: `${c.host}:${c.port}` }) }));
   for (const p of pgbouncers) p.start();
   const instanceSources = options.instanceSources ?? instanceSourcesFor(config, logger);
-  const metrics = createMetrics();
   // Each source bounds its own calls; this bounds the whole source (the Docker source caps itself at 2x).
   const sourceTimeoutMs = config.probes.timeoutMs * 2;
-  const sources = postgres
-    ? { postgres, pgbouncers, instanceSources, now, sourceTimeoutMs, onReport: metrics.observeReport }
+  const diagnoser = postgres
+    ? createDiagnoser({ postgres, pgbouncers, instanceSources, now, sourceTimeoutMs }, config, { onReport: metrics.observeReport })
     : null;
   const stateDb = openState(options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
   const audit = stateDb ? new AuditLog(stateDb, logger.child({ component: 'audit' })) : null;
   const history = stateDb ? new HistoryStore(stateDb) : null;
+  const remediation = stateDb && audit && diagnoser ? createRemediation(config, { stateDb, audit, diagnoser, postgres, metrics, now, logger }) : null;
   const summary: SummaryDeps | null = history
-    ? { history, audit, config, currentReport: async () => (sources ? diagnose(sources, config, 'status') : null) }
+    ? { history, audit, config, currentReport: async () => (diagnoser ? diagnoser.diagnose('status') : null) }
     : null;
-  const remediation =
-    stateDb && audit && postgres
-      ? new RemediationService({
-          store: new PlanStore(stateDb),
-          audit,
-          policy: {
-            readOnly: config.remediation.readOnly,
-            approvers: config.remediation.approvers,
-            twoPersonRule: config.remediation.twoPersonRule,
-            maxActionsPerHour: config.remediation.maxActionsPerHour,
-          },
-          terminator: postgres,
-          stoppers: stoppersFor(config),
-          // A stop plan is re-checked against a fresh look, bounded like a diagnosis.
-          observeInstances: async () =>
-            (await observeInstanceSources(instanceSources, sourceTimeoutMs)).flatMap((o) => o.instances),
-          now,
-          logger: logger.child({ component: 'remediation' }),
-          planTtlMinutes: config.remediation.planTtlMinutes,
-          stopGraceSeconds: config.remediation.stopGraceSeconds,
-          onRun: metrics.actionRun,
-          onRefused: metrics.actionRefused,
-        })
-      : null;
   return {
+    config,
+    now,
     postgres,
     pgbouncers,
     instanceSources,
+    diagnoser,
     stateDb,
-    remediation,
-    metrics,
     audit,
     history,
-    context: { config, now, sources, remediation, summary, requester: { kind: 'cli', id: os.userInfo().username } },
+    remediation,
+    metrics,
+    context: { config, now, diagnoser, remediation, summary, requester: { kind: 'cli', id: os.userInfo().username } },
     close: async () => {
       await Promise.all([postgres?.close(), ...pgbouncers.map((p) => p.close())]);
       stateDb?.close();
     },
   };
+}
+
+function createRemediation(
+  config: Config,
+  parts: { stateDb: StateDb; audit: AuditLog; diagnoser: Diagnoser; postgres: PostgresProbe | null; metrics: Metrics; now: () => Date; logger: Logger },
+): RemediationFlow {
+  const { stateDb, audit, diagnoser } = parts;
+  const r = config.remediation;
+  return new RemediationFlow({
+    store: new PlanStore(stateDb),
+    audit,
+    stateProblem: () => stateDb.problem(),
+    policy: { readOnly: r.readOnly, approvers: r.approvers, twoPersonRule: r.twoPersonRule, maxActionsPerHour: r.maxActionsPerHour },
+    executor: createPlanExecutor({
+      terminator: parts.postgres,
+      stoppers: stoppersFor(config),
+      // A stop plan is re-checked against a fresh look, bounded like a diagnosis.
+      observeInstances: () => diagnoser.observeInstances(),
+      stopGraceSeconds: r.stopGraceSeconds,
+    }),
+    // Step 7 of the runbook: only log lines written since the action count.
+    diagnoseAfter: (plan, since) =>
+      diagnoser.diagnose('status', { idleMinutes: plan.action === 'terminate_idle' ? plan.minutes : undefined, logsSince: since }),
+    now: parts.now,
+    logger: parts.logger.child({ component: 'remediation' }),
+    planTtlMinutes: r.planTtlMinutes,
+    verifyDelayMs: r.verifyDelaySeconds * 1000,
+    onRun: parts.metrics.actionRun,
+    onRefused: parts.metrics.actionRefused,
+  });
 }
 
 function openState(file: string, logger: Logger): StateDb | null {
@@ -133,7 +148,7 @@ const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 export function instanceSourcesFor(config: Config, logger: Logger): InstanceSource[] {
   const kind =
     config.app.instanceSource === 'auto'
-      ? config.app.dockerHosts.length > 0 || existsSync(DEFAULT_DOCKER_SOCKET)
+      ? config.docker.hosts.length > 0 || existsSync(DEFAULT_DOCKER_SOCKET)
         ? 'docker'
         : 'process'
       : config.app.instanceSource;

@@ -12,6 +12,7 @@ export interface RemediationPolicy {
   maxActionsPerHour: number;
 }
 
+/** Why an approval or a cancel was refused; each has a sentence in both catalogs. */
 export type Refusal =
   | 'unknown_plan'
   | 'expired'
@@ -20,7 +21,12 @@ export type Refusal =
   | 'not_approver'
   | 'requester_cannot_approve'
   | 'read_only'
-  | 'hourly_cap';
+  | 'hourly_cap'
+  | 'cannot_cancel'
+  /** The state file cannot record the action (unavailable, deleted, full). */
+  | 'state_unavailable'
+  /** dbpool is stopping: it starts nothing new. */
+  | 'shutting_down';
 
 export type GuardResult = { ok: true } | { ok: false; reason: Refusal };
 
@@ -45,14 +51,27 @@ export function checkApproval(input: GuardInput): GuardResult {
   if (status === 'cancelled') return refuse('cancelled');
   if (status !== 'pending') return refuse('already_ran');
   if (Date.parse(plan.expiresAt) <= now.getTime()) return refuse('expired');
-  if (approver.kind === 'slack') {
-    if (!policy.approvers.includes(approver.id) && !approver.inApproverGroup) return refuse('not_approver');
-    if (policy.twoPersonRule && plan.requestedBy.kind === 'slack' && plan.requestedBy.id === approver.id) {
-      return refuse('requester_cannot_approve');
-    }
+  if (!isApprover(approver, policy)) return refuse('not_approver');
+  if (policy.twoPersonRule && approver.kind === 'slack' && plan.requestedBy.kind === 'slack' && plan.requestedBy.id === approver.id) {
+    return refuse('requester_cannot_approve');
   }
   if (input.actionsInLastHour >= policy.maxActionsPerHour) return refuse('hourly_cap');
   return { ok: true };
+}
+
+/** Cancel follows the approver rules: whoever asked for the plan, or anyone who may approve it. */
+export function checkCancel(plan: RemediationPlan | null, status: PlanStatus | null, actor: Actor, policy: RemediationPolicy): GuardResult {
+  if (!plan || !status) return refuse('unknown_plan');
+  const requester = plan.requestedBy.kind === actor.kind && plan.requestedBy.id === actor.id;
+  if (!requester && !isApprover(actor, policy)) return refuse('cannot_cancel');
+  if (status === 'cancelled') return refuse('cancelled');
+  if (status !== 'pending') return refuse('already_ran');
+  return { ok: true };
+}
+
+/** Slack: listed by ID or a member of the approver group. The CLI's operator has a shell on the host already. */
+function isApprover(actor: Actor, policy: RemediationPolicy): boolean {
+  return actor.kind === 'cli' || policy.approvers.includes(actor.id) || actor.inApproverGroup === true;
 }
 
 function refuse(reason: Refusal): GuardResult {

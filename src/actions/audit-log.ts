@@ -1,7 +1,20 @@
 import type { Logger } from '../logger.js';
 import type { StateDb } from '../state/state-store.js';
 
-export type AuditEvent = 'requested' | 'refused' | 'approved' | 'executing' | 'executed' | 'verified';
+export type AuditEvent =
+  | 'requested'
+  | 'refused'
+  | 'approved'
+  | 'executing'
+  | 'executed'
+  /** The check after the action: the before/after figures. */
+  | 'verified'
+  /** The check after the action did not happen (dbpool stopped before it): why. */
+  | 'verify_skipped'
+  /** Withdrawn by whoever asked, or by an approver, before anyone approved it. */
+  | 'cancelled'
+  /** The CLI's --dry-run: the plan was shown and nothing else. */
+  | 'dry_run';
 
 export interface AuditEntry {
   seq: number;
@@ -14,9 +27,9 @@ export interface AuditEntry {
 }
 
 /**
- * Every request, refusal, approval, execution and outcome, stored and logged. The intent
- * ("executing") is written before the action runs and the outcome ("executed") after, so a crash in
- * between leaves an entry that lists as "outcome_unknown".
+ * Every request, refusal, approval, execution, outcome and check after it, stored and logged. The
+ * intent ("executing") is written before the action runs and the outcome ("executed") after, so a
+ * crash in between leaves an entry that lists as "outcome_unknown" (until the next start reconciles it).
  */
 export class AuditLog {
   constructor(
@@ -29,12 +42,6 @@ export class AuditLog {
       .prepare(`INSERT INTO audit (at, event, plan_id, action, actor, detail) VALUES (?, ?, ?, ?, ?, ?)`)
       .run(entry.at.toISOString(), event, entry.planId ?? null, entry.action ?? null, entry.actor ?? null, JSON.stringify(entry.detail ?? {}));
     this.logger.info({ audit: event, planId: entry.planId, action: entry.action, actor: entry.actor, detail: entry.detail }, `audit: ${event}`);
-  }
-
-  /** Executions started in the last hour, for the hourly cap. */
-  executionsSince(since: Date): number {
-    const row = this.db.prepare(`SELECT count(*) AS n FROM audit WHERE event = 'executing' AND at > ?`).get(since.toISOString()) as { n: number };
-    return row.n;
   }
 
   /** The actions that ran (event 'executed') since `since`, oldest first: the daily summary lists them. */

@@ -2,26 +2,55 @@ import type { AppInstance } from '../core/facts.js';
 import type { StopCandidate } from '../core/stop-candidates.js';
 import type { TerminateIdlePlan } from './remediation-plan.js';
 
-export type SessionOutcomeKind = 'terminated' | 'no_longer_idle' | 'gone' | 'not_permitted' | 'error';
+/**
+ * What became of one planned session. Codes only: the catalogs say them in each language; `detail`
+ * carries the server's own words, quoted as they came.
+ */
+export type SessionOutcomeKind = 'terminated' | 'no_longer_idle' | 'gone' | 'not_permitted' | 'not_terminated' | 'error';
 
 export interface SessionOutcome {
   pid: number;
   outcome: SessionOutcomeKind;
-  message?: string;
+  detail?: string;
 }
 
 /** Terminates exactly the planned sessions that are still idle and still the same backend. */
 export interface SessionTerminator {
   terminateIdle(sessions: TerminateIdlePlan['sessions'], minutes: number): Promise<SessionOutcome[]>;
+  /** The planned sessions that still exist as the same backend (pid and backend_start): a plan left running is reconciled with it. */
+  stillPresent(sessions: TerminateIdlePlan['sessions']): Promise<number[]>;
 }
 
 export type InstanceOutcomeKind = 'stopped' | 'killed' | 'already_stopped' | 'refused' | 'error';
+
+/** Why an instance was left alone or could not be stopped. */
+export type InstanceReason =
+  /** Not running any more, or no longer matches the app. */
+  | 'gone'
+  /** Another instance has this id now (a reused pid, a recreated container). */
+  | 'replaced'
+  /** Stopping it would leave fewer instances than expected. */
+  | 'below_expected'
+  /** No stopper for this kind of instance. */
+  | 'no_stopper'
+  /** The container's name or labels no longer match the app. */
+  | 'not_app'
+  /** The engine the report saw it on is not configured. */
+  | 'unknown_engine'
+  | 'not_a_process'
+  | 'not_permitted'
+  | 'still_running'
+  | 'no_such_container'
+  | 'no_answer'
+  /** The engine or the system refused or failed: its words are in detail. */
+  | 'failed';
 
 export interface InstanceOutcome {
   id: string;
   name: string;
   outcome: InstanceOutcomeKind;
-  message?: string;
+  reason?: InstanceReason;
+  detail?: string;
 }
 
 /** Stops one instance: a grace period for a clean shutdown, then a kill. */

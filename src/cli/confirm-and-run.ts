@@ -1,16 +1,13 @@
 import type { RemediationPlan } from '../actions/remediation-plan.js';
 import type { CommandContext } from '../commands/command-table.js';
-import type { Report } from '../core/report.js';
-import { diagnose } from '../diagnosis/diagnose.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
-import { outcomeLines, planLines, planTitle, refusalText, verificationLines } from '../render/action-document.js';
+import { outcomeLines, planLines, planTitle, refusalLines, verificationLines } from '../render/action-document.js';
 
 export interface ConfirmIo {
   out(s: string): void;
   /** Asks a question and resolves with the answer; null when there is no terminal to ask. */
   ask(question: string): Promise<string | null>;
-  sleep(ms: number): Promise<void>;
 }
 
 export interface ConfirmOptions {
@@ -19,24 +16,16 @@ export interface ConfirmOptions {
 }
 
 /**
- * The CLI side of remediation: show the plan, ask y/N (or take --yes), run it through the same
- * guard and audit as a Slack click, then check the result as the runbook's "after the changes" says.
- * Returns the exit code: 0 done, 1 declined, refused or failed.
+ * The CLI's rendering of the remediation flow: show the plan, ask y/N (or take --yes), approve it
+ * through the same flow as a Slack click, print the outcome and then the check after it.
+ * Returns the exit code: 0 done (or a dry run), 1 declined, refused or failed.
  */
-export async function confirmAndRun(
-  plan: RemediationPlan,
-  before: Report,
-  ctx: CommandContext,
-  io: ConfirmIo,
-  t: Catalog,
-  f: Formatter,
-  options: ConfirmOptions,
-): Promise<number> {
+export async function confirmAndRun(plan: RemediationPlan, ctx: CommandContext, io: ConfirmIo, t: Catalog, f: Formatter, options: ConfirmOptions): Promise<number> {
   const remediation = ctx.remediation;
-  if (!remediation || !ctx.sources) return 1;
+  if (!remediation) return 1;
   io.out(`${planTitle(plan, t, f)}\n${planLines(plan, t, f, 50).map((l) => `  ${l}`).join('\n')}\n${t.action.expiresAt({ at: f.dateTime(plan.expiresAt) }, f)}\n`);
   if (options.dryRun) {
-    remediation.cancel(plan.id, ctx.requester);
+    remediation.dryRun(plan.id, ctx.requester);
     io.out(`${t.action.dryRun}\n`);
     return 0;
   }
@@ -44,23 +33,17 @@ export async function confirmAndRun(
     const answer = await io.ask(t.action.ask);
     if (answer === null || !/^\s*y(es)?\s*$/i.test(answer)) {
       remediation.cancel(plan.id, ctx.requester);
-      io.out(`${t.action.aborted}${answer === null ? ' (no terminal: pass --yes)' : ''}\n`);
+      io.out(`${t.action.aborted}${answer === null ? ` ${t.action.noTerminal}` : ''}\n`);
       return 1;
     }
   }
-  const actedAt = ctx.now();
   const result = await remediation.approve(plan.id, ctx.requester);
   if (!result.ok) {
-    io.out(`${refusalText(result, t)}\n`);
+    io.out(`${refusalLines(result, t, f).join('\n')}\n`);
     return 1;
   }
   io.out(`${outcomeLines(result.outcome, t, f, 50).join('\n')}\n`);
-  await io.sleep(ctx.config.remediation.verifyDelaySeconds * 1000);
-  // Step 7 of the runbook: do the workers start cleanly now? Only log lines since the action count.
-  const after = await diagnose(ctx.sources, ctx.config, 'status', {
-    idleMinutes: plan.action === 'terminate_idle' ? plan.minutes : undefined,
-    logsSince: actedAt,
-  });
-  io.out(`\n${t.action.verifyTitle}\n${verificationLines(before, after, t, f).map((l) => `  ${l}`).join('\n')}\n`);
+  const verification = await result.verification;
+  io.out(`\n${t.action.verifyTitle}\n${verificationLines(verification, t, f).map((l) => `  ${l}`).join('\n')}\n`);
   return 0;
 }

@@ -1,19 +1,21 @@
 import os from 'node:os';
-import { ConfigError, loadConfig, processEnvironment, type Config } from '../config.js';
+import type { CommandContext, CommandLimits, CommandResult } from '../commands/command-table.js';
 import { prepareCommand, type PreparedCommand } from '../commands/command-table.js';
 import { ArgumentError, parseCommandLine } from '../commands/parse-command-line.js';
+import { ConfigError, loadConfig, processEnvironment, type Config } from '../config.js';
 import { VERDICT_EXIT_CODE } from '../core/verdict.js';
+import type { Catalog } from '../i18n/catalog.js';
+import { createFormatter, type Formatter } from '../i18n/format.js';
 import { catalogFor, isLang, type Lang } from '../i18n/index.js';
-import { createFormatter } from '../i18n/format.js';
 import { createLogger } from '../logger.js';
-import { helpLines } from '../render/help.js';
+import { auditLines, requestRefusalLines } from '../render/action-document.js';
+import { argumentText, helpLines } from '../render/help.js';
 import { renderJson } from '../render/json.js';
+import { renderSummary } from '../render/render-summary.js';
+import { summaryDocumentToText } from '../render/summary-text.js';
 import { renderText } from '../render/text.js';
-import { auditLines } from '../render/action-document.js';
+import { createServices, type ServiceOptions } from '../services.js';
 import { confirmAndRun } from './confirm-and-run.js';
-import { renderSummary } from '../schedule/summary-job.js';
-import { summaryDocumentToText } from '../schedule/summary-text.js';
-import { createServices } from '../services.js';
 
 export interface CliIo {
   stdout(s: string): void;
@@ -23,10 +25,57 @@ export interface CliIo {
   ask?(question: string): Promise<string | null>;
 }
 
+/** Seams for tests: the command table's ranges and the services' parts. A deployment passes none. */
+export interface CliSeams {
+  limits?: CommandLimits;
+  services?: ServiceOptions;
+}
+
 /** Exit codes follow the Nagios plugin convention; errors before a diagnosis are UNKNOWN too. */
 export const EXIT_USAGE = 3;
 
-export async function runCli(argv: string[], io: CliIo, env: Record<string, string | undefined> = processEnvironment()): Promise<number> {
+interface Output {
+  io: CliIo;
+  t: Catalog;
+  f: Formatter;
+  lang: Lang;
+  json: boolean;
+  ctx: CommandContext;
+  confirm: { yes: boolean; dryRun: boolean };
+}
+
+/** How each kind of result reaches the terminal, and its exit code: the Slack deliveries' mirror. */
+const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<CommandResult, { kind: K }>) => Promise<number> } = {
+  report: async (o, r) => {
+    o.io.stdout(o.json ? renderJson(r.report) : renderText(r.report, { lang: o.lang, color: o.io.isTerminal }));
+    return VERDICT_EXIT_CODE[r.report.verdict];
+  },
+  help: async (o) => {
+    o.io.stdout(helpLines(o.t, 'dbpool').join('\n') + '\n');
+    return 0;
+  },
+  lang: async (o) => {
+    o.io.stderr(`${argumentText([{ code: 'lang_is_slack_only' }], o.t, o.f)}\n`);
+    return EXIT_USAGE;
+  },
+  plan: async (o, r) => confirmAndRun(r.plan, o.ctx, { out: o.io.stdout, ask: o.io.ask ?? (async () => null) }, o.t, o.f, o.confirm),
+  refused: async (o, r) => {
+    o.io.stderr(`${requestRefusalLines(r.refusal, o.t, o.f).join('\n')}\n`);
+    // Blind is not "nothing to do": what could not be read leaves the state unknown.
+    return r.refusal.reason === 'blind' ? VERDICT_EXIT_CODE.UNKNOWN : 1;
+  },
+  audit: async (o, r) => {
+    o.io.stdout(o.json ? JSON.stringify(r.entries, null, 2) + '\n' : `${o.t.action.auditTitle}\n${auditLines(r.entries, o.t, o.f).join('\n')}\n`);
+    return 0;
+  },
+  summary: async (o, r) => {
+    const { doc } = await renderSummary(r.summary, o.lang, { timeZone: o.ctx.config.schedule.summaryTimeZone, chart: false });
+    o.io.stdout(o.json ? JSON.stringify(r.summary, null, 2) + '\n' : summaryDocumentToText(doc));
+    return 0;
+  },
+};
+
+export async function runCli(argv: string[], io: CliIo, env: Record<string, string | undefined> = processEnvironment(), seams: CliSeams = {}): Promise<number> {
   // `dbpool serve`: the Slack bot, the same as `npm start`.
   if (argv[0] === 'serve') return (await import('../main.js')).serve(env);
   let config: Config;
@@ -46,66 +95,34 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
     const line = parseCommandLine(argv);
     const { lang: langOption, json: jsonOption, ...options } = line.options;
     if (langOption !== undefined) {
-      if (!isLang(langOption)) throw new ArgumentError('--lang must be fa or en');
+      if (!isLang(langOption)) throw new ArgumentError([{ code: 'one_of', command: line.name, subject: '--lang', allowed: ['fa', 'en'] }]);
       lang = langOption;
     }
     json = jsonOption === true;
     confirm = { yes: options.yes === true, dryRun: options['dry-run'] === true };
     if (line.options.help === true) line.name = 'help';
-    command = prepareCommand({ ...line, options: options as Record<string, string | true> });
+    command = prepareCommand({ ...line, options: options as Record<string, string | true> }, seams.limits);
   } catch (err) {
     if (!(err instanceof ArgumentError)) throw err;
     const t = catalogFor(lang);
-    io.stderr(`${t.cli.badArgument({ detail: err.message }, createFormatter(lang))}\n${t.cli.usage}\n\n${helpLines(t, 'dbpool').join('\n')}\n`);
+    io.stderr(`${argumentText(err.problems, t, createFormatter(lang))}\n${t.cli.usage}\n\n${helpLines(t, 'dbpool').join('\n')}\n`);
     return EXIT_USAGE;
   }
 
   const t = catalogFor(lang);
-  if (command.name === 'help') {
-    io.stdout(helpLines(t, 'dbpool').join('\n') + '\n');
-    return 0;
-  }
-  if (command.name === 'lang') {
-    io.stderr('The CLI takes the language from --lang or DBPOOL_LANG; `lang` sets it per user in Slack.\n');
-    return EXIT_USAGE;
-  }
-
-  const logger = createLogger(config, { destination: 2, pretty: io.isTerminal });
-  const needsDatabase = command.name !== 'math';
-  const services = needsDatabase ? createServices(config, logger) : null;
-  const requester = { kind: 'cli' as const, id: os.userInfo().username };
   const f = createFormatter(lang);
+  // Only what the command uses is opened: help, lang and math need no database.
+  const needsServices = !['help', 'lang', 'math'].includes(command.name);
+  const logger = createLogger(config, { destination: 2, pretty: io.isTerminal });
+  const services = needsServices ? createServices(config, logger, seams.services) : null;
+  const requester = { kind: 'cli' as const, id: os.userInfo().username };
   try {
-    const ctx = { ...(services?.context ?? { config, sources: null, now: () => new Date(), remediation: null }), requester };
+    const ctx: CommandContext = { ...(services?.context ?? { config, diagnoser: null, now: () => new Date(), remediation: null }), requester };
     const result = await command.run(ctx);
-    switch (result.kind) {
-      case 'report':
-        io.stdout(json ? renderJson(result.report) : renderText(result.report, { lang, color: io.isTerminal }));
-        return VERDICT_EXIT_CODE[result.report.verdict];
-      case 'refused':
-        io.stderr(`${t.action.refused[result.reason]}\n`);
-        return 1;
-      case 'audit':
-        io.stdout(json ? JSON.stringify(result.entries, null, 2) + '\n' : `${t.action.auditTitle}\n${auditLines(result.entries, t, f).join('\n')}\n`);
-        return 0;
-      case 'summary': {
-        const s = config.schedule;
-        const { doc } = await renderSummary(result.summary, lang, { timeZone: s.summaryTimeZone, chart: false });
-        io.stdout(json ? JSON.stringify(result.summary, null, 2) + '\n' : summaryDocumentToText(doc));
-        return 0;
-      }
-      case 'plan':
-        return await confirmAndRun(result.plan, result.report, ctx, {
-          out: io.stdout,
-          ask: io.ask ?? (async () => null),
-          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        }, t, f, confirm);
-      default:
-        return 0;
-    }
+    return await (OUTPUTS[result.kind] as (o: Output, r: CommandResult) => Promise<number>)({ io, t, f, lang, json, ctx, confirm }, result);
   } catch (err) {
     if (!(err instanceof ArgumentError)) throw err;
-    io.stderr(`${t.cli.badArgument({ detail: err.message }, f)}\n`);
+    io.stderr(`${argumentText(err.problems, t, f)}\n`);
     return EXIT_USAGE;
   } finally {
     await services?.close();

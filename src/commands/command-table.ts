@@ -1,25 +1,25 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../actions/audit-log.js';
+import type { RemediationFlow, RequestResult } from '../actions/remediation-flow.js';
 import type { Actor, RemediationPlan } from '../actions/remediation-plan.js';
-import type { RemediationService, RequestResult } from '../actions/remediation-service.js';
 import type { Config } from '../config.js';
-import type { DailySummary } from '../schedule/daily-summary.js';
-import { buildSummary, type SummaryDeps } from '../schedule/summary-job.js';
-import type { Report } from '../core/report.js';
+import type { DailySummary } from '../core/daily-summary.js';
+import type { Report, ReportView } from '../core/report.js';
 import { buildWhatIfReport } from '../core/what-if.js';
-import { diagnose, reportSettings } from '../diagnosis/diagnose.js';
-import type { FactSources } from '../diagnosis/collect-facts.js';
-import type { HelpCommand, Lang } from '../i18n/catalog.js';
-import { ArgumentError, type ParsedCommandLine } from './parse-command-line.js';
+import { buildSummary, type SummaryDeps } from '../diagnosis/build-summary.js';
+import { reportSettings, type Diagnoser } from '../diagnosis/diagnose.js';
+import type { Lang } from '../i18n/catalog.js';
+import type { CommandName } from './command-names.js';
+import { ArgumentError, parseDecimal, type ArgumentProblem, type ParsedCommandLine } from './parse-command-line.js';
 
 /** What a command step needs; built once by the composition root (src/services.ts). */
 export interface CommandContext {
   config: Config;
   /** Null when no database is configured: only `math`, `help` and `lang` work then. */
-  sources: FactSources | null;
+  diagnoser: Diagnoser | null;
   now: () => Date;
   /** Null when remediation cannot be set up (no database, no state store). */
-  remediation: RemediationService | null;
+  remediation: RemediationFlow | null;
   /** Who runs this command: the Slack user, or the CLI's local user. */
   requester: Actor;
   /** The history behind `summary`; null without a state store. */
@@ -31,11 +31,20 @@ export type CommandResult =
   | { kind: 'help' }
   | { kind: 'lang'; lang: Lang }
   | { kind: 'plan'; plan: RemediationPlan; report: Report }
-  | { kind: 'refused'; reason: Extract<RequestResult, { ok: false }>['reason'] }
+  | { kind: 'refused'; refusal: Extract<RequestResult, { ok: false }> }
   | { kind: 'audit'; entries: AuditEntry[] }
   | { kind: 'summary'; summary: DailySummary };
 
-export type CommandName = HelpCommand;
+/**
+ * The ranges the command table accepts. A deployment uses PRODUCT_LIMITS; the tests pass shorter
+ * idle thresholds through the composition's seams, which neither the CLI nor Slack can reach.
+ */
+export interface CommandLimits {
+  /** Idle threshold of `idle` and `terminate-idle`, in minutes. */
+  idleMinutes: { min: number; max: number };
+}
+
+export const PRODUCT_LIMITS: CommandLimits = { idleMinutes: { min: 1, max: 60 * 24 * 7 } };
 
 interface CommandSpec<A> {
   name: CommandName;
@@ -44,32 +53,31 @@ interface CommandSpec<A> {
   run(ctx: CommandContext, args: A): Promise<CommandResult>;
 }
 
-const count = (min: number, max: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
-/** Minutes may be fractional (0.5 = 30 s): handy in drills and tests. */
-const minutes = z.coerce.number({ error: 'must be a number' }).min(0.01).max(60 * 24 * 7);
-const noArgs = z.object({ positionals: z.array(z.string()).max(0, 'takes no arguments'), options: z.object({}).strict() });
+/** A decimal number in a range, typed with any digits; a custom issue carries the range for the message. */
+const decimal = (min: number, max: number, whole: boolean) =>
+  z.string().transform((raw, ctx) => {
+    const n = parseDecimal(raw, whole);
+    if (n !== null && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', params: { range: { min, max, whole } } });
+    return z.NEVER;
+  });
+const count = (min: number, max: number) => decimal(min, max, true);
+const noArgs = z.object({ positionals: z.array(z.string()).max(0), options: z.object({}).strict() });
 
-function needSources(ctx: CommandContext): FactSources {
-  if (!ctx.sources) throw new ArgumentError('no database configured: set DATABASE_URL (or the PG* variables)');
-  return ctx.sources;
+function needDiagnoser(ctx: CommandContext): Diagnoser {
+  if (!ctx.diagnoser) throw new ArgumentError([{ code: 'no_database' }]);
+  return ctx.diagnoser;
 }
 
-const reportCommand = (name: Exclude<Report['view'], 'idle' | 'math'> & CommandName): CommandSpec<unknown> => ({
+const reportCommand = (name: Exclude<ReportView, 'idle' | 'math'>): CommandSpec<unknown> => ({
   name,
   args: noArgs,
-  run: async (ctx) => ({ kind: 'report', report: await diagnose(needSources(ctx), ctx.config, name) }),
+  run: async (ctx) => ({ kind: 'report', report: await needDiagnoser(ctx).diagnose(name) }),
 });
-
-const idleArgs = z
-  .object({
-    positionals: z.array(minutes).max(1, 'takes at most one number of minutes'),
-    options: z.object({ minutes: minutes.optional() }).strict(),
-  })
-  .transform((a) => ({ minutes: a.options.minutes ?? a.positionals[0] }));
 
 const mathArgs = z
   .object({
-    positionals: z.array(z.string()).max(0, 'takes options only, e.g. --workers 4 --pool 30'),
+    positionals: z.array(z.string()).max(0),
     options: z
       .object({
         workers: count(1, 100_000),
@@ -92,83 +100,79 @@ const mathArgs = z
     otherClients: o.other,
   }));
 
-const planArgs = z
-  .object({
-    positionals: z.array(z.string()).max(0, 'takes options only'),
-    options: z
-      .object({ minutes: minutes.optional(), yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() })
-      .strict(),
-  })
-  .transform((a) => ({ minutes: a.options.minutes }));
-
 const auditArgs = z
-  .object({ positionals: z.array(z.string()).max(0, 'takes options only'), options: z.object({ limit: count(1, 500).default(20) }).strict() })
+  .object({ positionals: z.array(z.string()).max(0), options: z.object({ limit: count(1, 500).default(20) }).strict() })
   .transform((a) => ({ limit: a.options.limit }));
 
+const langArgs = z.object({ positionals: z.tuple([z.enum(['fa', 'en'])]), options: z.object({}).strict() }).transform((a) => a.positionals[0]);
+
 /** Without a state store nothing can be planned or audited: a refusal, not a wrong argument. */
-const STATE_UNAVAILABLE = { kind: 'refused', reason: 'state_unavailable' } as const;
+const STATE_UNAVAILABLE = { kind: 'refused', refusal: { ok: false, reason: 'state_unavailable' } } as const;
 
-/** Diagnoses, then stores a plan for exactly what the report shows; running it needs an approval. */
-const planCommand = (name: 'terminate-idle' | 'stop-extra'): CommandSpec<z.infer<typeof planArgs>> => ({
-  name,
-  args: planArgs,
-  run: async (ctx, a) => {
-    const sources = needSources(ctx);
-    const remediation = ctx.remediation;
-    if (!remediation) return STATE_UNAVAILABLE;
-    const report = await diagnose(sources, ctx.config, name === 'terminate-idle' ? 'idle' : 'instances', { idleMinutes: a.minutes });
-    const result = remediation.request(name === 'terminate-idle' ? 'terminate_idle' : 'stop_extra', report, ctx.requester);
-    return result.ok ? { kind: 'plan', plan: result.plan, report } : { kind: 'refused', reason: result.reason };
-  },
-});
+/** The table for one set of limits: the idle threshold's range is the only thing that varies. */
+function commandsFor(limits: CommandLimits): CommandSpec<never>[] {
+  const minutes = decimal(limits.idleMinutes.min, limits.idleMinutes.max, false);
+  const idleArgs = z
+    .object({ positionals: z.array(minutes).max(1), options: z.object({ minutes: minutes.optional() }).strict() })
+    .transform((a) => ({ minutes: a.options.minutes ?? a.positionals[0] }));
+  const planArgs = z
+    .object({
+      positionals: z.array(z.string()).max(0),
+      options: z.object({ minutes: minutes.optional(), yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() }).strict(),
+    })
+    .transform((a) => ({ minutes: a.options.minutes }));
 
-const langArgs = z
-  .object({ positionals: z.tuple([z.enum(['fa', 'en'], { error: 'must be fa or en' })]), options: z.object({}).strict() })
-  .transform((a) => a.positionals[0]);
-
-const COMMANDS: CommandSpec<never>[] = [
-  reportCommand('status'),
-  reportCommand('connections'),
-  reportCommand('instances'),
-  reportCommand('workers'),
-  reportCommand('config'),
-  {
-    name: 'idle',
-    args: idleArgs,
-    run: async (ctx, a: z.infer<typeof idleArgs>) => ({
-      kind: 'report',
-      report: await diagnose(needSources(ctx), ctx.config, 'idle', { idleMinutes: a.minutes }),
-    }),
-  },
-  {
-    name: 'math',
-    args: mathArgs,
-    run: async (ctx, w: z.infer<typeof mathArgs>) => ({
-      kind: 'report',
-      report: buildWhatIfReport(w, reportSettings(ctx.config), ctx.now()),
-    }),
-  },
-  planCommand('terminate-idle'),
-  planCommand('stop-extra'),
-  {
-    name: 'audit',
-    args: auditArgs,
-    run: async (ctx, a: z.infer<typeof auditArgs>) =>
-      ctx.remediation ? { kind: 'audit', entries: ctx.remediation.auditEntries(a.limit) } : STATE_UNAVAILABLE,
-  },
-  {
-    name: 'summary',
-    args: noArgs,
-    run: async (ctx) => {
-      if (!ctx.summary) throw new ArgumentError('no history: set a writable DBPOOL_STATE_DIR');
-      return { kind: 'summary', summary: await buildSummary(ctx.summary, ctx.now()) };
+  /** Diagnoses, then stores a plan for exactly what the report shows; running it needs an approval. */
+  const planCommand = (name: 'terminate-idle' | 'stop-extra'): CommandSpec<z.infer<typeof planArgs>> => ({
+    name,
+    args: planArgs,
+    run: async (ctx, a) => {
+      const diagnoser = needDiagnoser(ctx);
+      const remediation = ctx.remediation;
+      if (!remediation) return STATE_UNAVAILABLE;
+      const report = await diagnoser.diagnose(name === 'terminate-idle' ? 'idle' : 'instances', { idleMinutes: a.minutes });
+      const result = remediation.request(name === 'terminate-idle' ? 'terminate_idle' : 'stop_extra', report, ctx.requester);
+      return result.ok ? { kind: 'plan', plan: result.plan, report } : { kind: 'refused', refusal: result };
     },
-  },
-  { name: 'lang', args: langArgs, run: async (_ctx, lang: Lang) => ({ kind: 'lang', lang }) },
-  { name: 'help', args: z.unknown(), run: async () => ({ kind: 'help' }) },
-] as CommandSpec<never>[];
+  });
 
-export const COMMAND_NAMES: readonly CommandName[] = COMMANDS.map((c) => c.name);
+  return [
+    reportCommand('status'),
+    reportCommand('connections'),
+    reportCommand('instances'),
+    reportCommand('workers'),
+    reportCommand('config'),
+    {
+      name: 'idle',
+      args: idleArgs,
+      run: async (ctx, a: z.infer<typeof idleArgs>) => ({ kind: 'report', report: await needDiagnoser(ctx).diagnose('idle', { idleMinutes: a.minutes }) }),
+    },
+    {
+      name: 'math',
+      args: mathArgs,
+      run: async (ctx, w: z.infer<typeof mathArgs>) => ({ kind: 'report', report: buildWhatIfReport(w, reportSettings(ctx.config), ctx.now()) }),
+    },
+    planCommand('terminate-idle'),
+    planCommand('stop-extra'),
+    {
+      name: 'audit',
+      args: auditArgs,
+      run: async (ctx, a: z.infer<typeof auditArgs>) => (ctx.remediation ? { kind: 'audit', entries: ctx.remediation.auditEntries(a.limit) } : STATE_UNAVAILABLE),
+    },
+    {
+      name: 'summary',
+      args: noArgs,
+      run: async (ctx) => {
+        if (!ctx.summary) throw new ArgumentError([{ code: 'no_history' }]);
+        return { kind: 'summary', summary: await buildSummary(ctx.summary, ctx.now()) };
+      },
+    },
+    { name: 'lang', args: langArgs, run: async (_ctx, lang: Lang) => ({ kind: 'lang', lang }) },
+    { name: 'help', args: z.unknown(), run: async () => ({ kind: 'help' }) },
+  ] as CommandSpec<never>[];
+}
+
+const tables = new Map<CommandLimits, CommandSpec<never>[]>();
 
 export interface PreparedCommand {
   name: CommandName;
@@ -176,25 +180,31 @@ export interface PreparedCommand {
 }
 
 /** Looks the command up and validates its arguments: nothing runs unless both succeed. */
-export function prepareCommand(line: ParsedCommandLine): PreparedCommand {
-  const spec = COMMANDS.find((c) => c.name === line.name);
-  if (!spec) throw new ArgumentError(`unknown command "${line.name}"`);
+export function prepareCommand(line: ParsedCommandLine, limits: CommandLimits = PRODUCT_LIMITS): PreparedCommand {
+  let table = tables.get(limits);
+  if (!table) tables.set(limits, (table = commandsFor(limits)));
+  const spec = table.find((c) => c.name === line.name);
+  if (!spec) throw new ArgumentError([{ code: 'unknown_command', command: line.name }]);
   const parsed = (spec.args as z.ZodType<unknown>).safeParse({ positionals: line.positionals, options: line.options });
-  if (!parsed.success) throw new ArgumentError(describeIssues(line, parsed.error));
+  if (!parsed.success) throw new ArgumentError(problemsOf(line, parsed.error));
   return { name: spec.name, run: (ctx) => spec.run(ctx, parsed.data as never) };
 }
 
-function describeIssues(line: ParsedCommandLine, error: z.ZodError): string {
+/** zod's issues as argument problems: what is wrong with which option or argument. */
+function problemsOf(line: ParsedCommandLine, error: z.ZodError): ArgumentProblem[] {
   const command = line.name;
-  return error.issues
-    .map((i) => {
-      const [where, key] = i.path;
-      const subject = where === 'options' && key !== undefined ? `--${String(key)}` : where === 'positionals' ? 'argument' : command;
-      if (i.code === 'unrecognized_keys') return `${command}: unknown option ${i.keys.map((k) => `--${k}`).join(', ')}`;
-      const given =
-        key === undefined ? line : where === 'options' ? line.options[String(key)] : line.positionals[Number(key)];
-      if (given === undefined) return `${command}: ${subject} is required`;
-      return `${command}: ${subject} ${i.message}`;
-    })
-    .join('; ');
+  return error.issues.map((i): ArgumentProblem => {
+    const [where, key] = i.path;
+    if (i.code === 'unrecognized_keys') return { code: 'unknown_option', command, options: i.keys.map((k) => `--${k}`) };
+    if (i.code === 'too_big' && where === 'positionals' && key === undefined) return { code: 'too_many_arguments', command, max: Number(i.maximum) };
+    const subject = where === 'options' && key !== undefined ? `--${String(key)}` : where === 'positionals' ? 'argument' : command;
+    const given = key === undefined ? line : where === 'options' ? line.options[String(key)] : line.positionals[Number(key)];
+    if (given === undefined) return { code: 'required', command, subject };
+    if (given === true) return { code: 'needs_value', command, subject };
+    const range = i.code === 'custom' ? (i.params as { range?: { min: number; max: number; whole: boolean } } | undefined)?.range : undefined;
+    if (range) return { code: 'range', command, subject, ...range };
+    if (i.code === 'invalid_value' && i.values.includes(true)) return { code: 'takes_no_value', command, subject };
+    if (i.code === 'invalid_value') return { code: 'one_of', command, subject, allowed: i.values.map(String) };
+    return { code: 'invalid', command, subject };
+  });
 }

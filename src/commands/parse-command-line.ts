@@ -5,9 +5,31 @@ export interface ParsedCommandLine {
   options: Record<string, string | true>;
 }
 
+/**
+ * What is wrong with a command line, as a code with its parameters: the catalogs say each in the
+ * user's language (a range is stated, not "must be a number").
+ */
+export type ArgumentProblem =
+  | { code: 'unknown_command'; command: string }
+  | { code: 'unknown_option'; command: string; options: string[] }
+  | { code: 'required'; command: string; subject: string }
+  /** Not a decimal number inside the range (digits may be Persian or Arabic-Indic). */
+  | { code: 'range'; command: string; subject: string; min: number; max: number; whole: boolean }
+  | { code: 'one_of'; command: string; subject: string; allowed: string[] }
+  | { code: 'too_many_arguments'; command: string; max: number }
+  | { code: 'needs_value'; command: string; subject: string }
+  | { code: 'takes_no_value'; command: string; subject: string }
+  | { code: 'invalid'; command: string; subject: string }
+  | { code: 'lone_dashes' }
+  | { code: 'no_database' }
+  | { code: 'no_history' }
+  /** `lang` in the CLI: the language comes from --lang or DBPOOL_LANG there. */
+  | { code: 'lang_is_slack_only' };
+
 export class ArgumentError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly problems: ArgumentProblem[]) {
+    // English for the logs only; users read the catalog's sentences.
+    super(problems.map((p) => JSON.stringify(p)).join('; '));
     this.name = 'ArgumentError';
   }
 }
@@ -37,7 +59,7 @@ export function parseCommandLine(tokens: string[]): ParsedCommandLine {
       continue;
     }
     const body = token.slice(2);
-    if (body === '') throw new ArgumentError('a lone "--" is not an option');
+    if (body === '') throw new ArgumentError([{ code: 'lone_dashes' }]);
     const eq = body.indexOf('=');
     if (eq >= 0) {
       options[body.slice(0, eq)] = body.slice(eq + 1);
@@ -48,4 +70,17 @@ export function parseCommandLine(tokens: string[]): ParsedCommandLine {
     }
   }
   return { name, positionals, options };
+}
+
+/** Persian (۰-۹) and Arabic-Indic (٠-٩) digits and the Arabic decimal separator, as ASCII. */
+export function asciiDigits(s: string): string {
+  return s.replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/\u066B/g, '.');
+}
+
+/** A decimal number as a person types it: digits in any of the three scripts, an optional fraction; no sign, exponent or hex. */
+export function parseDecimal(raw: string, whole: boolean): number | null {
+  const s = asciiDigits(raw.trim());
+  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(s)) return null;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : null;
 }

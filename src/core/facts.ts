@@ -13,6 +13,31 @@ export type ProbeErrorKind =
   | 'not_found'
   | 'other';
 
+/**
+ * What dbpool can tell about a failure beyond the words of the server or the library (a TLS setting
+ * to change, a file it cannot read): a sentence per code in each catalog, never prose in the probe.
+ */
+export type ProbeHint =
+  | 'pg_tls_untrusted'
+  | 'pg_tls_wrong_name'
+  | 'pg_tls_not_valid_now'
+  | 'pg_tls_client_certificate'
+  | 'pg_ssl_off'
+  | 'pg_unreadable_file'
+  | 'docker_tls_untrusted'
+  | 'docker_tls_wrong_name'
+  | 'docker_tls_not_valid_now'
+  | 'docker_tls_client_certificate'
+  | 'no_answer';
+
+export interface ProbeHintRef {
+  code: ProbeHint;
+  /** The file the hint is about (pg_unreadable_file). */
+  file?: string;
+  /** The bound that passed (no_answer). */
+  ms?: number;
+}
+
 export interface ProbeError {
   kind: ProbeErrorKind;
   /** Where it happened, e.g. "postgres 127.0.0.1:5432/madras" or "docker unix:///var/run/docker.sock php_swoole_app". */
@@ -20,6 +45,7 @@ export interface ProbeError {
   message: string;
   /** SQLSTATE or errno, when known. */
   code?: string;
+  hint?: ProbeHintRef;
 }
 
 // ---------------------------------------------------------------- PostgreSQL
@@ -48,6 +74,11 @@ export interface IdleSession {
   /** Seconds since state_change. */
   idleSeconds: number;
   backendStart: string;
+  /**
+   * One of the app's sessions (APP_DB_USER / APP_APPLICATION_NAME, never a superuser's): the only
+   * ones terminate-idle may touch. Another role's or another tool's idle session is listed, not touched.
+   */
+  app: boolean;
 }
 
 /**
@@ -182,6 +213,8 @@ export interface AppInstance {
   location: string;
   image?: string;
   createdAt?: string;
+  /** When it last started (a container restarted since its creation): what "up" counts from. */
+  startedAt?: string;
   state: string;
   health?: string;
   poolSize: SettingValue;

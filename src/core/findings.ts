@@ -1,5 +1,6 @@
 import type { Attribution } from './attribution.js';
-import type { Facts, ProbeError, ProcessRole } from './facts.js';
+import { inTransaction, runningInstances, sumPatterns } from './derived-facts.js';
+import type { Facts, ProbeError, ProbeHintRef, ProcessRole } from './facts.js';
 import { holdingFindings } from './holding-findings.js';
 import { pgbouncerFindings, type PgBouncerFindingParams } from './pgbouncer-findings.js';
 import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
@@ -12,8 +13,8 @@ export type Severity = 'crit' | 'warn' | 'info';
 
 /** Parameters of each finding, by code. The message catalogs turn them into sentences. */
 export interface FindingParams extends PgBouncerFindingParams {
-  postgres_unreachable: { kind: ProbeError['kind']; source: string; message: string };
-  server_refusing: { source: string; message: string };
+  postgres_unreachable: { kind: ProbeError['kind']; source: string; message: string; hint: ProbeHintRef | null };
+  server_refusing: { source: string; message: string; hint: ProbeHintRef | null };
   server_at_limit: { connections: number; usable: number; max: number };
   utilization_high: { connections: number; usable: number; percent: number; threshold: number };
   demand_exceeds_capacity: { demand: number; capacity: number; missing: number };
@@ -24,8 +25,8 @@ export interface FindingParams extends PgBouncerFindingParams {
   idle_sessions_old: { count: number; minutes: number; oldestSeconds: number };
   idle_in_transaction: { count: number; oldestSeconds: number | null };
   states_hidden: { hidden: number };
-  instance_source_failed: { source: string; kind: ProbeError['kind']; message: string };
-  instance_probe_failed: { instance: string; source: string; message: string };
+  instance_source_failed: { source: string; kind: ProbeError['kind']; message: string; hint: ProbeHintRef | null };
+  instance_probe_failed: { instance: string; source: string; message: string; hint: ProbeHintRef | null };
   no_instances: { sources: string[] };
   pool_setting_unknown: { instance: string; variable: string };
   pool_setting_fallback: { instance: string; variable: string; value: number };
@@ -83,9 +84,9 @@ function postgresFindings({ facts, pgbouncer }: FindingInput): Finding[] {
   const pg = facts.postgres;
   if (!pg.ok) {
     if (pg.error.kind === 'server_full') {
-      return [finding('server_refusing', 'crit', { source: pg.error.source, message: pg.error.message })];
+      return [finding('server_refusing', 'crit', { source: pg.error.source, message: pg.error.message, hint: pg.error.hint ?? null })];
     }
-    return [finding('postgres_unreachable', 'crit', { kind: pg.error.kind, source: pg.error.source, message: pg.error.message })];
+    return [finding('postgres_unreachable', 'crit', { kind: pg.error.kind, source: pg.error.source, message: pg.error.message, hint: pg.error.hint ?? null })];
   }
   const f = pg.facts;
   const out: Finding[] = [];
@@ -100,7 +101,7 @@ function postgresFindings({ facts, pgbouncer }: FindingInput): Finding[] {
       }),
     );
   }
-  const inTx = f.states.idleInTransaction + f.states.idleInTransactionAborted;
+  const inTx = inTransaction(f.states);
   if (inTx > 0) {
     out.push(finding('idle_in_transaction', 'warn', { count: inTx, oldestSeconds: f.oldestIdleInTransactionSeconds }));
   }
@@ -157,9 +158,7 @@ function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput):
   }
   // The app's own pool is busy while the server still has room: a pool too small, or a leak.
   const serverHasRoom = facts.postgres.ok && math.utilization !== null && math.utilization < thresholds.critUtilization;
-  const inTx = facts.postgres.ok
-    ? facts.postgres.facts.states.idleInTransaction + facts.postgres.facts.states.idleInTransactionAborted
-    : 0;
+  const inTx = facts.postgres.ok ? inTransaction(facts.postgres.facts.states) : 0;
   for (const source of facts.instances) {
     for (const inst of source.instances) {
       const logs = inst.logs;
@@ -189,7 +188,7 @@ function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput):
 function instanceFindings(input: FindingInput): Finding[] {
   const { facts, math, stopCandidates, expectedInstances } = input;
   const out: Finding[] = [];
-  const running = facts.instances.flatMap((s) => s.instances).filter((i) => i.state === 'running');
+  const running = runningInstances(facts);
   for (const source of facts.instances) {
     if (!source.ok && source.error) {
       out.push(
@@ -197,12 +196,13 @@ function instanceFindings(input: FindingInput): Finding[] {
           source: source.source,
           kind: source.error.kind,
           message: source.error.message,
+          hint: source.error.hint ?? null,
         }),
       );
     }
     for (const inst of source.instances) {
       for (const err of inst.errors) {
-        out.push(finding('instance_probe_failed', 'warn', { instance: inst.name, source: err.source, message: err.message }));
+        out.push(finding('instance_probe_failed', 'warn', { instance: inst.name, source: err.source, message: err.message, hint: err.hint ?? null }));
       }
       for (const [setting, variable] of [
         [inst.poolSize, input.poolSizeVar],
@@ -245,14 +245,4 @@ function instanceFindings(input: FindingInput): Finding[] {
     out.push(finding('no_instances', 'warn', { sources: facts.instances.map((s) => s.source) }));
   }
   return out;
-}
-
-function sumPatterns(list: { count: number; lastSeen: string | null }[]): { count: number; lastSeen: string | null } {
-  let count = 0;
-  let lastSeen: string | null = null;
-  for (const p of list) {
-    count += p.count;
-    if (p.lastSeen && (!lastSeen || p.lastSeen > lastSeen)) lastSeen = p.lastSeen;
-  }
-  return { count, lastSeen };
 }

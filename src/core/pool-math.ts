@@ -7,7 +7,7 @@ import type { AppInstance, PostgresFacts, ProcessRole } from './facts.js';
  * (workers + task workers + custom processes) x DB_POOL_SIZE connections when its pools are full.
  */
 
-export type CountOrigin = 'measured' | 'env' | 'fallback' | 'unknown' | 'what-if';
+export type CountOrigin = 'measured' | 'env' | 'fallback' | 'unknown';
 
 export interface InstanceDemand {
   id: string;
@@ -50,6 +50,8 @@ export interface PoolMath {
   knownDemand: number;
   /** Instances whose demand is unknown (missing pool size or worker count). */
   unknownDemandInstances: number;
+  /** Instance sources that could not be read: their instances, and so the demand, are unknown. */
+  unreadSources: number;
   /** knownDemand when nothing is unknown, else null. */
   totalDemand: number | null;
   server: ServerCapacity | null;
@@ -107,22 +109,25 @@ export function serverCapacity(pg: PostgresFacts): ServerCapacity {
   };
 }
 
-export function computePoolMath(instances: InstanceDemand[], server: ServerCapacity | null): PoolMath {
+/** With instance sources unread, the known demand is a lower bound: no total, ratio or headroom is guessed. */
+export function computePoolMath(instances: InstanceDemand[], server: ServerCapacity | null, unreadSources = 0): PoolMath {
   const known = instances.filter((i) => i.demand !== null);
   const knownDemand = known.reduce((sum, i) => sum + (i.demand ?? 0), 0);
   const unknownDemandInstances = instances.length - known.length;
   const usableSlots = server ? Math.max(0, server.maxConnections - server.reservedSlots) : null;
   const appCapacity = server && usableSlots !== null ? Math.max(0, usableSlots - server.otherClients) : null;
+  const blind = unreadSources > 0;
   return {
     instances,
     knownDemand,
     unknownDemandInstances,
-    totalDemand: unknownDemandInstances === 0 ? knownDemand : null,
+    unreadSources,
+    totalDemand: unknownDemandInstances === 0 && !blind ? knownDemand : null,
     server,
     usableSlots,
     appCapacity,
     utilization: server && usableSlots ? server.clientConnections / usableSlots : null,
-    demandRatio: appCapacity ? knownDemand / appCapacity : appCapacity === 0 && knownDemand > 0 ? Infinity : null,
-    headroom: appCapacity === null ? null : appCapacity - knownDemand,
+    demandRatio: blind ? null : appCapacity ? knownDemand / appCapacity : appCapacity === 0 && knownDemand > 0 ? Infinity : null,
+    headroom: appCapacity === null || blind ? null : appCapacity - knownDemand,
   };
 }

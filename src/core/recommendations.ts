@@ -1,3 +1,4 @@
+import { appIdleSessions, inTransaction, sessionsByRole } from './derived-facts.js';
 import type { Facts } from './facts.js';
 import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
 import { recommendForPgBouncer, type PgBouncerRecommendationParams } from './pgbouncer-recommendations.js';
@@ -10,8 +11,8 @@ export interface RecommendationParams extends PgBouncerRecommendationParams {
   lower_pool_size: { variable: string; current: number | null; suggested: number; holders: number; capacity: number };
   raise_max_connections: { current: number; suggested: number; extraMemoryMb: number };
   stop_extra_instances: { candidates: string[] };
-  /** behindPgBouncer: a PgBouncer dbpool cannot read is in the path, so some of these may be its server connections. */
-  terminate_idle: { count: number; minutes: number; database: string; behindPgBouncer?: boolean };
+  /** roles: what the plan touches, per role. behindPgBouncer: a PgBouncer dbpool cannot read is in the path, so some may be its server connections. */
+  terminate_idle: { count: number; minutes: number; database: string; roles: { role: string; count: number }[]; behindPgBouncer?: boolean };
   use_pooler: { demand: number; suggestedPoolSize: number };
   idle_in_transaction_timeout: { database: string; count: number };
   grant_pg_monitor: { role: string };
@@ -70,14 +71,16 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     });
   }
 
-  // PgBouncer's own idle server connections are never offered: it would open them again at once.
-  const idle = pg ? (input.pgbouncer ? terminableIdleSessions(pg.idleSessions, input.pgbouncer) : pg.idleSessions) : [];
-  if (pg && idle.length > 0) {
+  // Only the app's idle sessions: another role's, a superuser's or another tool's are listed, never proposed;
+  // nor PgBouncer's own idle server connections: it would open them again at once.
+  const appIdle = pg ? (input.pgbouncer ? terminableIdleSessions(appIdleSessions(pg), input.pgbouncer) : appIdleSessions(pg)) : [];
+  if (pg && appIdle.length > 0) {
+    const roles = sessionsByRole(appIdle);
     const unread = behindPgBouncer && !input.pgbouncer?.bouncers.some((b) => b.read);
     out.push({
       code: 'terminate_idle',
-      params: { count: idle.length, minutes: pg.idleMinutes, database, ...(unread ? { behindPgBouncer: true } : {}) },
-      commands: [{ lang: 'sql', text: terminateIdleSql(pg.idleMinutes) }],
+      params: { count: appIdle.length, minutes: pg.idleMinutes, database, roles, ...(unread ? { behindPgBouncer: true } : {}) },
+      commands: [{ lang: 'sql', text: terminateIdleSql(pg.idleMinutes, roles.map((r) => r.role)) }],
       action: 'terminate_idle',
     });
   }
@@ -114,7 +117,7 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     }
   }
 
-  const inTx = pg ? pg.states.idleInTransaction + pg.states.idleInTransactionAborted : 0;
+  const inTx = pg ? inTransaction(pg.states) : 0;
   if (pg && inTx > 0) {
     out.push({
       code: 'idle_in_transaction_timeout',
@@ -152,15 +155,21 @@ function raiseMaxConnections(math: PoolMath, thresholds: Thresholds, demand: num
   };
 }
 
-/** The runbook's fix 4, with the configured age. */
-export function terminateIdleSql(minutes: number): string {
+/** The runbook's fix 4, with the configured age, for the app's roles only (never a superuser's or another tool's session). */
+export function terminateIdleSql(minutes: number, roles: string[]): string {
   return [
     'SELECT pg_terminate_backend(pid)',
     'FROM pg_stat_activity',
     'WHERE datname = current_database()',
+    "  AND backend_type = 'client backend'",
+    `  AND usename IN (${roles.map(quoteLiteral).join(', ')})`,
     "  AND state = 'idle'",
     `  AND state_change < NOW() - INTERVAL '${minutes} minutes';`,
   ].join('\n');
+}
+
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 function stopCommand(c: StopCandidate): string {

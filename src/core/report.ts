@@ -1,4 +1,5 @@
 import { attributeConnections, type Attribution } from './attribution.js';
+import { runningInstances, unreadSources } from './derived-facts.js';
 import type { Facts } from './facts.js';
 import { findFindings, type Finding } from './findings.js';
 import { computePgBouncerMath, type PgBouncerMath } from './pgbouncer-math.js';
@@ -8,8 +9,9 @@ import { findStopCandidates, type StopCandidate } from './stop-candidates.js';
 import type { Thresholds } from './thresholds.js';
 import { decideVerdict, type Verdict } from './verdict.js';
 
-/** Which part of the report a command shows; every view is built from the same model. */
-export type ReportView = 'status' | 'connections' | 'instances' | 'workers' | 'config' | 'idle' | 'math';
+/** Which part of the report a command shows; every view is built from the same model. Each is a command of its own name. */
+export const REPORT_VIEWS = ['status', 'connections', 'instances', 'workers', 'config', 'idle', 'math'] as const;
+export type ReportView = (typeof REPORT_VIEWS)[number];
 
 export interface Report {
   view: ReportView;
@@ -40,10 +42,9 @@ export interface ReportSettings {
 
 /** facts -> pool math -> findings -> recommendations -> report. Pure: no I/O, no clock. */
 export function buildReport(view: ReportView, facts: Facts, settings: ReportSettings): Report {
-  const allInstances = facts.instances.flatMap((s) => s.instances);
-  const running = allInstances.filter((i) => i.state === 'running');
+  const running = runningInstances(facts);
   const server = facts.postgres.ok ? serverCapacity(facts.postgres.facts) : null;
-  const math = computePoolMath(running.map(instanceDemand), server);
+  const math = computePoolMath(running.map(instanceDemand), server, unreadSources(facts).length);
   const stopCandidates = findStopCandidates(running, settings.expectedInstances);
   const pgbouncer = computePgBouncerMath(facts, math);
   const holding = facts.postgres.ok ? attributeConnections(facts.postgres.facts, running) : null;

@@ -46,7 +46,7 @@ async function observeWithDeadline(source: InstanceSource, timeoutMs: number, op
         source: source.name,
         ok: false,
         instances: [],
-        error: { kind: 'timeout', source: source.name, message: `no answer within ${timeoutMs} ms` },
+        error: { kind: 'timeout', source: source.name, message: '', hint: { code: 'no_answer', ms: timeoutMs } },
       });
     }, timeoutMs);
   });

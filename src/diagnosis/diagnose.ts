@@ -1,7 +1,8 @@
 import type { Config } from '../config.js';
+import type { InstanceObservation, ObserveOptions } from '../core/facts.js';
 import { buildReport, type Report, type ReportSettings, type ReportView } from '../core/report.js';
-import type { ObserveOptions } from '../core/facts.js';
-import { collectFacts, type FactSources } from './collect-facts.js';
+import { limitConcurrency } from '../concurrency.js';
+import { collectFacts, observeInstanceSources, type FactSources } from './collect-facts.js';
 
 export function reportSettings(config: Config): ReportSettings {
   return {
@@ -14,21 +15,74 @@ export function reportSettings(config: Config): ReportSettings {
   };
 }
 
-/** Told of every report and how long it took (the bot feeds /metrics from it). */
+/** Told of every diagnosis and how long it took (the bot feeds /metrics from it). */
 export type ReportObserver = (report: Report, seconds: number) => void;
 
-/** The one diagnosis step behind every command, button and scheduled post. */
-export async function diagnose(
-  sources: FactSources & { onReport?: ReportObserver },
-  config: Config,
-  view: ReportView,
-  options: { idleMinutes?: number } & ObserveOptions = {},
-): Promise<Report> {
-  const started = performance.now();
-  const idleMinutes = options.idleMinutes ?? config.thresholds.idleMinutes;
-  const facts = await collectFacts(sources, { idleMinutes, logsSince: options.logsSince });
+export type DiagnoseOptions = { idleMinutes?: number } & ObserveOptions;
+
+/** The one diagnosis step behind every command, button, scheduled sample and action check. */
+export interface Diagnoser {
+  diagnose(view: ReportView, options?: DiagnoseOptions): Promise<Report>;
+  /** A fresh look at the instance sources only (a stop plan is re-checked against it). */
+  observeInstances(): Promise<InstanceObservation[]>;
+}
+
+export interface DiagnoserOptions {
+  onReport?: ReportObserver;
+  /** Distinct fact collections at once; more wait their turn (default 4). */
+  maxInFlight?: number;
+}
+
+/**
+ * Diagnoses that share their work: during an incident many people ask at once, and every one of
+ * them joins the collection already running for the same question (the same idle threshold),
+ * instead of each probing PostgreSQL and every Docker engine again. Only the pure report is built
+ * per view. A check after an action (logsSince) always looks afresh.
+ */
+export function createDiagnoser(sources: FactSources, config: Config, options: DiagnoserOptions = {}): Diagnoser {
+  const running = new Map<number, Promise<Collected>>();
+  const slots = limitConcurrency(options.maxInFlight ?? 4);
   const settings = reportSettings(config);
-  const report = buildReport(view, facts, { ...settings, thresholds: { ...settings.thresholds, idleMinutes } });
-  sources.onReport?.(report, (performance.now() - started) / 1000);
-  return report;
+
+  interface Collected {
+    facts: Awaited<ReturnType<typeof collectFacts>>;
+    seconds: number;
+    /** Told to onReport already: /metrics counts diagnoses, not the views built from them. */
+    reported: boolean;
+  }
+
+  async function collect(idleMinutes: number, observe: ObserveOptions): Promise<Collected> {
+    return slots(async () => {
+      const started = performance.now();
+      const facts = await collectFacts(sources, { idleMinutes, logsSince: observe.logsSince });
+      return { facts, seconds: (performance.now() - started) / 1000, reported: false };
+    });
+  }
+
+  function shared(idleMinutes: number): Promise<Collected> {
+    let collection = running.get(idleMinutes);
+    if (!collection) {
+      collection = collect(idleMinutes, {}).finally(() => running.delete(idleMinutes));
+      running.set(idleMinutes, collection);
+    }
+    return collection;
+  }
+
+  return {
+    async diagnose(view, o = {}) {
+      const idleMinutes = o.idleMinutes ?? config.thresholds.idleMinutes;
+      const collected = o.logsSince ? await collect(idleMinutes, { logsSince: o.logsSince }) : await shared(idleMinutes);
+      const report = buildReport(view, collected.facts, withIdle(settings, idleMinutes));
+      if (!collected.reported) {
+        collected.reported = true;
+        options.onReport?.(report, collected.seconds);
+      }
+      return report;
+    },
+    observeInstances: () => observeInstanceSources(sources.instanceSources, sources.sourceTimeoutMs),
+  };
+}
+
+function withIdle(settings: ReportSettings, idleMinutes: number): ReportSettings {
+  return { ...settings, thresholds: { ...settings.thresholds, idleMinutes } };
 }

@@ -1,11 +1,13 @@
+import type { CommandName } from '../commands/command-names.js';
+import type { ArgumentProblem } from '../commands/parse-command-line.js';
 import type { HeldCounts } from '../core/attribution.js';
-import type { ProcessRole } from '../core/facts.js';
-import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
+import type { ProbeHint, ProbeHintRef, ProcessRole } from '../core/facts.js';
+import type { FindingCode, FindingParams } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
 import type { Verdict } from '../core/verdict.js';
 import type { Refusal } from '../actions/approval-guard.js';
-import type { InstanceOutcomeKind, SessionOutcomeKind } from '../actions/executors.js';
+import type { InstanceOutcomeKind, InstanceReason, SessionOutcomeKind } from '../actions/executors.js';
 import type { Formatter } from './format.js';
 
 export type Lang = 'en' | 'fa';
@@ -18,7 +20,6 @@ export interface Catalog {
   dir: 'ltr' | 'rtl';
   verdict: Record<Verdict, string>;
   verdictHeadline: Record<Verdict, string>;
-  severity: Record<Severity, string>;
   origin: Record<CountOrigin, string>;
   section: {
     connections: string;
@@ -51,10 +52,12 @@ export interface Catalog {
     oldestIdleInTransaction: Msg<{ seconds: number }>;
     server: Msg<{ host: string; database: string; version: string }>;
     generatedAt: Msg<{ at: string }>;
-    instanceLine: Msg<{ name: string; state: string; image: string | null; createdAt: string | null; now: string; location: string }>;
+    /** `startedAt`: the last start ("up" counts from it), the creation time when the start is unknown. */
+    instanceLine: Msg<{ name: string; state: string; image: string | null; startedAt: string | null; now: string; location: string }>;
     health: Msg<{ health: string }>;
     mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; untold: number; customProcesses: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
-    mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number }>;
+    /** `unread`: instance sources that could not be read; then the total is unknown and demand a lower bound. */
+    mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number; unread: number }>;
     capacityLine: Msg<{ max: number; reserved: number; other: number; capacity: number }>;
     headroom: Msg<{ headroom: number }>;
     workersLine: Msg<{ name: string; master: number; manager: number; workers: number; taskWorkers: number; untold: number; custom: number; single: number; unlisted: boolean }>;
@@ -64,12 +67,11 @@ export interface Catalog {
     idleSession: Msg<{ pid: number; user: string | null; application: string | null; client: string | null; seconds: number }>;
     noIdle: Msg<{ minutes: number }>;
     noInstances: string;
-    sourceFailed: Msg<{ source: string; message: string }>;
-    postgresUnavailable: Msg<{ message: string }>;
+    sourceFailed: Msg<{ source: string; message: string; hint: ProbeHintRef | null }>;
+    postgresUnavailable: Msg<{ message: string; hint: ProbeHintRef | null }>;
     noFindings: string;
     noRecommendations: string;
     andMore: Msg<{ count: number }>;
-    unknown: string;
     none: string;
     /** The PgBouncer section (src/render/pgbouncer-entries.ts). */
     pgbouncerHeader: Msg<{ address: string; version: string; poolMode: string }>;
@@ -93,9 +95,12 @@ export interface Catalog {
     unattributed: Msg<{ total: number; unixSocket: number; hidden: number; ambiguous: number; noMatch: number }>;
   };
   finding: { [K in FindingCode]: Msg<FindingParams[K]> };
+  /** What dbpool can tell about a probe's failure beyond the server's words (ProbeError.hint). */
+  hint: { [K in ProbeHint]: Msg<ProbeHintRef> };
   recommendation: { [K in RecommendationCode]: Msg<RecommendationParams[K]> };
   action: {
-    planTerminate: Msg<{ count: number; database: string; minutes: number }>;
+    /** `roles`: whose sessions, per role: the approver sees them in the plan and the confirm dialog. */
+    planTerminate: Msg<{ count: number; database: string; minutes: number; roles: { role: string; count: number }[] }>;
     planStop: Msg<{ name: string; ageSeconds: number | null }>;
     confirmTitle: string;
     confirmYes: string;
@@ -105,33 +110,48 @@ export interface Catalog {
     buttonCancel: string;
     ask: string;
     aborted: string;
+    /** After `aborted` when the CLI had no terminal to ask. */
+    noTerminal: string;
     dryRun: string;
     expiresAt: Msg<{ at: string }>;
-    refused: Record<Refusal | 'state_unavailable' | 'execution_failed' | 'nothing_to_do', string>;
+    refused: Record<Refusal | 'nothing_to_do', string>;
+    /** No plan can be made: what could not be read follows, one `unread` line each. */
+    blind: string;
+    unread: Msg<{ source: string; message: string; hint: ProbeHintRef | null }>;
+    /** The action itself threw; `detail` is the error's own words. */
+    executionFailed: Msg<{ detail: string }>;
     approvedBy: Msg<{ who: string; at: string }>;
     cancelledBy: Msg<{ who: string }>;
     session: Record<SessionOutcomeKind, string>;
     instance: Record<InstanceOutcomeKind, string>;
-    sessionLine: Msg<{ pid: number; outcome: string; message: string | null }>;
-    instanceLine: Msg<{ name: string; outcome: string; message: string | null }>;
+    instanceReason: Record<InstanceReason, string>;
+    /** `detail`: the server's or engine's own words, quoted. */
+    sessionLine: Msg<{ pid: number; outcome: string; detail: string | null }>;
+    instanceLine: Msg<{ name: string; outcome: string; reason: string | null; detail: string | null }>;
     summary: Msg<{ done: number; total: number }>;
     verifyTitle: string;
-    beforeAfter: Msg<{ before: number; after: number; usable: number }>;
-    instancesBeforeAfter: Msg<{ before: number; after: number }>;
+    /** Figures that could not be read are null. */
+    beforeAfter: Msg<{ before: number | null; after: number | null; usable: number | null }>;
+    instancesBeforeAfter: Msg<{ before: number | null; after: number | null }>;
     workersStarted: Msg<{ starts: number; fullErrors: number }>;
+    verifySkipped: Record<'shutdown' | 'failed', string>;
+    /** A plan that dbpool was running when it stopped, checked again at its next start. */
+    reconciled: string;
     auditTitle: string;
     auditEmpty: string;
     auditLine: Msg<{ at: string; event: string; action: string | null; actor: string | null; detail: string }>;
   };
   cli: {
     usage: string;
-    unknownCommand: Msg<{ command: string }>;
+    /** `detail`: the argument problems, already in this language. */
     badArgument: Msg<{ detail: string }>;
     configError: Msg<{ detail: string }>;
   };
+  /** What is wrong with a command line (commands/parse-command-line.ts), a range stated in the user's language. */
+  argument: { [K in ArgumentProblem['code']]: Msg<Extract<ArgumentProblem, { code: K }>> };
   help: {
     title: string;
-    commands: Record<HelpCommand, string>;
+    commands: Record<CommandName, string>;
     options: string;
   };
   slack: {
@@ -149,7 +169,6 @@ export interface Catalog {
     buttonMute: string;
     muted: Msg<{ until: string }>;
     running: string;
-    cannotCancel: string;
     buttonRefresh: string;
     buttonIdle: string;
     buttonInstances: string;
@@ -157,7 +176,7 @@ export interface Catalog {
     buttonSwitchLanguage: string;
     requestedBy: Msg<{ user: string; command: string }>;
   };
-  /** The daily summary (src/schedule/summary-document.ts). Percentages are 0..100. */
+  /** The daily summary (src/render/summary-document.ts). Percentages are 0..100. */
   summary: {
     title: Msg<{ date: string }>;
     headline: Record<Verdict, string>;
@@ -195,22 +214,5 @@ export interface Catalog {
     escalated: Msg<{ utilization: number; threshold: number }>;
     relapsed: Msg<{ severity: 'warn' | 'crit'; utilization: number; threshold: number }>;
     recovered: Msg<{ utilization: number }>;
-    buttonMute: string;
-    muted: Msg<{ user: string; until: string }>;
   };
 }
-
-export type HelpCommand =
-  | 'status'
-  | 'connections'
-  | 'instances'
-  | 'workers'
-  | 'config'
-  | 'idle'
-  | 'math'
-  | 'terminate-idle'
-  | 'stop-extra'
-  | 'audit'
-  | 'summary'
-  | 'lang'
-  | 'help';

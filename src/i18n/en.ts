@@ -1,10 +1,12 @@
+import type { ProbeHintRef } from '../core/facts.js';
 import type { Catalog } from './catalog.js';
 import { PGBOUNCER_LOG_TEXT, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
-const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${o})`);
+const ORIGIN: Record<CountOrigin, string> = { measured: 'measured', env: 'from env', fallback: 'configured fallback', unknown: 'unknown' };
+const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `, last at ${f.dateTime(iso)}` : '');
 const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
 const sign = (s: PgBouncerSign, f: Formatter) =>
@@ -20,6 +22,32 @@ const PGBOUNCER_LOG_MEANING = {
   login_failing: "PgBouncer cannot log in to PostgreSQL (the password in its auth_file, pg_hba.conf, or a full server) and refuses clients meanwhile.",
 } as const;
 
+const hint: Catalog['hint'] = {
+  pg_tls_untrusted: () =>
+    "the server's certificate is not signed by a CA dbpool trusts (node-postgres checks it even for sslmode=require). " +
+    "Add sslrootcert=<the CA's file> to DATABASE_URL, or uselibpqcompat=true&sslmode=require to encrypt without checking, as psql does",
+  pg_tls_wrong_name: () => 'connect by the host name the certificate was issued for',
+  pg_tls_not_valid_now: () => "the server's certificate is not valid now (expired, or not yet valid)",
+  pg_tls_client_certificate: () => 'the server wants a client certificate it trusts: sslcert and sslkey in DATABASE_URL',
+  pg_ssl_off: () => 'DATABASE_URL asks for TLS (sslmode) but the server has ssl off: remove sslmode or turn ssl on',
+  pg_unreadable_file: (p, f) => `cannot read ${f.code(p.file ?? '?')}, named by sslrootcert, sslcert or sslkey in DATABASE_URL`,
+  docker_tls_untrusted: () => "TLS: the engine's certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem",
+  docker_tls_wrong_name: () => "TLS: the engine's certificate is not for this address",
+  docker_tls_not_valid_now: () => "TLS: the engine's certificate is not valid now",
+  docker_tls_client_certificate: () => 'TLS refused by the engine: it wants a client certificate it trusts (cert.pem and key.pem in DOCKER_CERT_PATH)',
+  no_answer: (p, f) => (p.ms === undefined ? 'no answer in time' : `no answer within ${f.num(p.ms)} ms`),
+};
+
+/** Sessions per role: `app` × 3, `worker` × 1. */
+const roleList = (roles: { role: string; count: number }[], f: Formatter) => roles.map((r) => `${f.code(r.role)} × ${f.num(r.count)}`).join(', ');
+
+/** An option as typed, or the positional argument. */
+const subject = (s: string, f: Formatter) => (s === 'argument' ? 'the argument' : f.code(s));
+
+/** A probe's failure: its own words (quoted), then what dbpool can tell about it. */
+const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
+  [message, h ? hint[h.code](h, f) : ''].filter(Boolean).join(': ');
+
 export const en: Catalog = {
   dir: 'ltr',
   verdict: { OK: 'OK', WARN: 'WARNING', CRIT: 'CRITICAL', UNKNOWN: 'UNKNOWN' },
@@ -29,8 +57,7 @@ export const en: Catalog = {
     CRIT: 'The database is out of connections (or about to be)',
     UNKNOWN: 'The database could not be checked',
   },
-  severity: { crit: 'critical', warn: 'warning', info: 'note' },
-  origin: { measured: 'measured', env: 'from env', fallback: 'configured fallback', unknown: 'unknown', 'what-if': 'what-if' },
+  origin: ORIGIN,
   section: {
     connections: 'Connections',
     poolMath: 'Pool math',
@@ -65,7 +92,7 @@ export const en: Catalog = {
     server: (p, f) => `${f.code(p.host)} / ${f.code(p.database)}, PostgreSQL ${p.version}`,
     generatedAt: (p) => `checked ${p.at}`,
     instanceLine: (p, f) => {
-      const age = p.createdAt ? `, up ${f.duration((Date.parse(p.now) - Date.parse(p.createdAt)) / 1000)}` : '';
+      const age = p.startedAt ? `, up ${f.duration((Date.parse(p.now) - Date.parse(p.startedAt)) / 1000)}` : '';
       const image = p.image ? `, image ${f.code(p.image)}` : '';
       return `${f.code(p.name)}: ${p.state}${age}${image} (${p.location})`;
     },
@@ -82,6 +109,10 @@ export const en: Catalog = {
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` against ${f.num(p.capacity)} available to the app`;
       const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} instances unknown)` : '';
+      if (p.unread > 0) {
+        const known = p.instances > 0 ? `; at least ${f.num(p.demand)} connections over the ${f.num(p.instances)} instances read` : '';
+        return `Total: unknown, ${f.num(p.unread)} instance sources could not be read${known}${unknown}${cap}`;
+      }
       return `Total: ${f.num(p.demand)} connections over ${f.num(p.instances)} instances${unknown}${cap}`;
     },
     capacityLine: (p, f) =>
@@ -105,12 +136,11 @@ export const en: Catalog = {
       `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} from ${f.code(p.client ?? 'local')}, idle ${f.duration(p.seconds)}`,
     noIdle: (p, f) => `No session has been idle for more than ${f.num(p.minutes)} minutes.`,
     noInstances: 'No app instance found.',
-    sourceFailed: (p, f) => `${f.code(p.source)}: ${p.message}`,
-    postgresUnavailable: (p) => `PostgreSQL could not be read: ${p.message}`,
+    sourceFailed: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
+    postgresUnavailable: (p, f) => `PostgreSQL could not be read: ${failure(p.message, p.hint, f)}`,
     noFindings: 'Nothing wrong found.',
     noRecommendations: 'Nothing to do.',
     andMore: (p, f) => `… and ${f.num(p.count)} more`,
-    unknown: 'unknown',
     none: 'none',
     pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${p.version}, pool_mode ${p.poolMode}`,
     pgbouncerClients: (p, f) => {
@@ -174,10 +204,11 @@ export const en: Catalog = {
       return `${f.num(p.total)} not attributed to an instance: ${why.join('; ')}`;
     },
   },
+  hint,
   finding: {
-    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${p.message}`,
+    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
-      `PostgreSQL ${f.code(p.source)} refuses new connections: ${p.message}. Even dbpool could not connect.`,
+      `PostgreSQL ${f.code(p.source)} refuses new connections: ${failure(p.message, p.hint, f)}. Even dbpool could not connect.`,
     server_at_limit: (p, f) =>
       `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}). New connections are refused ("too many clients already", or "remaining connection slots are reserved").`,
     utilization_high: (p, f) =>
@@ -199,8 +230,8 @@ export const en: Catalog = {
       `${f.num(p.count)} sessions are idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest ${f.duration(p.oldestSeconds)})`}: they hold a connection and locks, a sign of leaking code.`,
     states_hidden: (p, f) =>
       `The state of ${f.num(p.hidden)} sessions is hidden from dbpool's role: counts by state are incomplete.`,
-    instance_source_failed: (p, f) => `App instances could not be listed from ${f.code(p.source)} (${p.kind}): ${p.message}`,
-    instance_probe_failed: (p, f) => `${f.code(p.instance)} could not be fully inspected (${p.source}): ${p.message}`,
+    instance_source_failed: (p, f) => `App instances could not be listed from ${f.code(p.source)} (${p.kind}): ${failure(p.message, p.hint, f)}`,
+    instance_probe_failed: (p, f) => `${f.code(p.instance)} could not be fully inspected (${p.source}): ${failure(p.message, p.hint, f)}`,
     no_instances: (p, f) => `No running app instance found (looked in ${f.list(p.sources.map(f.code))}).`,
     pool_setting_unknown: (p, f) => `${f.code(p.variable)} of ${f.code(p.instance)} is unknown: its demand cannot be computed.`,
     pool_setting_fallback: (p, f) =>
@@ -248,7 +279,7 @@ export const en: Catalog = {
       `Raise max_connections from ${f.num(p.current)} to ${f.num(p.suggested)} (needs a PostgreSQL restart; about ${f.num(p.extraMemoryMb)} MB more memory).`,
     stop_extra_instances: (p, f) => `Stop the extra instances: ${f.list(p.candidates.map(f.code))}.`,
     terminate_idle: (p, f) =>
-      `Terminate the ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}.` +
+      `Terminate the app's ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)} (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer ? " Behind PgBouncer some may be its server connections: terminating those only moves the problem (it opens them again); let dbpool read PgBouncer to tell them apart." : ''),
     use_pooler: (p, f) =>
       `The pools ask for ${f.num(p.demand)} connections, more than one server should hold: put PgBouncer in transaction mode in front of PostgreSQL.`,
@@ -277,7 +308,7 @@ export const en: Catalog = {
   },
   action: {
     planTerminate: (p, f) =>
-      `Terminate ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}`,
+      `Terminate ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}: ${roleList(p.roles, f)}`,
     planStop: (p, f) => `Stop ${f.code(p.name)}${p.ageSeconds === null ? '' : `, created ${f.duration(p.ageSeconds)} ago`}`,
     confirmTitle: 'Are you sure?',
     confirmYes: 'Yes, do it',
@@ -287,6 +318,7 @@ export const en: Catalog = {
     buttonCancel: 'Cancel',
     ask: 'Proceed? [y/N] ',
     aborted: 'Nothing done.',
+    noTerminal: 'There is no terminal to ask: pass --yes to confirm.',
     dryRun: 'Dry run: nothing done.',
     expiresAt: (p) => `This plan expires at ${p.at}.`,
     refused: {
@@ -298,10 +330,14 @@ export const en: Catalog = {
       requester_cannot_approve: 'Two-person rule: someone other than the requester must approve. Nothing done.',
       read_only: 'dbpool is in read-only mode: actions are off. Nothing done.',
       hourly_cap: 'The hourly limit of actions is reached: nothing done.',
+      cannot_cancel: 'Only the requester or an approver may cancel this action.',
       state_unavailable: "dbpool's state store is unavailable, so the action cannot be recorded: nothing done.",
-      execution_failed: 'The action failed:',
-      nothing_to_do: 'Nothing to do.',
+      shutting_down: 'dbpool is stopping and starts nothing new: nothing done.',
+      nothing_to_do: 'Nothing to do: the report shows nothing this action would touch.',
     },
+    blind: 'No plan can be made: dbpool could not read what the action depends on. Nothing done.',
+    unread: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
+    executionFailed: (p, f) => `The action failed: ${f.code(p.detail)}`,
     approvedBy: (p) => `Approved by ${p.who} at ${p.at}`,
     cancelledBy: (p) => `Cancelled by ${p.who}`,
     session: {
@@ -309,25 +345,63 @@ export const en: Catalog = {
       no_longer_idle: 'no longer idle, left alone',
       gone: 'already gone',
       not_permitted: 'not permitted',
+      not_terminated: 'not terminated',
       error: 'error',
     },
     instance: { stopped: 'stopped', killed: 'killed after the grace period', already_stopped: 'already stopped', refused: 'left running', error: 'error' },
-    sessionLine: (p, f) => `pid ${f.code(String(p.pid))}: ${p.outcome}${p.message ? ` (${p.message})` : ''}`,
-    instanceLine: (p, f) => `${f.code(p.name)}: ${p.outcome}${p.message ? ` (${p.message})` : ''}`,
+    instanceReason: {
+      gone: "no longer running, or no longer the app's",
+      replaced: 'another instance has this id now',
+      below_expected: 'stopping it would leave fewer instances than expected',
+      no_stopper: 'dbpool cannot stop this kind of instance',
+      not_app: 'it no longer matches the app',
+      unknown_engine: 'its Docker engine is not configured',
+      not_a_process: 'not a process instance',
+      not_permitted: 'not permitted to signal it',
+      still_running: 'still running',
+      no_such_container: 'no such container',
+      no_answer: 'the engine did not answer in time',
+      failed: 'it failed',
+    },
+    sessionLine: (p, f) => `pid ${f.code(String(p.pid))}: ${p.outcome}${p.detail ? ` (${f.code(p.detail)})` : ''}`,
+    instanceLine: (p, f) => `${f.code(p.name)}: ${p.outcome}${p.reason ? `: ${p.reason}` : ''}${p.detail ? ` (${f.code(p.detail)})` : ''}`,
     summary: (p, f) => `${f.num(p.done)} of ${f.num(p.total)} done.`,
     verifyTitle: 'After the action',
-    beforeAfter: (p, f) => `Connections: ${f.num(p.before)} before, ${f.num(p.after)} now (of ${f.num(p.usable)} usable)`,
-    instancesBeforeAfter: (p, f) => `Instances running: ${f.num(p.before)} before, ${f.num(p.after)} now`,
+    beforeAfter: (p, f) =>
+      `Connections: ${p.before === null ? 'unknown' : f.num(p.before)} before, ${p.after === null ? 'unknown' : f.num(p.after)} now` +
+      (p.usable === null ? '' : ` (of ${f.num(p.usable)} usable)`),
+    instancesBeforeAfter: (p, f) =>
+      `Instances running: ${p.before === null ? 'unknown' : f.num(p.before)} before, ${p.after === null ? 'unknown' : f.num(p.after)} now`,
     workersStarted: (p, f) => `In the logs since the action: ${f.num(p.starts)} worker starts, ${f.num(p.fullErrors)} "server full" errors`,
+    verifySkipped: {
+      shutdown: 'dbpool stopped before the check after the action: run the status again to see the result.',
+      failed: 'The check after the action could not be made: run the status again to see the result.',
+    },
+    reconciled: 'dbpool stopped while this action ran; at its restart the targets were checked again:',
     auditTitle: 'Audit trail (latest first)',
     auditEmpty: 'No entries yet.',
     auditLine: (p, f) => `${p.at}  ${p.event}  ${p.action ?? '-'}  ${p.actor ?? '-'}  ${f.code(p.detail)}`,
   },
   cli: {
     usage: 'Usage: dbpool <command> [options]   (dbpool help)',
-    unknownCommand: (p, f) => `Unknown command ${f.code(p.command)}.`,
     badArgument: (p) => `Wrong argument: ${p.detail}`,
     configError: (p) => `Configuration error:\n${p.detail}`,
+  },
+  argument: {
+    unknown_command: (p, f) => `unknown command ${f.code(p.command)}`,
+    unknown_option: (p, f) => `${f.code(p.command)}: unknown option ${p.options.map(f.code).join(', ')}`,
+    required: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} is required`,
+    range: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} must be a ${p.whole ? 'whole ' : ''}number from ${f.num(p.min)} to ${f.num(p.max)}`,
+    one_of: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} must be ${p.allowed.map(f.code).join(' or ')}`,
+    too_many_arguments: (p, f) =>
+      p.max === 0 ? `${f.code(p.command)} takes no arguments` : `${f.code(p.command)} takes at most ${f.num(p.max)} argument${p.max === 1 ? '' : 's'}`,
+    needs_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} needs a value`,
+    takes_no_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} takes no value`,
+    invalid: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} is not valid`,
+    lone_dashes: (_p, f) => `a lone ${f.code('--')} is not an option`,
+    no_database: (_p, f) => `no database configured: set ${f.code('DATABASE_URL')} (or the ${f.code('PG*')} variables)`,
+    no_history: (_p, f) => `no history: set a writable ${f.code('DBPOOL_STATE_DIR')}`,
+    lang_is_slack_only: (_p, f) => `the CLI takes the language from ${f.code('--lang')} or ${f.code('DBPOOL_LANG')}; ${f.code('lang')} sets it per user in Slack`,
   },
   help: {
     title: 'dbpool: why is PostgreSQL out of connections?',
@@ -360,7 +434,6 @@ export const en: Catalog = {
     buttonMute: 'Mute 1h',
     muted: (p) => `Early warnings are muted until ${p.until}.`,
     running: 'Running…',
-    cannotCancel: 'Only the requester or an approver may cancel this action.',
     buttonRefresh: 'Refresh',
     buttonIdle: 'Show idle sessions',
     buttonInstances: 'Show instances',
@@ -417,7 +490,5 @@ export const en: Catalog = {
     escalated: (p, f) => `:rotating_light: Now critical: utilization ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,
     relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: Critical' : ':warning: Warning'} again: utilization ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,
     recovered: (p, f) => `:white_check_mark: Back to normal: utilization ${f.percent(p.utilization)}.`,
-    buttonMute: 'Mute 1h',
-    muted: (p) => `${p.user} muted the warnings until ${p.until}.`,
   },
 };

@@ -1,3 +1,4 @@
+import type { ProbeHintRef } from '../core/facts.js';
 import type { Catalog } from './catalog.js';
 import { PGBOUNCER_LOG_TEXT, type PgBouncerLogKind, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
@@ -9,9 +10,8 @@ const ORIGIN: Record<CountOrigin, string> = {
   env: 'از env',
   fallback: 'مقدار پیش‌فرض پیکربندی',
   unknown: 'نامعلوم',
-  'what-if': 'فرضی',
 };
-const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
+const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
 const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
 const sign = (s: PgBouncerSign, f: Formatter) =>
@@ -28,6 +28,34 @@ const logMeaning = (kind: PgBouncerLogKind, f: Formatter): string =>
     login_failing: `PgBouncer نمی‌تواند وارد PostgreSQL شود (گذرواژه در ${f.code('auth_file')}، ${f.code('pg_hba.conf')} یا سرور پر) و در این مدت کلاینت‌ها را رد می‌کند.`,
   })[kind];
 
+const hint: Catalog['hint'] = {
+  pg_tls_untrusted: (_p, f) =>
+    `گواهی سرور را CAای که dbpool به آن اعتماد دارد امضا نکرده است (${f.code('node-postgres')} حتی با ${f.code('sslmode=require')} آن را بررسی می‌کند). ` +
+    `به ${f.code('DATABASE_URL')} پارامتر ${f.code("sslrootcert=<the CA's file>")} را بیفزایید، یا برای رمزنگاری بدون بررسی، مانند psql، ${f.code('uselibpqcompat=true&sslmode=require')} بگذارید`,
+  pg_tls_wrong_name: () => 'با همان نام میزبانی وصل شوید که گواهی برای آن صادر شده است',
+  pg_tls_not_valid_now: () => 'گواهی سرور اکنون معتبر نیست (منقضی شده یا هنوز معتبر نشده است)',
+  pg_tls_client_certificate: (_p, f) => `سرور گواهی کلاینتی می‌خواهد که به آن اعتماد دارد: ${f.code('sslcert')} و ${f.code('sslkey')} در ${f.code('DATABASE_URL')}`,
+  pg_ssl_off: (_p, f) => `${f.code('DATABASE_URL')} رمزنگاری TLS می‌خواهد (${f.code('sslmode')}) ولی ssl سرور خاموش است: ${f.code('sslmode')} را بردارید یا ssl را روشن کنید`,
+  pg_unreadable_file: (p, f) =>
+    `فایل ${f.code(p.file ?? '?')} که ${f.code('sslrootcert')}، ${f.code('sslcert')} یا ${f.code('sslkey')} در ${f.code('DATABASE_URL')} نام برده خوانده نمی‌شود`,
+  docker_tls_untrusted: (_p, f) => `TLS: گواهی موتور Docker را CAی ${f.code('DOCKER_CERT_PATH/ca.pem')} امضا نکرده است`,
+  docker_tls_wrong_name: () => 'TLS: گواهی موتور Docker برای این نشانی نیست',
+  docker_tls_not_valid_now: () => 'TLS: گواهی موتور Docker اکنون معتبر نیست',
+  docker_tls_client_certificate: (_p, f) =>
+    `موتور Docker دست‌دهی TLS را رد کرد: گواهی کلاینتی می‌خواهد که به آن اعتماد دارد (${f.code('cert.pem')} و ${f.code('key.pem')} در ${f.code('DOCKER_CERT_PATH')})`,
+  no_answer: (p, f) => (p.ms === undefined ? 'به‌موقع پاسخی نیامد' : `در ${f.num(p.ms)} میلی‌ثانیه پاسخی نیامد`),
+};
+
+/** Sessions per role: `app` × ۳، `worker` × ۱. */
+const roleList = (roles: { role: string; count: number }[], f: Formatter) => roles.map((r) => `${f.code(r.role)} × ${f.num(r.count)}`).join('، ');
+
+/** An option as typed, or the positional argument. */
+const subject = (s: string, f: Formatter) => (s === 'argument' ? 'آرگومان' : f.code(s));
+
+/** A probe's failure: its own words (quoted), then what dbpool can tell about it. */
+const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
+  [message ? f.code(message) : '', h ? hint[h.code](h, f) : ''].filter(Boolean).join(': ');
+
 export const fa: Catalog = {
   dir: 'rtl',
   verdict: { OK: 'سالم', WARN: 'هشدار', CRIT: 'بحرانی', UNKNOWN: 'نامعلوم' },
@@ -37,7 +65,6 @@ export const fa: Catalog = {
     CRIT: 'اتصال‌های پایگاه داده تمام شده (یا در حال تمام شدن است)',
     UNKNOWN: 'پایگاه داده بررسی نشد',
   },
-  severity: { crit: 'بحرانی', warn: 'هشدار', info: 'نکته' },
   origin: ORIGIN,
   section: {
     connections: 'اتصال‌ها',
@@ -73,7 +100,7 @@ export const fa: Catalog = {
     server: (p, f) => `${f.code(p.host)} / ${f.code(p.database)}، PostgreSQL ${f.code(p.version)}`,
     generatedAt: (p) => `بررسی‌شده در ${p.at}`,
     instanceLine: (p, f) => {
-      const age = p.createdAt ? `، ${f.duration((Date.parse(p.now) - Date.parse(p.createdAt)) / 1000)} است که اجرا می‌شود` : '';
+      const age = p.startedAt ? `، ${f.duration((Date.parse(p.now) - Date.parse(p.startedAt)) / 1000)} است که اجرا می‌شود` : '';
       const image = p.image ? `، image ${f.code(p.image)}` : '';
       return `${f.code(p.name)}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${image} (${f.code(p.location)})`;
     },
@@ -90,6 +117,10 @@ export const fa: Catalog = {
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال در دسترس برنامه`;
       const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} نمونه‌ی نامعلوم)` : '';
+      if (p.unread > 0) {
+        const known = p.instances > 0 ? `؛ دست‌کم ${f.num(p.demand)} اتصال در ${f.num(p.instances)} نمونه‌ی خوانده‌شده` : '';
+        return `جمع: نامعلوم، ${f.num(p.unread)} منبع نمونه‌ها خوانده نشد${known}${unknown}${cap}`;
+      }
       return `جمع: ${f.num(p.demand)} اتصال در ${f.num(p.instances)} نمونه${unknown}${cap}`;
     },
     capacityLine: (p, f) =>
@@ -113,12 +144,11 @@ export const fa: Catalog = {
       `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} از ${f.code(p.client ?? 'local')}، بیکار ${f.duration(p.seconds)}`,
     noIdle: (p, f) => `هیچ نشستی بیش از ${f.num(p.minutes)} دقیقه بیکار نمانده است.`,
     noInstances: 'هیچ نمونه‌ای از برنامه پیدا نشد.',
-    sourceFailed: (p, f) => `${f.code(p.source)}: ${f.code(p.message)}`,
-    postgresUnavailable: (p, f) => `PostgreSQL خوانده نشد: ${f.code(p.message)}`,
+    sourceFailed: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
+    postgresUnavailable: (p, f) => `PostgreSQL خوانده نشد: ${failure(p.message, p.hint, f)}`,
     noFindings: 'مشکلی پیدا نشد.',
     noRecommendations: 'کاری لازم نیست.',
     andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
-    unknown: 'نامعلوم',
     none: 'هیچ',
     pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${f.code(p.version)}، ${f.code('pool_mode')} ${f.code(p.poolMode)}`,
     pgbouncerClients: (p, f) => {
@@ -182,10 +212,11 @@ export const fa: Catalog = {
       return `${f.num(p.total)} اتصال به هیچ نمونه‌ای نسبت داده نشد: ${why.join('؛ ')}`;
     },
   },
+  hint,
   finding: {
-    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${f.code(p.message)}`,
+    postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
-      `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${f.code(p.message)}. حتی dbpool هم نتوانست وصل شود.`,
+      `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${failure(p.message, p.hint, f)}. حتی dbpool هم نتوانست وصل شود.`,
     server_at_limit: (p, f) =>
       `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}). اتصال‌های تازه رد می‌شوند (${f.code('too many clients already')} یا ${f.code('remaining connection slots are reserved')}).`,
     utilization_high: (p, f) =>
@@ -207,8 +238,8 @@ export const fa: Catalog = {
       `${f.num(p.count)} نشست بیکار در تراکنش‌اند${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه می‌دارند، نشانه‌ی نشت در کد.`,
     states_hidden: (p, f) => `وضعیت ${f.num(p.hidden)} نشست از نقش dbpool پنهان است: شمارش بر اساس وضعیت ناقص است.`,
     instance_source_failed: (p, f) =>
-      `فهرست نمونه‌های برنامه از ${f.code(p.source)} خوانده نشد (${f.code(p.kind)}): ${f.code(p.message)}`,
-    instance_probe_failed: (p, f) => `${f.code(p.instance)} کامل بررسی نشد (${f.code(p.source)}): ${f.code(p.message)}`,
+      `فهرست نمونه‌های برنامه از ${f.code(p.source)} خوانده نشد (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
+    instance_probe_failed: (p, f) => `${f.code(p.instance)} کامل بررسی نشد (${f.code(p.source)}): ${failure(p.message, p.hint, f)}`,
     no_instances: (p, f) => `هیچ نمونه‌ی در حال اجرایی از برنامه پیدا نشد (جست‌وجو در ${f.list(p.sources.map(f.code))}).`,
     pool_setting_unknown: (p, f) => `${f.code(p.variable)} در ${f.code(p.instance)} نامعلوم است: نیاز آن به اتصال حساب نمی‌شود.`,
     pool_setting_fallback: (p, f) =>
@@ -259,7 +290,7 @@ export const fa: Catalog = {
       `${f.code('max_connections')} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (نیاز به راه‌اندازی دوباره‌ی PostgreSQL؛ حدود ${f.num(p.extraMemoryMb)} مگابایت حافظه‌ی بیشتر).`,
     stop_extra_instances: (p, f) => `نمونه‌های اضافه را متوقف کنید: ${f.list(p.candidates.map(f.code))}.`,
     terminate_idle: (p, f) =>
-      `${f.num(p.count)} نشستی را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید.` +
+      `${f.num(p.count)} نشست برنامه را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer
         ? ' پشت PgBouncer ممکن است برخی از این‌ها اتصال‌های سرور آن باشند: بستن آن‌ها فقط مشکل را جابه‌جا می‌کند (PgBouncer دوباره بازشان می‌کند)؛ بگذارید dbpool ‏PgBouncer را بخواند تا از هم جدا شوند.'
         : ''),
@@ -291,7 +322,7 @@ export const fa: Catalog = {
   },
   action: {
     planTerminate: (p, f) =>
-      `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند`,
+      `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند: ${roleList(p.roles, f)}`,
     planStop: (p, f) => `توقف ${f.code(p.name)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,
     confirmTitle: 'مطمئن هستید؟',
     confirmYes: 'بله، انجام بده',
@@ -301,6 +332,7 @@ export const fa: Catalog = {
     buttonCancel: 'انصراف',
     ask: 'ادامه می‌دهید؟ [y/N] ',
     aborted: 'کاری انجام نشد.',
+    noTerminal: 'ترمینالی برای پرسیدن نیست: برای تأیید --yes بدهید.',
     dryRun: 'اجرای آزمایشی: کاری انجام نشد.',
     expiresAt: (p) => `این طرح در ${p.at} منقضی می‌شود.`,
     refused: {
@@ -312,10 +344,14 @@ export const fa: Catalog = {
       requester_cannot_approve: 'قاعده‌ی دو نفره: کسی جز درخواست‌کننده باید تأیید کند. کاری انجام نشد.',
       read_only: 'dbpool در حالت فقط‌خواندنی است: اقدام‌ها خاموش‌اند. کاری انجام نشد.',
       hourly_cap: 'سقف اقدام‌های این ساعت پر شده است: کاری انجام نشد.',
+      cannot_cancel: 'فقط درخواست‌کننده یا یک تأییدکننده می‌تواند این اقدام را لغو کند.',
       state_unavailable: 'انباره‌ی وضعیت dbpool در دسترس نیست و اقدام ثبت نمی‌شود: کاری انجام نشد.',
-      execution_failed: 'اقدام شکست خورد:',
-      nothing_to_do: 'کاری لازم نیست.',
+      shutting_down: 'dbpool در حال توقف است و کار تازه‌ای شروع نمی‌کند: کاری انجام نشد.',
+      nothing_to_do: 'کاری لازم نیست: گزارش چیزی نشان نمی‌دهد که این اقدام به آن دست بزند.',
     },
+    blind: 'طرحی نمی‌توان ساخت: dbpool آنچه این اقدام به آن وابسته است را نتوانست بخواند. کاری انجام نشد.',
+    unread: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
+    executionFailed: (p, f) => `اقدام شکست خورد: ${f.code(p.detail)}`,
     approvedBy: (p) => `تأییدشده توسط ${p.who} در ${p.at}`,
     cancelledBy: (p) => `لغوشده توسط ${p.who}`,
     session: {
@@ -323,25 +359,63 @@ export const fa: Catalog = {
       no_longer_idle: 'دیگر بیکار نیست، دست نخورد',
       gone: 'پیش‌تر رفته بود',
       not_permitted: 'اجازه نیست',
+      not_terminated: 'بسته نشد',
       error: 'خطا',
     },
-    instance: { stopped: 'متوقف شد', killed: 'پس از مهلت kill شد', already_stopped: 'پیش‌تر متوقف شده بود', refused: 'در حال اجرا ماند', error: 'خطا' },
-    sessionLine: (p, f) => `pid ${f.code(String(p.pid))}: ${p.outcome}${p.message ? ` (${f.code(p.message)})` : ''}`,
-    instanceLine: (p, f) => `${f.code(p.name)}: ${p.outcome}${p.message ? ` (${f.code(p.message)})` : ''}`,
+    instance: { stopped: 'متوقف شد', killed: 'پس از مهلت به اجبار بسته شد', already_stopped: 'پیش‌تر متوقف شده بود', refused: 'در حال اجرا ماند', error: 'خطا' },
+    instanceReason: {
+      gone: 'دیگر در حال اجرا نیست یا دیگر نمونه‌ی برنامه نیست',
+      replaced: 'اکنون نمونه‌ی دیگری این شناسه را دارد',
+      below_expected: 'توقف آن تعداد نمونه‌ها را از تعداد مورد انتظار کمتر می‌کرد',
+      no_stopper: 'dbpool راهی برای توقف این نوع نمونه ندارد',
+      not_app: 'دیگر با الگوی برنامه جور نیست',
+      unknown_engine: 'موتور Docker آن پیکربندی نشده است',
+      not_a_process: 'نمونه‌ی پردازه‌ای نیست',
+      not_permitted: 'اجازه‌ی فرستادن سیگنال به آن نیست',
+      still_running: 'هنوز در حال اجراست',
+      no_such_container: 'چنین کانتینری وجود ندارد',
+      no_answer: 'موتور به‌موقع پاسخ نداد',
+      failed: 'ناموفق بود',
+    },
+    sessionLine: (p, f) => `pid ${f.code(String(p.pid))}: ${p.outcome}${p.detail ? ` (${f.code(p.detail)})` : ''}`,
+    instanceLine: (p, f) => `${f.code(p.name)}: ${p.outcome}${p.reason ? `: ${p.reason}` : ''}${p.detail ? ` (${f.code(p.detail)})` : ''}`,
     summary: (p, f) => `${f.num(p.done)} از ${f.num(p.total)} انجام شد.`,
     verifyTitle: 'پس از اقدام',
-    beforeAfter: (p, f) => `اتصال‌ها: پیش از اقدام ${f.num(p.before)}، اکنون ${f.num(p.after)} (از ${f.num(p.usable)} قابل استفاده)`,
-    instancesBeforeAfter: (p, f) => `نمونه‌های در حال اجرا: پیش از اقدام ${f.num(p.before)}، اکنون ${f.num(p.after)}`,
+    beforeAfter: (p, f) =>
+      `اتصال‌ها: پیش از اقدام ${p.before === null ? 'نامعلوم' : f.num(p.before)}، اکنون ${p.after === null ? 'نامعلوم' : f.num(p.after)}` +
+      (p.usable === null ? '' : ` (از ${f.num(p.usable)} قابل استفاده)`),
+    instancesBeforeAfter: (p, f) =>
+      `نمونه‌های در حال اجرا: پیش از اقدام ${p.before === null ? 'نامعلوم' : f.num(p.before)}، اکنون ${p.after === null ? 'نامعلوم' : f.num(p.after)}`,
     workersStarted: (p, f) => `در لاگ از زمان اقدام: ${f.num(p.starts)} شروع worker و ${f.num(p.fullErrors)} خطای «سرور پر»`,
+    verifySkipped: {
+      shutdown: 'dbpool پیش از بررسی پس از اقدام متوقف شد: برای دیدن نتیجه دوباره status بگیرید.',
+      failed: 'بررسی پس از اقدام ممکن نشد: برای دیدن نتیجه دوباره status بگیرید.',
+    },
+    reconciled: 'dbpool در میانه‌ی این اقدام متوقف شد؛ هنگام راه‌اندازی دوباره، هدف‌ها دوباره بررسی شدند:',
     auditTitle: 'سابقه‌ی اقدام‌ها (تازه‌ترین اول)',
     auditEmpty: 'هنوز چیزی ثبت نشده است.',
     auditLine: (p, f) => `${p.at}  ${f.code(p.event)}  ${f.code(p.action ?? '-')}  ${f.code(p.actor ?? '-')}  ${f.code(p.detail)}`,
   },
   cli: {
     usage: 'استفاده: dbpool <command> [options]   (dbpool help)',
-    unknownCommand: (p, f) => `فرمان ناشناخته: ${f.code(p.command)}`,
-    badArgument: (p, f) => `آرگومان نادرست: ${f.code(p.detail)}`,
+    badArgument: (p) => `آرگومان نادرست: ${p.detail}`,
     configError: (p) => `خطای پیکربندی:\n${p.detail}`,
+  },
+  argument: {
+    unknown_command: (p, f) => `فرمان ناشناخته: ${f.code(p.command)}`,
+    unknown_option: (p, f) => `${f.code(p.command)}: گزینه‌ی ناشناخته ${p.options.map(f.code).join('، ')}`,
+    required: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} لازم است`,
+    range: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} باید عددی ${p.whole ? 'صحیح ' : ''}از ${f.num(p.min)} تا ${f.num(p.max)} باشد`,
+    one_of: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} باید یکی از ${p.allowed.map(f.code).join('، ')} باشد`,
+    too_many_arguments: (p, f) =>
+      p.max === 0 ? `${f.code(p.command)} آرگومانی نمی‌گیرد` : `${f.code(p.command)} دست‌بالا ${f.num(p.max)} آرگومان می‌گیرد`,
+    needs_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} مقدار می‌خواهد`,
+    takes_no_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} مقداری نمی‌گیرد`,
+    invalid: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} معتبر نیست`,
+    lone_dashes: (_p, f) => `${f.code('--')} به‌تنهایی گزینه نیست`,
+    no_database: (_p, f) => `پایگاه داده‌ای پیکربندی نشده است: ${f.code('DATABASE_URL')} (یا متغیرهای ${f.code('PG*')}) را تنظیم کنید`,
+    no_history: (_p, f) => `سابقه‌ای در دست نیست: برای ${f.code('DBPOOL_STATE_DIR')} پوشه‌ای نوشتنی تعیین کنید`,
+    lang_is_slack_only: (_p, f) => `در خط فرمان زبان از ${f.code('--lang')} یا ${f.code('DBPOOL_LANG')} می‌آید؛ ${f.code('lang')} زبان هر کاربر را در Slack تعیین می‌کند`,
   },
   help: {
     title: 'dbpool: چرا اتصال‌های PostgreSQL تمام شده است؟',
@@ -374,7 +448,6 @@ export const fa: Catalog = {
     buttonMute: 'بی‌صدا برای ۱ ساعت',
     muted: (p) => `هشدارهای زودهنگام تا ${p.until} بی‌صدا هستند.`,
     running: 'در حال اجرا…',
-    cannotCancel: 'فقط درخواست‌کننده یا یک تأییدکننده می‌تواند این اقدام را لغو کند.',
     buttonRefresh: 'تازه‌سازی',
     buttonIdle: 'نشست‌های بیکار',
     buttonInstances: 'نمونه‌ها',
@@ -431,7 +504,5 @@ export const fa: Catalog = {
     escalated: (p, f) => `:rotating_light: اکنون بحرانی: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
     relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}، دوباره: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
     recovered: (p, f) => `:white_check_mark: به حالت عادی برگشت: بهره‌وری ${f.percent(p.utilization)}.`,
-    buttonMute: 'بی‌صدا تا ۱ ساعت',
-    muted: (p) => `${p.user} هشدارها را تا ${p.until} بی‌صدا کرد.`,
   },
 };

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { runningCount } from '../core/derived-facts.js';
 import type { Report } from '../core/report.js';
 import { VERDICT_EXIT_CODE } from '../core/verdict.js';
 import { createPgBouncerMetrics } from './pgbouncer-metrics.js';
@@ -11,19 +12,25 @@ export interface Metrics {
   actionRefused(action: string, reason: string): void;
 }
 
+/**
+ * The figures carry the server they are about (`target="host/database"`), so that a figure dbpool
+ * could not read is dropped rather than repeated: with postgres_up 0 the connection figures vanish,
+ * and with an instance source blind the instance figures do, instead of the last values standing
+ * in (or, for a gauge without labels, a guessed zero).
+ */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'dbpool_process_' });
-  const gauge = (name: string, help: string) => new Gauge({ name, help, registers: [registry] });
-  const connections = gauge('dbpool_postgres_client_connections', 'Client connections on the server');
-  const maxConnections = gauge('dbpool_postgres_max_connections', 'max_connections');
-  const usable = gauge('dbpool_postgres_usable_connections', 'max_connections minus reserved slots');
-  const utilization = gauge('dbpool_postgres_utilization_ratio', 'Client connections / usable connections');
-  const demand = gauge('dbpool_app_pool_demand', 'Connections the app pools can ask for (workers x DB_POOL_SIZE, summed)');
-  const capacity = gauge('dbpool_app_capacity', 'Connections available to the app');
-  const instances = gauge('dbpool_app_instances_running', 'Running app instances');
-  const reachable = gauge('dbpool_postgres_up', '1 when the last observation of PostgreSQL succeeded');
-  const verdict = gauge('dbpool_verdict', 'Verdict of the last diagnosis: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN');
+  const figure = (name: string, help: string) => new Gauge({ name, help, labelNames: ['target'], registers: [registry] });
+  const connections = figure('dbpool_postgres_client_connections', 'Client connections on the server');
+  const maxConnections = figure('dbpool_postgres_max_connections', 'max_connections');
+  const usable = figure('dbpool_postgres_usable_connections', 'max_connections minus reserved slots');
+  const utilization = figure('dbpool_postgres_utilization_ratio', 'Client connections / usable connections');
+  const capacity = figure('dbpool_app_capacity', 'Connections available to the app');
+  const demand = figure('dbpool_app_pool_demand', 'Connections the app pools can ask for (workers x DB_POOL_SIZE, summed)');
+  const instances = figure('dbpool_app_instances_running', 'Running app instances');
+  const reachable = new Gauge({ name: 'dbpool_postgres_up', help: '1 when the last observation of PostgreSQL succeeded', registers: [registry] });
+  const verdict = new Gauge({ name: 'dbpool_verdict', help: 'Verdict of the last diagnosis: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN', registers: [registry] });
   const duration = new Histogram({
     name: 'dbpool_diagnosis_duration_seconds',
     help: 'Time of one diagnosis',
@@ -34,22 +41,29 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const refusals = new Counter({ name: 'dbpool_actions_refused_total', help: 'Remediation actions refused', labelNames: ['action', 'reason'], registers: [registry] });
   const observePgBouncers = createPgBouncerMetrics(registry);
 
+  /** Sets the figure for this target, or drops it when it could not be read. */
+  const show = (gauge: Gauge, target: string, value: number | null) => {
+    gauge.reset();
+    if (value !== null) gauge.set({ target }, value);
+  };
+
   return {
     registry,
     observeReport(report, seconds) {
       duration.observe(seconds);
       verdict.set(VERDICT_EXIT_CODE[report.verdict]);
       const pg = report.facts.postgres;
+      const target = report.target ? `${report.target.host}/${report.target.database}` : '';
       reachable.set(pg.ok ? 1 : 0);
-      if (pg.ok) {
-        connections.set(pg.facts.clientConnections);
-        maxConnections.set(pg.facts.maxConnections);
-      }
-      if (report.math.usableSlots !== null) usable.set(report.math.usableSlots);
-      if (report.math.utilization !== null) utilization.set(report.math.utilization);
-      if (report.math.appCapacity !== null) capacity.set(report.math.appCapacity);
-      demand.set(report.math.knownDemand);
-      instances.set(report.math.instances.length);
+      const math = report.math;
+      show(connections, target, pg.ok ? pg.facts.clientConnections : null);
+      show(maxConnections, target, pg.ok ? pg.facts.maxConnections : null);
+      show(usable, target, math.usableSlots);
+      show(utilization, target, math.utilization);
+      show(capacity, target, math.appCapacity);
+      const running = runningCount(report.facts);
+      show(instances, target, running);
+      show(demand, target, running === null ? null : math.knownDemand);
       observePgBouncers(report);
     },
     actionRun: (action, outcome) => runs.inc({ action, outcome }),

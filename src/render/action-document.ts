@@ -1,7 +1,9 @@
 import type { AuditEntry } from '../actions/audit-log.js';
+import { outcomeCounts, type ExecutionOutcome } from '../actions/execute-plan.js';
+import type { RequestResult, Verification } from '../actions/remediation-flow.js';
 import type { RemediationPlan } from '../actions/remediation-plan.js';
-import type { ApprovalResult, ExecutionOutcome } from '../actions/remediation-service.js';
-import type { Report } from '../core/report.js';
+import type { Refusal } from '../actions/approval-guard.js';
+import { sessionsByRole } from '../core/derived-facts.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
@@ -10,7 +12,7 @@ import { cutList } from './cut-list.js';
 
 export function planTitle(plan: RemediationPlan, t: Catalog, f: Formatter): string {
   return plan.action === 'terminate_idle'
-    ? t.action.planTerminate({ count: plan.sessions.length, database: plan.target.database, minutes: plan.minutes }, f)
+    ? t.action.planTerminate({ count: plan.sessions.length, database: plan.target.database, minutes: plan.minutes, roles: sessionsByRole(plan.sessions) }, f)
     : plan.candidates.map((c) => t.action.planStop({ name: c.name, ageSeconds: ageSeconds(c.createdAt, plan.createdAt) }, f)).join('; ');
 }
 
@@ -28,39 +30,37 @@ export function planLines(plan: RemediationPlan, t: Catalog, f: Formatter, maxIt
 export function outcomeLines(outcome: ExecutionOutcome, t: Catalog, f: Formatter, maxItems: number): string[] {
   const lines =
     outcome.action === 'terminate_idle'
-      ? outcome.sessions.map((s) => t.action.sessionLine({ pid: s.pid, outcome: t.action.session[s.outcome], message: s.message ?? null }, f))
-      : outcome.instances.map((i) => t.action.instanceLine({ name: i.name, outcome: t.action.instance[i.outcome], message: i.message ?? null }, f));
-  const done =
-    outcome.action === 'terminate_idle'
-      ? outcome.sessions.filter((s) => s.outcome === 'terminated').length
-      : outcome.instances.filter((i) => i.outcome === 'stopped' || i.outcome === 'killed').length;
-  const total = outcome.action === 'terminate_idle' ? outcome.sessions.length : outcome.instances.length;
-  return [t.action.summary({ done, total }, f), ...cutList(lines, maxItems, t, f)];
+      ? outcome.sessions.map((s) => t.action.sessionLine({ pid: s.pid, outcome: t.action.session[s.outcome], detail: s.detail ?? null }, f))
+      : outcome.instances.map((i) =>
+          t.action.instanceLine(
+            { name: i.name, outcome: t.action.instance[i.outcome], reason: i.reason ? t.action.instanceReason[i.reason] : null, detail: i.detail ?? null },
+            f,
+          ),
+        );
+  return [t.action.summary(outcomeCounts(outcome), f), ...cutList(lines, maxItems, t, f)];
 }
 
-export function refusalText(result: Extract<ApprovalResult, { ok: false }>, t: Catalog): string {
-  const base = t.action.refused[result.reason];
-  return result.message ? `${base} ${result.message}` : base;
+/** Why nothing ran: a refusal, or the action's own failure with its words. */
+export function refusalLines(result: { reason: Refusal | 'execution_failed'; detail?: string }, t: Catalog, f: Formatter): string[] {
+  return result.reason === 'execution_failed' ? [t.action.executionFailed({ detail: result.detail ?? '' }, f)] : [t.action.refused[result.reason]];
+}
+
+/** Why no plan was made: a refusal, or what could not be read. */
+export function requestRefusalLines(result: Extract<RequestResult, { ok: false }>, t: Catalog, f: Formatter): string[] {
+  if (result.reason !== 'blind') return [t.action.refused[result.reason]];
+  return [t.action.blind, ...result.unread.map((u) => t.action.unread({ source: u.source, message: u.message, hint: u.hint ?? null }, f))];
 }
 
 /** The runbook's "after the changes": connections, instances, clean worker starts, no new "full" errors. */
-export function verificationLines(before: Report, after: Report, t: Catalog, f: Formatter): string[] {
-  const lines: string[] = [];
-  const b = before.facts.postgres;
-  const a = after.facts.postgres;
-  if (b.ok && a.ok) {
-    const usable = a.facts.maxConnections - a.facts.superuserReservedConnections - a.facts.reservedConnections;
-    lines.push(t.action.beforeAfter({ before: b.facts.clientConnections, after: a.facts.clientConnections, usable }, f));
-  } else if (!a.ok) {
-    lines.push(t.label.postgresUnavailable({ message: a.error.message }, f));
-  }
-  const running = (r: Report) => r.facts.instances.flatMap((s) => s.instances).filter((i) => i.state === 'running');
-  lines.push(t.action.instancesBeforeAfter({ before: running(before).length, after: running(after).length }, f));
-  const logs = running(after).flatMap((i) => (i.logs ? [i.logs] : []));
-  if (logs.length > 0) {
-    const starts = logs.reduce((s, l) => s + l.workerStarts.count, 0);
-    const fullErrors = logs.reduce((s, l) => s + l.serverFull.reduce((x, p) => x + p.count, 0), 0);
-    lines.push(t.action.workersStarted({ starts, fullErrors }, f));
+export function verificationLines(v: Verification, t: Catalog, f: Formatter): string[] {
+  if (v.kind === 'skipped') return [t.action.verifySkipped[v.reason]];
+  const { before, after } = v;
+  const lines = [
+    t.action.beforeAfter({ before: before.connections, after: after.connections, usable: after.usable }, f),
+    t.action.instancesBeforeAfter({ before: before.runningInstances, after: after.runningInstances }, f),
+  ];
+  if (after.workerStarts !== null && after.serverFullErrors !== null) {
+    lines.push(t.action.workersStarted({ starts: after.workerStarts, fullErrors: after.serverFullErrors }, f));
   }
   lines.push(`${t.verdict[after.verdict]} — ${t.verdictHeadline[after.verdict]}`);
   return lines;

@@ -1,7 +1,15 @@
-import { COMMAND_NAMES } from '../commands/command-table.js';
+import { COMMAND_NAMES } from '../commands/command-names.js';
+import type { ArgumentProblem } from '../commands/parse-command-line.js';
 import type { Catalog } from '../i18n/catalog.js';
+import type { Formatter } from '../i18n/format.js';
 
 /** The help text as lines; each front end adds its own prefix (`dbpool`, `/dbpool`). */
 export function helpLines(t: Catalog, prefix: string): string[] {
   return [t.help.title, '', ...COMMAND_NAMES.map((name) => `  ${prefix} ${t.help.commands[name]}`), '', t.help.options];
+}
+
+/** What is wrong with a command line, in the catalog's language: one clause per problem. */
+export function argumentText(problems: ArgumentProblem[], t: Catalog, f: Formatter): string {
+  // Each catalog entry takes the parameters of its own code.
+  return t.cli.badArgument({ detail: problems.map((p) => (t.argument[p.code] as (x: ArgumentProblem, f: Formatter) => string)(p, f)).join('; ') }, f);
 }

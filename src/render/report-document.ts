@@ -1,4 +1,5 @@
-import type { AppInstance, CountByKey, PostgresFacts } from '../core/facts.js';
+import { allInstances, runningInstances, sumPatterns, usableSlots } from '../core/derived-facts.js';
+import type { CountByKey, PostgresFacts } from '../core/facts.js';
 import type { Severity } from '../core/findings.js';
 import type { Report } from '../core/report.js';
 import type { Verdict } from '../core/verdict.js';
@@ -110,7 +111,7 @@ function pgbouncerHeadline(report: Report, t: Catalog): string | null {
 
 function connectionEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
   const pg = report.facts.postgres;
-  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message }, f), severity: 'crit' }];
+  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message, hint: pg.error.hint ?? null }, f), severity: 'crit' }];
   const p = pg.facts;
   const entries: DocEntry[] = [
     { text: usageLine(p, t, f) },
@@ -138,7 +139,7 @@ function connectionEntries(report: Report, t: Catalog, f: Formatter, o: Document
 
 export function usageLine(p: PostgresFacts, t: Catalog, f: Formatter): string {
   const reserved = p.superuserReservedConnections + p.reservedConnections;
-  return t.label.usage({ connections: p.clientConnections, usable: p.maxConnections - reserved, max: p.maxConnections, reserved }, f);
+  return t.label.usage({ connections: p.clientConnections, usable: usableSlots(p), max: p.maxConnections, reserved }, f);
 }
 
 function stateSummary(p: PostgresFacts, t: Catalog, f: Formatter): string {
@@ -190,7 +191,7 @@ function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
   }
   entries.push({
     text: t.label.mathTotal(
-      { demand: m.knownDemand, instances: m.instances.length, capacity: m.appCapacity, unknown: m.unknownDemandInstances },
+      { demand: m.knownDemand, instances: m.instances.length, capacity: m.appCapacity, unknown: m.unknownDemandInstances, unread: m.unreadSources },
       f,
     ),
   });
@@ -208,14 +209,10 @@ function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
   return entries;
 }
 
-function allInstances(report: Report): AppInstance[] {
-  return report.facts.instances.flatMap((s) => s.instances);
-}
-
 function sourceFailures(report: Report, t: Catalog, f: Formatter): DocEntry[] {
   return report.facts.instances
     .filter((s) => !s.ok && s.error)
-    .map((s) => ({ text: t.label.sourceFailed({ source: s.source, message: s.error?.message ?? '' }, f), severity: 'warn' as const }));
+    .map((s) => ({ text: t.label.sourceFailed({ source: s.source, message: s.error?.message ?? '', hint: s.error?.hint ?? null }, f), severity: 'warn' as const }));
 }
 
 function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, render: (item: T) => DocEntry): DocEntry[] {
@@ -226,7 +223,7 @@ function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, re
 }
 
 function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
-  const instances = allInstances(report);
+  const instances = allInstances(report.facts);
   const entries = limited(instances, o, t, f, (i) => ({
     text: [
       t.label.instanceLine(
@@ -234,7 +231,7 @@ function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOp
           name: i.name,
           state: i.state,
           image: i.image ?? null,
-          createdAt: i.createdAt ?? null,
+          startedAt: i.startedAt ?? i.createdAt ?? null,
           now: report.generatedAt,
           location: i.location,
         },
@@ -249,7 +246,7 @@ function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOp
 }
 
 function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
-  const instances = allInstances(report).filter((i) => i.state === 'running');
+  const instances = runningInstances(report.facts);
   const entries = limited(instances, o, t, f, (i) => {
     const roles = (role: string) => i.processes?.filter((p) => p.role === role).length ?? 0;
     const lines = [
@@ -269,15 +266,14 @@ function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOpti
       ),
     ];
     if (i.logs) {
-      const sum = (list: { count: number }[]) => list.reduce((s, p) => s + p.count, 0);
       lines.push(
         t.label.logLine(
           {
             name: i.name,
             lines: i.logs.linesRead,
             starts: i.logs.workerStarts.count,
-            full: sum(i.logs.serverFull),
-            exhausted: sum(i.logs.poolExhausted),
+            full: sumPatterns(i.logs.serverFull).count,
+            exhausted: sumPatterns(i.logs.poolExhausted).count,
           },
           f,
         ),
@@ -291,7 +287,7 @@ function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOpti
 
 function configEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
   const s = report.settings;
-  const instances = allInstances(report).filter((i) => i.state === 'running');
+  const instances = runningInstances(report.facts);
   const entries = limited(instances, o, t, f, (i) => ({
     text: (
       [
@@ -310,7 +306,7 @@ function configEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOpti
 
 function idleEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
   const pg = report.facts.postgres;
-  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message }, f), severity: 'crit' }];
+  if (!pg.ok) return [{ text: t.label.postgresUnavailable({ message: pg.error.message, hint: pg.error.hint ?? null }, f), severity: 'crit' }];
   const { idleSessions, idleMinutes } = pg.facts;
   if (idleSessions.length === 0) return [{ text: t.label.noIdle({ minutes: idleMinutes }, f) }];
   return [

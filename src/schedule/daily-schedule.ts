@@ -35,13 +35,6 @@ export function scheduledInstant(localDate: string, daily: DailyTime): Date {
   return new Date(guess);
 }
 
-/** The first scheduled run strictly after `after`. */
-export function nextRunAfter(after: Date, daily: DailyTime): Date {
-  const today = localDateOf(after, daily.timeZone);
-  const todays = scheduledInstant(today, daily);
-  return todays > after ? todays : scheduledInstant(addDays(today, 1), daily);
-}
-
 /**
  * The run that should be happening at `now`: the latest scheduled run at or before `now`, if it is at
  * most `graceMinutes` old (a run missed while the bot was down is still posted within the grace

@@ -1,21 +1,11 @@
 import type { Report } from '../core/report.js';
 import type { Logger } from '../logger.js';
-import type { HistoryStore, Sample } from './history-store.js';
-import { sampleFromReport } from './sample-from-report.js';
-
-/** setTimeout/clearTimeout, injectable so tests drive the sampler without waiting. */
-export interface Timer {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimer: Timer = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import { sampleFromReport, type Sample } from '../core/sample-from-report.js';
+import type { HistoryStore } from '../state/history-store.js';
+import { realTimer, type Timer } from '../timer.js';
 
 export interface SamplerOptions {
-  /** One status diagnosis: `() => diagnose(sources, config, 'status')`. */
+  /** One status diagnosis: `() => diagnoser.diagnose('status')`. */
   takeReport: () => Promise<Report>;
   history: HistoryStore;
   intervalSeconds: number;

@@ -2,17 +2,27 @@ import type { Config } from '../config.js';
 import type { Report } from '../core/report.js';
 import type { Logger } from '../logger.js';
 import { dueRun } from './daily-schedule.js';
-import type { HistoryStore } from './history-store.js';
-import { realTimer, Sampler, type Timer } from './sampler.js';
-import { buildSummary, renderSummary, type SummaryDeps, type SummaryPoster } from './summary-job.js';
-import type { SummaryRuns } from './summary-runs.js';
+import type { HistoryStore } from '../state/history-store.js';
+import { Sampler } from './sampler.js';
+import { buildSummary, type SummaryDeps } from '../diagnosis/build-summary.js';
+import type { Lang } from '../i18n/index.js';
+import { renderSummary } from '../render/render-summary.js';
+import type { SummaryDocument } from '../render/summary-document.js';
+import { realTimer, type Timer } from '../timer.js';
+import type { SummaryRuns } from '../state/summary-runs.js';
 import { WarningJob, type WarningPoster } from './warning-job.js';
 import { WarningState } from './warning-state.js';
-import type { WarningStateStore } from './warning-state-store.js';
+import type { WarningStateStore } from '../state/warning-state-store.js';
+
+/** Posts a daily summary; the Slack implementation uses chat.postMessage and files.uploadV2. */
+export interface SummaryPoster {
+  /** png is null where upload is not allowed: the document's sparkline stands in for it. */
+  postSummary(doc: SummaryDocument, png: Buffer | null, channel: string, lang: Lang): Promise<void>;
+}
 
 export interface SchedulerDeps {
   config: Pick<Config, 'thresholds' | 'schedule' | 'app'>;
-  /** One status diagnosis: `() => diagnose(sources, config, 'status')`. */
+  /** One status diagnosis: `() => diagnoser.diagnose('status')`. */
   takeReport: () => Promise<Report>;
   history: HistoryStore;
   runs: SummaryRuns;
@@ -31,6 +41,15 @@ export interface SchedulerDeps {
   /** How often the daily schedule is checked; default 30 s. */
   checkEveryMs?: number;
 }
+
+/**
+ * Fixed behaviour of the warnings and the summary, not settings: a warning clears 5 points below its
+ * line, a repeat at the same level stays silent for 30 minutes, and a summary missed while the bot
+ * was down is still posted within 3 hours.
+ */
+const WARN_HYSTERESIS = 0.05;
+const WARN_COOLDOWN_MINUTES = 30;
+const SUMMARY_GRACE_MINUTES = 180;
 
 export type SummaryTickResult = 'no-channel' | 'follower' | 'not-due' | 'already-claimed' | 'posted' | 'failed';
 
@@ -52,15 +71,15 @@ export class Scheduler {
     const s = d.config.schedule;
     const isLeader = () => d.lease?.isLeader() ?? true;
     this.warnings =
-      d.warningPoster && s.summaryChannel
+      d.warningPoster && s.warningChannel
         ? new WarningJob({
             state: new WarningState(
-              { ...d.config.thresholds, hysteresis: s.warnHysteresis, cooldownMinutes: s.warnCooldownMinutes },
+              { ...d.config.thresholds, hysteresis: WARN_HYSTERESIS, cooldownMinutes: WARN_COOLDOWN_MINUTES },
               d.warningStore?.load() ?? undefined,
             ),
             store: d.warningStore ?? null,
             poster: d.warningPoster,
-            channel: s.summaryChannel,
+            channel: s.warningChannel,
             lang: s.summaryLang,
             thresholds: d.config.thresholds,
             isLeader,
@@ -121,7 +140,7 @@ export class Scheduler {
     if (!s.summaryChannel || !this.d.summaryPoster) return 'no-channel';
     if (!(this.d.lease?.isLeader() ?? true)) return 'follower';
     const now = this.d.now();
-    const due = dueRun(now, { time: s.summaryTime, timeZone: s.summaryTimeZone }, s.summaryGraceMinutes);
+    const due = dueRun(now, { time: s.summaryTime, timeZone: s.summaryTimeZone }, SUMMARY_GRACE_MINUTES);
     if (!due) return 'not-due';
     if (!this.d.runs.claim(due.localDate, now, this.d.replicaId)) return 'already-claimed';
     try {

@@ -4,9 +4,9 @@ import type { Catalog, Lang } from '../i18n/catalog.js';
 import { catalogFor } from '../i18n/index.js';
 import { createFormatter } from '../i18n/format.js';
 import type { Logger } from '../logger.js';
-import type { Sample } from './history-store.js';
+import type { Sample } from '../core/sample-from-report.js';
 import type { WarningDecision, WarningState } from './warning-state.js';
-import type { WarningStateStore } from './warning-state-store.js';
+import type { WarningStateStore } from '../state/warning-state-store.js';
 
 export type PostDecision = Exclude<WarningDecision, { kind: 'none' }>;
 
@@ -60,6 +60,10 @@ export class WarningJob {
   mute(until: Date, at: Date = new Date()): void {
     this.o.state.mute(until);
     this.o.store?.save(this.o.state.snapshot(), at);
+  }
+
+  isMuted(at: Date): boolean {
+    return this.o.state.isMuted(at);
   }
 }
 

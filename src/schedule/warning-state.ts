@@ -15,7 +15,7 @@ export type WarningLevel = 'ok' | 'warn' | 'crit';
 export interface WarningSettings {
   warnUtilization: number;
   critUtilization: number;
-  /** DBPOOL_WARN_HYSTERESIS: e.g. 0.05 clears a 0.75 warning below 0.70. */
+  /** e.g. 0.05 clears a 0.75 warning below 0.70. */
   hysteresis: number;
   cooldownMinutes: number;
 }

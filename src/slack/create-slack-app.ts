@@ -1,31 +1,50 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import type { CommandContext } from '../commands/command-table.js';
+import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { AuditLog } from '../actions/audit-log.js';
+import type { CommandContext, CommandLimits } from '../commands/command-table.js';
+import { InFlight, limitConcurrency } from '../concurrency.js';
 import { ConfigError, type Config } from '../config.js';
 import type { InstanceSource } from '../core/facts.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { metricsRoute } from './metrics-route.js';
+import type { StateDb } from '../state/state-store.js';
+import { createApproverGroup } from './approver-group.js';
+import { authorizeEveryRequest, type GateDeps } from './authorize-request.js';
 import { boltLogger } from './bolt-logger.js';
 import { healthzRoute } from './healthz.js';
-import { registerActions } from './listeners/actions/index.js';
+import { registerButtons } from './listeners/buttons/index.js';
 import { registerCommands } from './listeners/commands/index.js';
+import { metricsRoute } from './metrics-route.js';
+import { answerUnprocessable, refuseFutureRequests } from './receiver-guards.js';
 import type { SlackDeps } from './serve-request.js';
+import type { SlackConnection } from './slack-client.js';
 import { openUserLanguageStore, type UserLanguageStore } from './user-language-store.js';
 
 export interface SlackAppOptions {
   config: Config;
   logger: Logger;
-  /** From createServices: the command context, the probe (for /healthz) and the instance sources. */
-  services: { context: CommandContext; postgres: { isConnected(): boolean } | null; instanceSources: InstanceSource[]; metrics?: Metrics };
+  /** From createServices: what /healthz checks, /metrics serves and refusals are recorded in. */
+  services: {
+    postgres: { isConnected(): boolean } | null;
+    instanceSources: InstanceSource[];
+    metrics?: Metrics;
+    stateDb: Pick<StateDb, 'problem'> | null;
+    audit: Pick<AuditLog, 'record'> | null;
+  };
+  /** The command context: the services' own, with the scheduler's summary when the bot has one. */
+  context: CommandContext;
+  /** From createSlackConnection: the bounded Web API client options and Slack's health. */
+  slack: Pick<SlackConnection, 'clientOptions' | 'health'>;
   /** Defaults to the JSON file in config.stateDir. */
   languages?: UserLanguageStore;
   timeZone?: string;
   /** The "Mute 1h" button's effect (the scheduler's early warnings). */
   muteWarnings?: (until: Date) => void;
-  /** The WebClient's retry policy (tests shorten it); Bolt's default retries 429s after Retry-After. */
-  retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Requests answered at once on the Slack side; more wait their turn (default 8). */
+  maxConcurrentReplies?: number;
+  /** The command table's ranges; tests shorten them. */
+  limits?: CommandLimits;
 }
 
 export interface SlackApp {
@@ -33,12 +52,14 @@ export interface SlackApp {
   mode: 'socket' | 'http';
   /** Resolves with the port /slack/events (HTTP) or /healthz listens on. */
   start(): Promise<{ port: number }>;
+  /** Lets the work of requests already received finish, up to the bound. */
+  drain(boundMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Socket Mode when SLACK_APP_TOKEN is set, otherwise Bolt's HTTP receiver with /slack/events, both with /healthz. */
 export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp> {
-  const { config, logger } = options;
+  const { config, logger, services } = options;
   const slack = config.slack;
   if (!slack.botToken) throw new ConfigError([{ variable: 'SLACK_BOT_TOKEN', message: 'is required to serve Slack' }]);
   if (!slack.appToken && !slack.signingSecret) {
@@ -49,20 +70,19 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   }
   const languages = options.languages ?? (await openUserLanguageStore(config.stateDir, config.lang, logger));
   const log = boltLogger(logger);
-  const clientOptions = {
-    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-    // During an incident a report that arrives half an hour late is no report: a few quick retries,
-    // then the user is told (the WebClient's default keeps retrying for about 30 minutes).
-    retryConfig: options.retryConfig ?? { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 },
-  };
+  // Bolt keeps (and changes) the object it is given.
+  const clientOptions: webApi.WebClientOptions = { ...options.slack.clientOptions, logger: log };
+  const gate: GateDeps = { config, audit: services.audit, languageOf: (u) => languages.get(u), now: options.context.now, logger: logger.child({ component: 'slack' }) };
   const health = healthzRoute({
-    postgres: options.services.postgres,
-    instanceSources: options.services.instanceSources,
+    postgres: services.postgres,
+    instanceSources: services.instanceSources,
+    slack: options.slack.health,
+    state: services.stateDb,
     timeoutMs: Math.min(3000, config.probes.timeoutMs),
   });
-
-  const routes = options.services.metrics ? [health, metricsRoute(options.services.metrics)] : [health];
+  const routes = services.metrics ? [health, metricsRoute(services.metrics)] : [health];
   const mode = slack.appToken ? 'socket' : 'http';
+  const processEventErrorHandler = answerUnprocessable(gate);
   const receiver =
     mode === 'socket'
       ? new SocketModeReceiver({
@@ -71,16 +91,28 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
           customRoutes: routes,
           installerOptions: { port: config.slack.port, clientOptions },
         })
-      : new HTTPReceiver({
-          signingSecret: slack.signingSecret ?? '',
-          endpoints: '/slack/events',
-          customRoutes: routes,
-          logger: log,
-        });
+      : refuseFutureRequests(
+          new HTTPReceiver({ signingSecret: slack.signingSecret ?? '', endpoints: '/slack/events', customRoutes: routes, logger: log, processEventErrorHandler }),
+          gate.logger,
+        );
   const app = new App({ token: slack.botToken, receiver, logger: log, clientOptions });
-  const deps: SlackDeps = { config, context: options.services.context, languages, logger: logger.child({ component: 'slack' }), timeZone: options.timeZone, muteWarnings: options.muteWarnings };
-  registerCommands(app, deps);
-  registerActions(app, deps);
+  const inFlight = new InFlight();
+  const deps: SlackDeps = {
+    config,
+    context: options.context,
+    languages,
+    logger: gate.logger,
+    timeZone: options.timeZone,
+    muteWarnings: options.muteWarnings,
+    approverGroup: createApproverGroup(config.remediation.approverGroup, app.client, gate.logger),
+    gate,
+    limit: limitConcurrency(options.maxConcurrentReplies ?? 8),
+    limits: options.limits,
+  };
+  app.use(authorizeEveryRequest(gate));
+  const track = <T>(work: Promise<T>) => inFlight.track(work);
+  registerCommands(app, deps, track);
+  registerButtons(app, deps, track);
   app.error(async (err) => {
     logger.error({ err: err.message, code: (err as { code?: string }).code }, 'slack app error');
   });
@@ -96,6 +128,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
       await app.start();
       return { port: config.slack.port };
     },
+    drain: (boundMs) => inFlight.settled(boundMs),
     async stop() {
       await app.stop();
     },

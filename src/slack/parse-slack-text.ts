@@ -1,4 +1,4 @@
-import { prepareCommand, type PreparedCommand } from '../commands/command-table.js';
+import { prepareCommand, type CommandLimits, type PreparedCommand } from '../commands/command-table.js';
 import { ArgumentError, parseCommandLine, tokenize, type ParsedCommandLine } from '../commands/parse-command-line.js';
 import { isLang, type Lang } from '../i18n/index.js';
 
@@ -15,13 +15,13 @@ export interface SlackCommandLine {
  * Like the CLI front end, it strips the common `--lang` option and turns `--help` into `help`.
  * Throws ArgumentError; nothing runs.
  */
-export function parseSlackText(text: string): SlackCommandLine {
+export function parseSlackText(text: string, limits?: CommandLimits): SlackCommandLine {
   const line = parseCommandLine(tokenize(text));
   const { lang, ...options } = line.options;
-  if (lang !== undefined && !isLang(lang)) throw new ArgumentError('--lang must be fa or en');
+  if (lang !== undefined && !isLang(lang)) throw new ArgumentError([{ code: 'one_of', command: line.name, subject: '--lang', allowed: ['fa', 'en'] }]);
   if (options.help === true) line.name = 'help';
   const stripped: ParsedCommandLine = { ...line, options };
-  return { command: prepareCommand(stripped), lang: lang === undefined ? undefined : (lang as Lang), canonical: canonicalLine(stripped) };
+  return { command: prepareCommand(stripped, limits), lang: lang === undefined ? undefined : (lang as Lang), canonical: canonicalLine(stripped) };
 }
 
 function canonicalLine(line: ParsedCommandLine): string {

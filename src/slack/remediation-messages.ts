@@ -1,8 +1,9 @@
+import type { ExecutionOutcome } from '../actions/execute-plan.js';
+import type { ApprovalResult, Verification } from '../actions/remediation-flow.js';
 import type { RemediationPlan } from '../actions/remediation-plan.js';
-import type { ApprovalResult } from '../actions/remediation-service.js';
 import type { Report } from '../core/report.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
-import { outcomeLines, planLines, planTitle, refusalText, verificationLines } from '../render/action-document.js';
+import { outcomeLines, planLines, planTitle, refusalLines, verificationLines } from '../render/action-document.js';
 import { slackFormatter, textToSlack, type SlackButton, type SlackMessage } from '../render/block-kit.js';
 import { escapeMrkdwn, slackMention } from '../render/slack-mrkdwn.js';
 import { encodeButtonValue } from './button-value.js';
@@ -71,7 +72,16 @@ export function approvedMessage(plan: RemediationPlan, lang: Lang, approverId: s
   ];
   if (!result) lines.push(escapeMrkdwn(t.slack.running));
   else if (result.ok) lines.push(...outcomeLines(result.outcome, t, f, MAX_LINES).map(escapeMrkdwn));
-  else lines.push(`:x: ${escapeMrkdwn(refusalText(result, t))}`);
+  else lines.push(...refusalLines(result, t, f).map((l) => `:x: ${escapeMrkdwn(l)}`));
+  return textToSlack(lines, lang);
+}
+
+/** A plan dbpool was running when it stopped, as found at the next start: what became of its targets. */
+export function reconciledMessage(plan: RemediationPlan, lang: Lang, outcome: ExecutionOutcome | null, timeZone?: string): SlackMessage {
+  const t = catalogFor(lang);
+  const f = slackFormatter(lang, timeZone);
+  const lines = [`*${escapeMrkdwn(planTitle(plan, t, f))}*`, escapeMrkdwn(t.action.reconciled)];
+  lines.push(...(outcome ? outcomeLines(outcome, t, f, MAX_LINES) : [t.action.verifySkipped.failed]).map(escapeMrkdwn));
   return textToSlack(lines, lang);
 }
 
@@ -84,8 +94,8 @@ export function cancelledMessage(plan: RemediationPlan, lang: Lang, userId: stri
   );
 }
 
-export function verificationMessage(before: Report, after: Report, lang: Lang): SlackMessage {
+export function verificationMessage(v: Verification, lang: Lang): SlackMessage {
   const t = catalogFor(lang);
   const f = slackFormatter(lang);
-  return textToSlack([`*${escapeMrkdwn(t.action.verifyTitle)}*`, ...verificationLines(before, after, t, f).map(escapeMrkdwn)], lang);
+  return textToSlack([`*${escapeMrkdwn(t.action.verifyTitle)}*`, ...verificationLines(v, t, f).map(escapeMrkdwn)], lang);
 }

@@ -1,13 +1,14 @@
 import type { webApi } from '@slack/bolt';
+import type { ReconciledPlan } from '../actions/remediation-flow.js';
 import type { Lang } from '../i18n/index.js';
 import { catalogFor } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { documentToBlocks, reportToSlack, slackFormatter, type SlackButton } from '../render/block-kit.js';
 import { escapeMrkdwn } from '../render/slack-mrkdwn.js';
-import type { SummaryDocument } from '../schedule/summary-document.js';
-import type { SummaryPoster } from '../schedule/summary-job.js';
+import type { SummaryDocument } from '../render/summary-document.js';
+import type { SummaryPoster } from '../schedule/scheduler.js';
 import type { WarningPoster } from '../schedule/warning-job.js';
-import { proposeButtons } from './remediation-messages.js';
+import { proposeButtons, reconciledMessage } from './remediation-messages.js';
 import { reportButtons } from './report-buttons.js';
 import { ACTION_IDS } from './slack-constants.js';
 
@@ -56,4 +57,14 @@ export function createSlackWarningPoster(client: webApi.WebClient, options: { re
       return posted.ts ? { ts: posted.ts } : null;
     },
   };
+}
+
+/** Plans a previous process left running, reconciled at start-up: their messages say what became of the targets. */
+export async function showReconciledPlans(client: webApi.WebClient, plans: ReconciledPlan[], logger: Logger): Promise<void> {
+  for (const { plan, message, outcome } of plans) {
+    if (!message) continue;
+    await client.chat
+      .update({ channel: message.channel, ts: message.ts, ...reconciledMessage(plan, message.lang, outcome) })
+      .catch((err: unknown) => logger.warn({ err, planId: plan.id }, 'could not update the message of a reconciled plan'));
+  }
 }

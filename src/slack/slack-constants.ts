@@ -10,7 +10,7 @@ export const SLASH_COMMAND = '/dbpool';
  */
 export const BOT_SCOPES = ['commands', 'chat:write', 'usergroups:read', 'files:write'] as const;
 
-/** The report buttons; every one re-runs a read-only report command through the slash command's path. */
+/** Every action_id dbpool puts on a message (the handlers: listeners/buttons/index.ts). */
 export const ACTION_IDS = {
   refresh: 'dbpool_refresh',
   showIdle: 'dbpool_show_idle',
@@ -27,11 +27,3 @@ export const ACTION_IDS = {
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
-
-/** Commands whose result is a report posted in the channel (and that buttons may re-run). */
-export const REPORT_COMMANDS = ['status', 'connections', 'instances', 'workers', 'config', 'idle', 'math'] as const;
-export type ReportCommand = (typeof REPORT_COMMANDS)[number];
-
-export function isReportCommand(name: string): name is ReportCommand {
-  return (REPORT_COMMANDS as readonly string[]).includes(name);
-}

@@ -60,8 +60,9 @@ describe('stop extra local instances', () => {
 
   it('a process that ignores SIGTERM is killed after the grace period', async () => {
     const { spawn } = await import('node:child_process');
-    const stubborn = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
+    const stubborn = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // It says so once its handler is in place: no fixed wait.
+    await new Promise((r) => stubborn.stdout?.once('data', r));
     const outcome = await createProcessStopper().stop(
       { id: `pid:${stubborn.pid}`, name: 'stubborn', source: 'process', location: 'here', createdAt: undefined },
       1,

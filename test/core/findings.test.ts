@@ -100,7 +100,7 @@ describe('findings and verdict', () => {
   });
 
   it('idle sessions older than N minutes lead to the runbook SQL', () => {
-    const idle = [{ pid: 77, user: 'app', application: 'php', client: '10.0.0.5', idleSeconds: 1200, backendStart: '2026-11-26T09:00:00Z' }];
+    const idle = [{ pid: 77, user: 'app', application: 'php', client: '10.0.0.5', idleSeconds: 1200, backendStart: '2026-11-26T09:00:00Z', app: true }];
     const r = buildReport('status', facts({ idleSessions: idle }), settings());
     const rec = r.recommendations.find((x) => x.code === 'terminate_idle');
     expect(rec?.action).toBe('terminate_idle');

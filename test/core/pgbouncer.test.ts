@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planTerminateIdle } from '../../src/actions/remediation-plan.js';
+import { makePlan } from '../../src/actions/remediation-plan.js';
 import type { AppInstance, Facts, LogStats, PgBouncerObservation } from '../../src/core/facts.js';
 import { PGBOUNCER_LOG_PATTERNS } from '../../src/core/pgbouncer-signs.js';
 import { buildReport, type Report } from '../../src/core/report.js';
@@ -169,7 +169,7 @@ describe('PgBouncer recognised without DBPOOL_PGBOUNCER_URL', () => {
 });
 
 describe('remediation behind PgBouncer', () => {
-  const idle = (pid: number) => ({ pid, user: 'app', application: 'php_swoole_app', client: '10.0.0.7', idleSeconds: 900, backendStart: '2026-11-26T08:00:00.000Z' });
+  const idle = (pid: number) => ({ pid, user: 'app', application: 'php_swoole_app', client: '10.0.0.7', idleSeconds: 900, backendStart: '2026-11-26T08:00:00.000Z', app: true });
 
   it("PgBouncer's idle server connections are never offered for termination: it would reopen them", () => {
     const f = pgbouncerFacts({ serverPids: [5001, 5002] });
@@ -177,15 +177,15 @@ describe('remediation behind PgBouncer', () => {
     expect(r.recommendations.find((x) => x.code === 'terminate_idle')?.params).toMatchObject({ count: 1 });
     expect(r.findings.find((x) => x.code === 'pgbouncer_idle_servers')?.params).toMatchObject({ count: 2 });
     expect(r.findings.find((x) => x.code === 'idle_sessions_old')?.params).toMatchObject({ count: 1 });
-    const plan = planTerminateIdle(r, { kind: 'cli', id: 'ops' }, new Date('2026-11-26T10:00:00Z'), 15);
-    expect(plan?.sessions.map((s) => s.pid)).toEqual([7000]);
+    const planned = makePlan('terminate_idle', r, { kind: 'cli', id: 'ops' }, new Date('2026-11-26T10:00:00Z'), 15);
+    expect(planned.ok && planned.plan.action === 'terminate_idle' ? planned.plan.sessions.map((s) => s.pid) : null).toEqual([7000]);
   });
 
   it('only PgBouncer idle servers: nothing to terminate, no button', () => {
     const f = pgbouncerFacts({ serverPids: [5001] });
     const r = report(behind([pgbouncerOk(f)], { idleSessions: [idle(5001)] }));
     expect(recs(r)).not.toContain('terminate_idle');
-    expect(planTerminateIdle(r, { kind: 'cli', id: 'ops' }, new Date(), 15)).toBeNull();
+    expect(makePlan('terminate_idle', r, { kind: 'cli', id: 'ops' }, new Date(), 15)).toEqual({ ok: false, reason: 'nothing_to_do' });
   });
 });
 

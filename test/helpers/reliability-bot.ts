@@ -13,9 +13,12 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { InstanceSource } from '../../src/core/facts.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
-import { createServices, type Services } from '../../src/services.js';
-import { createSlackApp, type SlackApp, type SlackAppOptions } from '../../src/slack/create-slack-app.js';
+import { composeBot, type Bot } from '../../src/main.js';
+import type { Services } from '../../src/services.js';
+import type { SlackApp } from '../../src/slack/create-slack-app.js';
+import type { SlackClientOptions } from '../../src/slack/slack-client.js';
 import { startSlackApiServer, type SlackApiServer } from './slack-api-server.js';
+import { TEST_LIMITS } from './test-limits.js';
 import { closedPort, SIGNING_SECRET } from './slack-bot.js';
 import { sendSlashCommand, type SentRequest } from './slack-requests.js';
 
@@ -24,7 +27,11 @@ export interface ReliabilityBotOptions {
   logger?: Logger;
   /** Default ':memory:'. */
   stateFile?: string;
-  retryConfig?: SlackAppOptions['retryConfig'];
+  retryConfig?: SlackClientOptions['retryConfig'];
+  /** The Web API calls' timeout (default: the product's). */
+  slackTimeoutMs?: number;
+  /** How long a stop waits for running actions (default: the product's). */
+  drainMs?: number;
   /** The Web API the bot talks to (e.g. a fault proxy in front of the stand-in); default: the stand-in itself. */
   apiUrl?: (api: SlackApiServer) => string | Promise<string>;
   instanceSources?: InstanceSource[];
@@ -33,6 +40,7 @@ export interface ReliabilityBotOptions {
 export interface ReliabilityBot {
   api: SlackApiServer;
   config: Config;
+  composed: Bot;
   services: Services;
   slack: SlackApp;
   eventsUrl: string;
@@ -60,28 +68,31 @@ export async function startReliabilityBot(o: ReliabilityBotOptions = {}): Promis
   };
   const config = loadConfig(env);
   const logger = o.logger ?? silentLogger();
-  const services = createServices(config, logger, { instanceSources: o.instanceSources ?? [], stateFile: o.stateFile ?? ':memory:' });
-  let slack: SlackApp;
+  let composed: Bot;
   try {
-    slack = await createSlackApp({ config, logger, services, ...(o.retryConfig ? { retryConfig: o.retryConfig } : {}) });
+    composed = await composeBot(config, logger, {
+      limits: TEST_LIMITS,
+      services: { instanceSources: o.instanceSources ?? [], stateFile: o.stateFile ?? ':memory:' },
+      slack: { ...(o.retryConfig ? { retryConfig: o.retryConfig } : {}), ...(o.slackTimeoutMs ? { timeoutMs: o.slackTimeoutMs } : {}) },
+      ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+    });
   } catch (err) {
-    await services.close();
     await api.close();
     throw err;
   }
-  const { port } = await slack.start();
+  const { port } = await composed.slack.start();
   return {
     api,
     config,
-    services,
-    slack,
+    composed,
+    services: composed.services,
+    slack: composed.slack,
     stateDir,
     signingSecret: env.SLACK_SIGNING_SECRET ?? SIGNING_SECRET,
     eventsUrl: `http://127.0.0.1:${port}/slack/events`,
     baseUrl: `http://127.0.0.1:${port}`,
     async stop() {
-      await slack.stop().catch(() => undefined);
-      await services.close();
+      await composed.stop();
       await api.close();
       await rm(stateDir, { recursive: true, force: true });
     },

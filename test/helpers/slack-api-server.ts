@@ -1,7 +1,8 @@
 /**
  * A local HTTP server standing in for Slack's Web API (point `slackApiUrl` at `apiUrl`) and for
  * `response_url`s (`responseUrl(id)`). It records every call, answers like Slack, and can answer a
- * method with HTTP 429 once, or with an error, to test the bot's handling.
+ * method with HTTP 429 once, with an error, slowly, or not at all until released (a hung Slack), to
+ * test the bot's handling.
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -29,6 +30,10 @@ export interface SlackApiServer {
   rateLimitOnce(method: string, retryAfterSeconds?: number): void;
   /** `method` answers { ok: false, error } for `channel` (or always). */
   failWith(method: string, error: string, channel?: string): void;
+  /** Calls of `method` ('*': every Web API method) get no answer until the returned function is called. */
+  hang(method: string): () => void;
+  /** Calls of `method` ('*': every one) are answered after `ms`. */
+  slow(method: string, ms: number): void;
   /** apps.connections.open answers with this WebSocket URL. */
   setSocketUrl(url: string): void;
   waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -39,6 +44,9 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
   const calls: RecordedCall[] = [];
   const rateLimited = new Map<string, number>();
   const failures: { method: string; error: string; channel?: string }[] = [];
+  const held = new Map<string, (() => void)[]>();
+  const delays = new Map<string, number>();
+  const stalled = (method: string) => held.get(method) ?? held.get('*');
   let socketUrl = 'ws://127.0.0.1:1/';
   let base = '';
   let ts = 1_700_000_000;
@@ -81,8 +89,16 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
       }
       calls.push({ method, body, status: 200 });
       const failure = failures.find((f) => f.method === method && (f.channel === undefined || f.channel === body.channel));
-      if (failure) send(200, { ok: false, error: failure.error });
-      else send(200, answer(method, body));
+      const reply = () => {
+        if (res.destroyed) return; // the client gave up waiting
+        if (failure) send(200, { ok: false, error: failure.error });
+        else send(200, answer(method, body));
+      };
+      const queue = stalled(method);
+      const delay = delays.get(method) ?? delays.get('*');
+      if (queue) queue.push(reply);
+      else if (delay !== undefined) setTimeout(reply, delay);
+      else reply();
       notify();
     });
   });
@@ -120,6 +136,15 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
     callsOf: (method) => calls.filter((c) => c.method === method),
     rateLimitOnce: (method, retryAfterSeconds = 1) => void rateLimited.set(method, retryAfterSeconds),
     failWith: (method, error, channel) => void failures.push({ method, error, channel }),
+    hang(method) {
+      const queue: (() => void)[] = [];
+      held.set(method, queue);
+      return () => {
+        held.delete(method);
+        queue.splice(0).forEach((reply) => reply());
+      };
+    },
+    slow: (method, ms) => void delays.set(method, ms),
     setSocketUrl: (url) => {
       socketUrl = url;
     },

@@ -8,9 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
-import { createServices, type Services } from '../../src/services.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/create-slack-app.js';
+import { composeBot, type Bot, type BotOptions } from '../../src/main.js';
+import type { Services } from '../../src/services.js';
+import type { SlackApp } from '../../src/slack/create-slack-app.js';
 import { startSlackApiServer, type SlackApiServer } from './slack-api-server.js';
+import { TEST_LIMITS } from './test-limits.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-8f2e1c';
 
@@ -20,6 +22,8 @@ export interface TestBot {
   eventsUrl: string;
   baseUrl: string;
   stateDir: string;
+  /** Everything composeBot built (the scheduler included, started only with `schedule`). */
+  composed: Bot;
   services: Services;
   slack: SlackApp;
   /** Stops the app and starts a new one on the same state directory (a process restart). */
@@ -53,10 +57,18 @@ export async function hangingServer(): Promise<{ port: number; close(): Promise<
   };
 }
 
+export interface TestBotOptions {
+  /** The bot's other seams (a state file instead of ':memory:', instance sources, Slack timeouts…). */
+  bot?: BotOptions;
+  /** Start the sampler and the daily summary check too (default false: a test asks for what it needs). */
+  schedule?: boolean;
+}
+
+/** dbpool's bot as `dbpool serve` composes it (composeBot), on a free port, against the Web API stand-in. */
 export async function startTestBot(
   env: Record<string, string> = {},
   existing?: { api: SlackApiServer; stateDir: string },
-  appOptions: { muteWarnings?: (until: Date) => void } = {},
+  options: TestBotOptions = {},
 ): Promise<TestBot> {
   const api = existing?.api ?? (await startSlackApiServer());
   const stateDir = existing?.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), 'dbpool-slack-')));
@@ -74,28 +86,31 @@ export async function startTestBot(
     ...env,
   });
   const logger = silentLogger();
-  let services = createServices(config, logger, { instanceSources: [], stateFile: ':memory:' });
-  let slack = await createSlackApp({ config, logger, services, ...appOptions });
-  let { port } = await slack.start();
+  const compose = async () => {
+    const composed = await composeBot(config, logger, {
+      limits: TEST_LIMITS,
+      ...options.bot,
+      services: { instanceSources: [], stateFile: ':memory:', ...options.bot?.services },
+    });
+    const { port } = options.schedule ? await composed.start() : await composed.slack.start();
+    return { composed, urls: { eventsUrl: `http://127.0.0.1:${port}/slack/events`, baseUrl: `http://127.0.0.1:${port}` } };
+  };
+  let { composed, urls } = await compose();
   const bot: TestBot = {
     api,
     config,
     stateDir,
-    services,
-    slack,
-    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
-    baseUrl: `http://127.0.0.1:${port}`,
+    composed,
+    services: composed.services,
+    slack: composed.slack,
+    ...urls,
     async restart() {
-      await slack.stop();
-      await services.close();
-      services = createServices(config, logger, { instanceSources: [], stateFile: ':memory:' });
-      slack = await createSlackApp({ config, logger, services, ...appOptions });
-      ({ port } = await slack.start());
-      Object.assign(bot, { services, slack, eventsUrl: `http://127.0.0.1:${port}/slack/events`, baseUrl: `http://127.0.0.1:${port}` });
+      await composed.stop();
+      ({ composed, urls } = await compose());
+      Object.assign(bot, { composed, services: composed.services, slack: composed.slack, ...urls });
     },
     async stop() {
-      await slack.stop();
-      await services.close();
+      await composed.stop();
       if (!existing) {
         await api.close();
         await rm(stateDir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ export interface SpawnedApp {
 
 /** Starts the Node stand-in of the Swoole app as real local processes. */
 export function spawnApp(
-  env: { DB_POOL_SIZE?: string; SWOOLE_WORKER_NUM?: string; DATABASE_URL?: string; APP_NAME?: string },
+  env: { DB_POOL_SIZE?: string; SWOOLE_WORKER_NUM?: string; DATABASE_URL?: string; APP_NAME?: string; APP_SHUTDOWN_SECONDS?: string },
   tag = randomUUID().slice(0, 8),
   options: { cwd?: string } = {},
 ): SpawnedApp {

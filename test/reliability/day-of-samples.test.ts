@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/core/report.js';
 import { silentLogger } from '../../src/logger.js';
-import { HistoryStore } from '../../src/schedule/history-store.js';
+import { HistoryStore } from '../../src/state/history-store.js';
 import { Sampler } from '../../src/schedule/sampler.js';
 import { openStateDb } from '../../src/state/state-store.js';
 import { facts } from '../fixtures/facts.js';

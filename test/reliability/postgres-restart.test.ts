@@ -44,6 +44,10 @@ describe('PostgreSQL stopped and started again while the bot runs', () => {
     expect(downText).toContain(`127.0.0.1:${port}`);
     expect(downText).not.toContain('max_connections 40');
     expect(bot.services.postgres?.isConnected()).toBe(false);
+    // /metrics drops the figures it could not read instead of repeating the last ones.
+    const metrics = await (await fetch(`${bot.baseUrl}/metrics`)).text();
+    expect(metrics).toContain('dbpool_postgres_up 0');
+    expect(metrics).not.toMatch(/^dbpool_postgres_(client|max|usable)_connections\{/m);
 
     // A server on the same port, same credentials: the bot finds it by itself (nobody asks it to).
     server = await startPostgres({ maxConnections: 40, port });

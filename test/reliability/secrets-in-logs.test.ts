@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import { composeBot } from '../../src/main.js';
 import { createServices } from '../../src/services.js';
-import { createSlackApp } from '../../src/slack/create-slack-app.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { askForReport, startReliabilityBot, waitUntil, type ReliabilityBot } from '../helpers/reliability-bot.js';
 import { startSlackApiServer, type RecordedCall } from '../helpers/slack-api-server.js';
@@ -112,7 +112,7 @@ describe('secrets stay out of logs and messages', () => {
     for (const c of ['bolt', 'postgres', 'slack']) expect(components).toContain(c);
     expect(log).toMatch(/signature mismatch/);
     expect(log).toMatch(/request is stale/);
-    expect(log).toMatch(/report posted/);
+    expect(log).toMatch(/request answered/);
     expect(log).toMatch(/postgres observation failed|monitoring connection/);
     expect(leaks(log)).toEqual([]);
     expect(leaks(JSON.stringify(slackBodies(bot.api.calls)))).toEqual([]);
@@ -162,15 +162,13 @@ describe('secrets stay out of logs and messages', () => {
       DBPOOL_STATE_DIR: bot.stateDir,
       DBPOOL_LOG_LEVEL: 'trace',
     });
-    const services = createServices(config, logger, { instanceSources: [], stateFile: ':memory:' });
-    const slack = await createSlackApp({ config, logger, services });
+    const composed = await composeBot(config, logger, { services: { instanceSources: [], stateFile: ':memory:' } });
     try {
-      expect(slack.mode).toBe('socket');
-      await slack.start();
+      expect(composed.slack.mode).toBe('socket');
+      await composed.slack.start();
       await waitUntil(() => wss.clients.size > 0, 10_000, 'the Socket Mode connection');
     } finally {
-      await slack.stop().catch(() => undefined);
-      await services.close();
+      await composed.stop();
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
       await api.close();

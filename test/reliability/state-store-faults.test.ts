@@ -15,6 +15,7 @@ import { openStateDb } from '../../src/state/state-store.js';
 import { openIdleSessions } from '../helpers/idle-sessions.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { startReliabilityBot, type ReliabilityBot } from '../helpers/reliability-bot.js';
+import { TEST_LIMITS } from '../helpers/test-limits.js';
 import { messageText } from '../helpers/slack-block-limits.js';
 import { SIGNING_SECRET } from '../helpers/slack-bot.js';
 import { sendBlockAction, sendSlashCommand } from '../helpers/slack-requests.js';
@@ -124,6 +125,7 @@ describe('a state directory that cannot be created', () => {
       ['terminate-idle', '--minutes', '0.01', '--yes'],
       { stdout: (s) => out.push(s), stderr: (s) => err.push(s), isTerminal: false },
       { ...dbEnv(), DBPOOL_STATE_DIR: stateDir, DBPOOL_INSTANCE_SOURCE: 'none', DBPOOL_LOG_LEVEL: 'silent' },
+      { limits: TEST_LIMITS },
     );
     // README: "exit 1 when declined, refused or failed".
     expect(code).toBe(1);
@@ -142,6 +144,7 @@ describe('the documented contract when the store cannot be opened', () => {
       ['terminate-idle', '--minutes', '0.01', '--yes'],
       { stdout: () => undefined, stderr: (s) => err.push(s), isTerminal: false },
       { ...dbEnv(), DBPOOL_STATE_DIR: stateDir, DBPOOL_INSTANCE_SOURCE: 'none', DBPOOL_LOG_LEVEL: 'silent' },
+      { limits: TEST_LIMITS },
     );
     expect(await alive(pids)).toBe(2);
     expect(err.join('')).toMatch(STATE_UNAVAILABLE);
@@ -229,6 +232,7 @@ describe('the state file locked by another connection (BEGIN EXCLUSIVE)', () => 
         ['terminate-idle', '--minutes', '0.01', '--yes'],
         { stdout: () => undefined, stderr: (s) => err.push(s), isTerminal: false },
         { ...dbEnv(), DBPOOL_STATE_DIR: stateDir, DBPOOL_INSTANCE_SOURCE: 'none', DBPOOL_LOG_LEVEL: 'silent' },
+        { limits: TEST_LIMITS },
       );
     } finally {
       locker.exec('ROLLBACK');
@@ -237,5 +241,30 @@ describe('the state file locked by another connection (BEGIN EXCLUSIVE)', () => 
     expect(code).toBe(1); // refused, as with the impossible directory
     expect(err.join('')).toMatch(/state store is unavailable/);
     expect(await alive(pids)).toBe(3);
+  });
+});
+
+describe('the state file deleted under the running bot', () => {
+  it('is detected: /healthz says so, approvals and new plans are refused, nothing runs', async () => {
+    const stateDir = path.join(work, 'deleted');
+    const stateFile = path.join(stateDir, 'dbpool.sqlite');
+    const bot = await startReliabilityBot({ env: { ...dbEnv(), DBPOOL_STATE_DIR: stateDir }, stateFile });
+    bots.push(bot);
+    const pids = await idleSessions(2);
+    await sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, { text: 'terminate-idle --minutes 0.01', response_url: bot.api.responseUrl('d1') });
+    await bot.api.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage'), 20_000);
+    const proposal = bot.api.callsOf('chat.postMessage')[0]?.body ?? {};
+    const approve = buttons(proposal).find((b) => b.action_id === 'dbpool_approve_plan');
+
+    await rm(stateFile);
+    const health = (await (await fetch(`${bot.baseUrl}/healthz`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'degraded', state: { ok: false, problem: 'deleted' } });
+
+    await sendBlockAction(bot.eventsUrl, SIGNING_SECRET, { actionId: 'dbpool_approve_plan', value: approve?.value ?? '', user_id: APPROVER, message_ts: String(proposal.ts), response_url: bot.api.responseUrl('d2') });
+    await sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, { text: 'terminate-idle --minutes 0.01', response_url: bot.api.responseUrl('d3') });
+    await bot.api.waitFor((calls) => ['d2', 'd3'].every((id) => calls.some((c) => c.responseId === id)), 20_000);
+    for (const id of ['d2', 'd3']) expect(messageText(bot.api.callsOf('response_url').find((c) => c.responseId === id)?.body ?? {})).toMatch(STATE_UNAVAILABLE);
+    expect(bot.api.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(await alive(pids)).toBe(2);
   });
 });

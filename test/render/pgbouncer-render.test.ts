@@ -10,7 +10,7 @@ import { pgbouncerFacts, pgbouncerOk } from '../fixtures/pgbouncer-facts.js';
 import { settings } from '../fixtures/report-settings.js';
 import { assertBlockKitLimits } from '../helpers/slack-block-limits.js';
 
-const idle = (pid: number) => ({ pid, user: 'app', application: 'php_swoole_app', client: '10.0.0.7', idleSeconds: 900, backendStart: '2026-11-26T08:00:00.000Z' });
+const idle = (pid: number) => ({ pid, user: 'app', application: 'php_swoole_app', client: '10.0.0.7', idleSeconds: 900, backendStart: '2026-11-26T08:00:00.000Z', app: true });
 
 function behindPgBouncer(): Facts {
   const app = [instance({ poolSize: { value: 30, origin: 'env' }, dbEndpoint: { host: 'pgbouncer', port: 6432, variables: ['DB_HOST', 'DB_PORT'] } })];

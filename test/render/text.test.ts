@@ -9,7 +9,7 @@ const incident = () => {
   const old = instance({ id: 'old', name: 'php_swoole_app', createdAt: '2026-11-23T10:00:00.000Z', poolSize: { value: 10, origin: 'env' } });
   const fresh = instance({ id: 'new', name: 'php_swoole_app_new', poolSize: { value: 10, origin: 'env' } });
   const idle = Array.from({ length: 45 }, (_, i) => ({
-    pid: 1000 + i, user: 'app', application: 'php_swoole_app', client: '10.0.0.5', idleSeconds: 900 + i, backendStart: '2026-11-26T09:00:00Z',
+    pid: 1000 + i, user: 'app', application: 'php_swoole_app', client: '10.0.0.5', idleSeconds: 900 + i, backendStart: '2026-11-26T09:00:00Z', app: true,
   }));
   return buildReport('status', facts({ clientConnections: 97, appConnections: 96, idleSessions: idle }, [fresh, old]), settings());
 };

@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { buildReport, type Report } from '../../src/core/report.js';
 import { silentLogger } from '../../src/logger.js';
-import { HistoryStore } from '../../src/schedule/history-store.js';
+import { HistoryStore } from '../../src/state/history-store.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
-import type { SummaryPoster } from '../../src/schedule/summary-job.js';
-import { SummaryRuns } from '../../src/schedule/summary-runs.js';
+import type { SummaryPoster } from '../../src/schedule/scheduler.js';
+import { SummaryRuns } from '../../src/state/summary-runs.js';
 import type { WarningPoster } from '../../src/schedule/warning-job.js';
 import { openStateDb, type StateDb } from '../../src/state/state-store.js';
 import { facts } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
-import { FakeTimer, flush } from './fake-timer.js';
+import { FakeTimer, flush } from '../helpers/fake-timer.js';
 
-const config = loadConfig({ DBPOOL_SUMMARY_CHANNEL: 'C0SUMMARY', DBPOOL_SUMMARY_LANG: 'fa' });
+const config = loadConfig({ DBPOOL_SUMMARY_CHANNEL: 'C0SUMMARY', DBPOOL_WARNING_CHANNEL: 'C0WARN', DBPOOL_SUMMARY_LANG: 'fa' });
 
 function setup(options: { db?: StateDb; start: string; leader?: () => boolean; connections?: () => number }) {
   let t = new Date(options.start).getTime();
@@ -112,6 +112,7 @@ describe('sampler and early warnings through the scheduler', () => {
     await flush();
     expect(a.warnings).toHaveLength(1);
     expect(a.warnings[0]?.decision).toMatchObject({ kind: 'post-new', severity: 'warn' });
+    expect(a.warnings[0]?.channel).toBe('C0WARN'); // warnings have a channel of their own
     expect(a.warnings[0]?.text).toContain('٪');
     connections = 92; // > 0.9
     a.setTime('2026-11-26T10:02:00Z');

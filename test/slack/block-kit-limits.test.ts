@@ -20,6 +20,7 @@ function hugeReport(view: ReportView, long = false) {
     client: `10.0.${Math.floor(i / 250)}.${i % 250}`,
     idleSeconds: 600 + i * 7,
     backendStart: '2026-11-26T08:00:00.000Z',
+    app: true,
   }));
   const instances = Array.from({ length: 50 }, (_, i) =>
     instance({

@@ -19,7 +19,10 @@ describe('Slack over the HTTP receiver, database down', () => {
 
   const slash = (text: string, extra: { user_id?: string; channel_id?: string } = {}, id = 'r1') =>
     sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, { text, response_url: bot.api.responseUrl(id), ...extra });
-  const settle = () => new Promise((r) => setTimeout(r, 300));
+  /** A positive signal, not a wait: every handler the bot started has finished (the gate answers before any). */
+  const settle = () => bot.slack.drain(10_000);
+  /** Slack's own limit for an ack: a liveness bound; the ack figures are in the bench. */
+  const SLACK_ACK_LIMIT_MS = 3000;
 
   it('rejects a wrong signature with 401 and runs nothing', async () => {
     const res = await sendSlashCommand(
@@ -28,6 +31,7 @@ describe('Slack over the HTTP receiver, database down', () => {
       { text: 'status', response_url: bot.api.responseUrl() },
       { secret: 'not-the-secret' },
     );
+    // Refused by the receiver before any handler: the 401 is the whole answer.
     expect(res.status).toBe(401);
     await settle();
     expect(bot.api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
@@ -40,6 +44,7 @@ describe('Slack over the HTTP receiver, database down', () => {
       { text: 'status', response_url: bot.api.responseUrl() },
       { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
     );
+    // Refused by the receiver before any handler: the 401 is the whole answer.
     expect(res.status).toBe(401);
     await settle();
     expect(bot.api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
@@ -48,7 +53,7 @@ describe('Slack over the HTTP receiver, database down', () => {
   it('acks /dbpool status at once, posts "checking…" in the channel, then replaces it with the report', async () => {
     const res = await slash('status');
     expect(res.status).toBe(200);
-    expect(res.ms).toBeLessThan(1000);
+    expect(res.ms).toBeLessThan(SLACK_ACK_LIMIT_MS);
     await bot.api.waitFor((calls) => calls.some((c) => c.method === 'chat.update'));
     const [posted] = bot.api.callsOf('chat.postMessage');
     expect(posted?.body.channel).toBe('C0INCIDENT');
@@ -93,7 +98,7 @@ describe('Slack over the HTTP receiver, database down', () => {
     const reply = bot.api.callsOf('response_url')[0]?.body ?? {};
     expect(reply.response_type).toBe('ephemeral');
     const text = messageText(reply);
-    expect(text).toContain('idle: argument must be a number');
+    expect(text).toContain('idle`: the argument must be a number from');
     expect(text).toContain('/dbpool status');
     assertBlockKitLimits(reply.blocks);
     expect(bot.api.callsOf('chat.postMessage')).toEqual([]);
@@ -175,7 +180,14 @@ describe('Slack over the HTTP receiver, database down', () => {
   it('/healthz says PostgreSQL is not reachable, as JSON', async () => {
     const res = await fetch(`${bot.baseUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'degraded', postgres: { configured: true, reachable: false }, instanceSources: [] });
+    expect(await res.json()).toEqual({
+      status: 'degraded',
+      postgres: { configured: true, reachable: false },
+      instanceSources: [],
+      // Calls of earlier tests may still be on their way: how many is no matter here.
+      slack: { ok: true, pending: expect.any(Number) },
+      state: { ok: true },
+    });
   });
 });
 
@@ -241,7 +253,7 @@ describe('ack whatever PostgreSQL does', () => {
       );
       for (const r of results) {
         expect(r.status).toBe(200);
-        expect(r.ms).toBeLessThan(1500);
+        expect(r.ms).toBeLessThan(3000); // Slack's limit: a liveness bound, the figures are in the bench
       }
       await bot.api.waitFor((calls) => calls.filter((c) => c.method === 'chat.update').length >= 10, 20_000);
       for (const u of bot.api.callsOf('chat.update')) assertBlockKitLimits(u.body.blocks);

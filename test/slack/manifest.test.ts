@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACTION_HANDLERS } from '../../src/slack/listeners/actions/index.js';
-import { planTerminateIdle } from '../../src/actions/remediation-plan.js';
+import { ACTION_HANDLERS } from '../../src/slack/listeners/buttons/index.js';
+import { makePlan } from '../../src/actions/remediation-plan.js';
 import { buildReport } from '../../src/core/report.js';
 import { approvalMessage, proposeButtons } from '../../src/slack/remediation-messages.js';
 import { createSlackWarningPoster } from '../../src/slack/scheduled-posts.js';
@@ -91,11 +91,12 @@ describe('manifest.yml', () => {
   });
 
   it('every action_id on a message has a handler, and every handler a button', async () => {
-    const incident = buildReport('status', facts({ idleSessions: [{ pid: 7, user: 'app', application: 'php', client: null, idleSeconds: 900, backendStart: '2026-11-26T09:00:00.000Z' }] }, [
+    const incident = buildReport('status', facts({ idleSessions: [{ pid: 7, user: 'app', application: 'php', client: null, idleSeconds: 900, backendStart: '2026-11-26T09:00:00.000Z', app: true }] }, [
       instance({ id: 'old', name: 'php_swoole_app', createdAt: '2026-11-20T00:00:00.000Z' }),
       instance({ id: 'new' }),
     ]), settings());
-    const plan = planTerminateIdle(incident, { kind: 'slack', id: 'U1' }, new Date('2026-11-26T10:00:00Z'), 15);
+    const planned = makePlan('terminate_idle', incident, { kind: 'slack', id: 'U1' }, new Date('2026-11-26T10:00:00Z'), 15);
+    const plan = planned.ok ? planned.plan : null;
     const onMessages = new Set(
       [
         ...reportButtons('status', 'en'),

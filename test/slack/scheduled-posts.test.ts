@@ -2,14 +2,14 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/core/report.js';
 import { silentLogger } from '../../src/logger.js';
-import { HistoryStore } from '../../src/schedule/history-store.js';
+import { HistoryStore } from '../../src/state/history-store.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
-import { SummaryRuns } from '../../src/schedule/summary-runs.js';
+import { SummaryRuns } from '../../src/state/summary-runs.js';
 import { createSlackSummaryPoster, createSlackWarningPoster } from '../../src/slack/scheduled-posts.js';
 import { openStateDb } from '../../src/state/state-store.js';
 import { loadConfig } from '../../src/config.js';
 import { facts, instance } from '../fixtures/facts.js';
-import { okSample } from '../schedule/samples.js';
+import { okSample } from '../fixtures/samples.js';
 import { settings } from '../fixtures/report-settings.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { assertBlockKitLimits, messageText } from '../helpers/slack-block-limits.js';
@@ -22,11 +22,11 @@ const SPARK = /[▁▂▃▄▅▆▇█]/;
 describe('the daily summary and early warnings in Slack', () => {
   let server: TestPostgres;
   let bot: TestBot;
-  const mutes: Date[] = [];
 
   beforeAll(async () => {
     server = await startPostgres();
-    bot = await startTestBot({ DATABASE_URL: server.url() }, undefined, { muteWarnings: (until) => mutes.push(until) });
+    // Composed as `dbpool serve` does: the "Mute 1h" button reaches the scheduler's early warnings.
+    bot = await startTestBot({ DATABASE_URL: server.url(), DBPOOL_WARNING_CHANNEL: 'C0WARN' });
   });
   afterAll(async () => {
     await bot?.stop();
@@ -102,8 +102,9 @@ describe('the daily summary and early warnings in Slack', () => {
 
     await sendBlockAction(bot.eventsUrl, SIGNING_SECRET, { actionId: 'dbpool_mute_warnings', value: '1h', message_ts: first!.ts, response_url: bot.api.responseUrl('m') });
     await bot.api.waitFor((calls) => calls.some((c) => c.responseId === 'm'), 20_000);
-    expect(mutes).toHaveLength(1);
-    expect(mutes[0]!.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
+    const warnings = bot.composed.scheduler?.scheduler.warnings;
+    expect(warnings?.isMuted(new Date(Date.now() + 59 * 60_000))).toBe(true);
+    expect(warnings?.isMuted(new Date(Date.now() + 61 * 60_000))).toBe(false);
     expect(messageText(bot.api.callsOf('response_url').find((c) => c.responseId === 'm')!.body)).toContain('muted until');
   });
 });

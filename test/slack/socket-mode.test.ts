@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
-import { createServices, type Services } from '../../src/services.js';
-import { createSlackApp, type SlackApp } from '../../src/slack/create-slack-app.js';
+import { composeBot, type Bot } from '../../src/main.js';
 import { startSlackApiServer, type SlackApiServer } from '../helpers/slack-api-server.js';
 import { assertBlockKitLimits, messageText } from '../helpers/slack-block-limits.js';
 import { closedPort } from '../helpers/slack-bot.js';
@@ -17,8 +16,7 @@ describe('Socket Mode smoke test', () => {
   let wss: WebSocketServer;
   let socket: WebSocket | undefined;
   const received: Record<string, unknown>[] = [];
-  let slack: SlackApp;
-  let services: Services;
+  let bot: Bot;
   let stateDir: string;
   let healthPort: number;
 
@@ -44,15 +42,13 @@ describe('Socket Mode smoke test', () => {
       DBPOOL_INSTANCE_SOURCE: 'none',
       DBPOOL_STATE_DIR: stateDir,
     });
-    services = createServices(config, silentLogger(), { instanceSources: [], stateFile: ':memory:' });
-    slack = await createSlackApp({ config, logger: silentLogger(), services });
-    expect(slack.mode).toBe('socket');
-    await slack.start();
+    bot = await composeBot(config, silentLogger(), { services: { instanceSources: [], stateFile: ':memory:' } });
+    expect(bot.slack.mode).toBe('socket');
+    await bot.slack.start();
   });
 
   afterAll(async () => {
-    await slack?.stop();
-    await services?.close();
+    await bot?.stop();
     for (const client of wss?.clients ?? []) client.terminate();
     await new Promise<void>((r) => (wss ? wss.close(() => r()) : r()));
     await api?.close();

@@ -27,23 +27,27 @@ describe('state store', () => {
   it('migrates a new file, keeps its rows on reopening and migrates nothing twice', () => {
     const file = path.join(dir, 'nested', 'dbpool.sqlite');
     const first = openStateDb(file);
-    expect(version(first)).toBe(3);
+    expect(version(first)).toBe(4);
     first.prepare(`INSERT INTO summary_runs (local_date, claimed_at, claimed_by, status) VALUES (?, ?, ?, 'claimed')`).run('2026-11-26', 'x', 'a');
     first.close();
     const again = openStateDb(file);
-    expect(version(again)).toBe(3);
+    expect(version(again)).toBe(4);
     expect(again.prepare('SELECT claimed_by FROM summary_runs').all()).toEqual([expect.objectContaining({ claimed_by: 'a' })]);
     again.close();
   });
 
   it('brings a store of the first version up to date without touching its plans', () => {
     const file = path.join(dir, 'v1.sqlite');
-    const v2 = openStateDb(file);
-    v2.exec(`INSERT INTO plans (id, action, body, status, created_at, expires_at) VALUES ('p1', 'terminate_idle', '{}', 'pending', 'x', 'y');
-             DROP TABLE samples; DROP TABLE summary_runs; DROP TABLE warning_state; PRAGMA user_version = 1;`);
-    v2.close();
+    const v1 = openSqlite(file, { busyTimeoutMs: 100 });
+    v1.exec(`CREATE TABLE plans (id TEXT PRIMARY KEY, action TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL,
+               created_at TEXT NOT NULL, expires_at TEXT NOT NULL, approved_by TEXT, approved_at TEXT);
+             CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, event TEXT NOT NULL, plan_id TEXT,
+               action TEXT, actor TEXT, detail TEXT NOT NULL DEFAULT '{}');
+             INSERT INTO plans (id, action, body, status, created_at, expires_at) VALUES ('p1', 'terminate_idle', '{}', 'pending', 'x', 'y');
+             PRAGMA user_version = 1;`);
+    v1.close();
     const db = openStateDb(file);
-    expect(version(db)).toBe(3);
+    expect(version(db)).toBe(4);
     expect(db.prepare('SELECT count(*) AS n FROM samples').get()).toEqual(expect.objectContaining({ n: 0 }));
     expect(db.prepare(`SELECT status FROM plans WHERE id = 'p1'`).get()).toEqual(expect.objectContaining({ status: 'pending' }));
     db.close();

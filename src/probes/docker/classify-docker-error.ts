@@ -1,4 +1,4 @@
-import type { ProbeError, ProbeErrorKind } from '../../core/facts.js';
+import type { ProbeError, ProbeErrorKind, ProbeHintRef } from '../../core/facts.js';
 import { tlsFailure } from '../tls-failure.js';
 
 const UNREACHABLE_CODES = new Set([
@@ -21,11 +21,13 @@ export function dockerProbeError(err: unknown, source: string, doing: string): P
   const code = typeof e.code === 'string' ? e.code : undefined;
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const kind = errorKind(code, status, typeof e.name === 'string' ? e.name : undefined);
+  const hint = kind === 'timeout' ? { code: 'no_answer' as const } : kind === 'auth_failed' && code ? tlsHint(code) : undefined;
   return {
     kind,
     source,
-    message: `${doing}: ${describe(e, kind, code, status)}`,
+    message: hint ? `${doing}${code ? ` (${code})` : ''}` : `${doing}: ${describe(e, code, status)}`,
     ...(code ? { code } : status ? { code: String(status) } : {}),
+    ...(hint ? { hint } : {}),
   };
 }
 
@@ -39,35 +41,28 @@ function errorKind(code: string | undefined, status: number | undefined, name: s
   return 'other';
 }
 
-function describe(
-  e: { message?: unknown; json?: unknown; reason?: unknown },
-  kind: ProbeErrorKind,
-  code: string | undefined,
-  status: number | undefined,
-): string {
+function describe(e: { message?: unknown; json?: unknown; reason?: unknown }, code: string | undefined, status: number | undefined): string {
   // The engine's own words are in json.message; dockerode's message repeats the HTTP status around them.
   const engineMessage =
     e.json && typeof e.json === 'object' && typeof (e.json as { message?: unknown }).message === 'string'
       ? (e.json as { message: string }).message
       : undefined;
   const text = engineMessage ?? (typeof e.message === 'string' && e.message ? e.message : String(e.reason ?? code ?? 'unknown error'));
-  if (kind === 'timeout') return 'no answer in time';
-  if (kind === 'auth_failed' && code) return tlsExplanation(code) ?? text.trim();
   if (status !== undefined && engineMessage) return `HTTP ${status}: ${text.trim()}`;
   return text.trim();
 }
 
-/** OpenSSL's words are for OpenSSL developers: say which file in DOCKER_CERT_PATH is the matter. */
-function tlsExplanation(code: string): string | undefined {
+/** OpenSSL's words are for OpenSSL developers: the hint says which file in DOCKER_CERT_PATH is the matter. */
+function tlsHint(code: string): ProbeHintRef | undefined {
   switch (tlsFailure(code)) {
     case 'client_certificate_refused':
-      return `TLS refused by the engine: it wants a client certificate it trusts (cert.pem and key.pem in DOCKER_CERT_PATH) (${code})`;
+      return { code: 'docker_tls_client_certificate' };
     case 'wrong_name':
-      return `TLS: the engine's certificate is not for this address (${code})`;
+      return { code: 'docker_tls_wrong_name' };
     case 'not_valid_now':
-      return `TLS: the engine's certificate is not valid now (${code})`;
+      return { code: 'docker_tls_not_valid_now' };
     case 'untrusted':
-      return `TLS: the engine's certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem (${code})`;
+      return { code: 'docker_tls_untrusted' };
     case null:
       return undefined;
   }

@@ -36,12 +36,3 @@ function readFrames(buf: Buffer): { stream: number; payload: Buffer }[] | null {
   }
   return frames;
 }
-
-/** Frames a payload as the engine does (for tests and fixtures). */
-export function frameDockerStream(stream: 1 | 2, payload: string | Buffer): Buffer {
-  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  const header = Buffer.alloc(HEADER);
-  header[0] = stream;
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
-}

@@ -30,7 +30,7 @@ export interface DockerSourceOptions {
 
 /** One instance source per configured engine (DBPOOL_DOCKER_HOSTS or DOCKER_HOST), or the default socket. */
 export function createDockerInstanceSources(config: Config, logger: Logger, options: DockerSourceOptions = {}): InstanceSource[] {
-  const addresses = config.app.dockerHosts.length > 0 ? config.app.dockerHosts : [undefined];
+  const addresses = config.docker.hosts.length > 0 ? config.docker.hosts : [undefined];
   return addresses.map((address) => createDockerInstanceSource(address, config, logger, options));
 }
 
@@ -45,7 +45,7 @@ export function createDockerInstanceSource(
   logger: Logger,
   options: DockerSourceOptions = {},
 ): InstanceSource {
-  const tls = { verify: config.app.dockerTlsVerify, certPath: config.app.dockerCertPath };
+  const tls = { verify: config.docker.tlsVerify, certPath: config.docker.certPath };
   let endpoint: EngineEndpoint | Error;
   try {
     endpoint = parseEngineAddress(address, tls);
@@ -94,7 +94,7 @@ export function createDockerInstanceSource(
       } catch (err) {
         const error = dockerProbeError(err, name, 'list containers');
         // An engine that does not answer is unreachable, whatever the transport made of it.
-        if (error.kind === 'timeout') return fail({ ...error, kind: 'unreachable', message: `list containers: no answer within ${timeoutMs} ms` });
+        if (error.kind === 'timeout') return fail({ ...error, kind: 'unreachable', hint: { code: 'no_answer', ms: timeoutMs } });
         return fail(error);
       }
       const ctx = {

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { connectEngine, disconnectEngine } from './connect-engine.js';
 import type { EngineEndpoint } from './engine-address.js';
+import { withDeadline } from './with-deadline.js';
 
 /**
  * One engine's client, shared by every question asked of it, with its connections pooled. When a
@@ -26,13 +27,17 @@ export class EngineClient {
 
   /**
    * Runs `fn`, and once more on fresh connections if it fails on a dead one. Only for questions that
-   * may be asked twice: a dead connection may have carried the first attempt to the engine.
+   * may be asked twice: a dead connection may have carried the first attempt to the engine. With a
+   * deadline, each attempt gets a signal that aborts at it, and control returns at it whatever the
+   * engine does.
    */
-  async run<T>(fn: (docker: Docker) => Promise<T>): Promise<T> {
+  async run<T>(fn: (docker: Docker, signal?: AbortSignal) => Promise<T>, options: { deadlineMs?: number } = {}): Promise<T> {
+    const attempt = (docker: Docker) =>
+      options.deadlineMs === undefined ? fn(docker) : withDeadline(options.deadlineMs, undefined, (signal) => fn(docker, signal));
     const client = this.connect();
     const docker = await client;
     try {
-      return await fn(docker);
+      return await attempt(docker);
     } catch (err) {
       const code = deadConnectionCode(err);
       if (code === null) throw err;
@@ -42,7 +47,7 @@ export class EngineClient {
         disconnectEngine(docker);
         this.client = undefined;
       }
-      return fn(await this.connect());
+      return attempt(await this.connect());
     }
   }
 }

@@ -121,6 +121,7 @@ export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer
   }
   const info = inspected.value;
   const created = Date.parse(info.Created);
+  const started = Date.parse(info.State?.StartedAt ?? '');
   return {
     id: c.id,
     name: c.name,
@@ -129,6 +130,7 @@ export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer
     image: info.Config?.Image || c.image,
     // Exact creation time (the listing has whole seconds): the core orders instances by it.
     createdAt: Number.isNaN(created) ? c.createdAt : new Date(created).toISOString(),
+    ...(Number.isNaN(started) ? {} : { startedAt: new Date(started).toISOString() }),
     state: info.State?.Status ?? c.state,
     health: info.State?.Health?.Status,
     ...containerPoolSettings(info.Config?.Env ?? [], ctx.app),

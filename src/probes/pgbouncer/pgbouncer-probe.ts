@@ -64,7 +64,7 @@ export function createPgBouncerProbe(config: PgBouncerConfig, options: PgBouncer
   async function observeOnce(): Promise<PgBouncerObservation> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PostgresTimeoutError(`no answer within ${deadlineMs} ms`)), deadlineMs);
+      timer = setTimeout(() => reject(new PostgresTimeoutError('observation', deadlineMs)), deadlineMs);
     });
     try {
       const facts = await Promise.race([readPgBouncerFacts((text) => connection.query(text), address), deadline]);

@@ -29,6 +29,7 @@ WITH a AS (
     s.backend_type IS NULL AS hidden,
     COALESCE(s.backend_type = 'client backend', s.usesysid IS NOT NULL AND s.datid IS NOT NULL) AS is_client,
     COALESCE(s.datname = current_database(), false) AS in_db,
+    COALESCE((SELECT r.rolsuper FROM pg_roles r WHERE r.oid = s.usesysid), false) AS is_superuser,
     s.pid = pg_backend_pid() AS is_own,
     COALESCE(s.application_name = $4::text, false) AS is_dbpool
   FROM pg_stat_activity s
@@ -90,7 +91,8 @@ SELECT
       'application', d.application_name,
       'client', CASE WHEN d.client = 'local' THEN NULL ELSE d.client END,
       'idleSeconds', GREATEST(0, extract(epoch FROM now() - d.state_change))::float8,
-      'backendStart', d.backend_start
+      'backendStart', d.backend_start,
+      'app', NOT d.is_superuser AND ($1::text IS NULL OR d.usename = $1::text) AND ($2::text IS NULL OR d.application_name = $2::text)
     ) ORDER BY d.state_change, d.pid), '[]'::json)
     FROM d
     WHERE d.state = 'idle'
@@ -133,6 +135,7 @@ export interface ActivityRow {
     client: string | null;
     idleSeconds: number;
     backendStart: string;
+    app: boolean;
   }[];
 }
 

@@ -1,5 +1,6 @@
-import type { ProbeError, ProbeErrorKind } from '../../core/facts.js';
+import type { ProbeError, ProbeErrorKind, ProbeHintRef } from '../../core/facts.js';
 import { tlsFailure } from '../tls-failure.js';
+import { PostgresTimeoutError } from './with-timeout.js';
 
 /** Which server an error came from; the password is only here to be scrubbed from messages. */
 export interface ErrorTarget {
@@ -56,43 +57,40 @@ const AUTH_MESSAGE = /password authentication failed|SASL|SCRAM|no pg_hba\.conf 
 
 /** Turns anything a pg Client or the network threw into a ProbeError; never throws itself. */
 export function classifyPostgresError(err: unknown, target: ErrorTarget): ProbeError {
+  if (err instanceof PostgresTimeoutError) {
+    return { kind: 'timeout', source: postgresSource(target), message: err.step, code: err.code, hint: { code: 'no_answer', ms: err.ms } };
+  }
   const code = errorCode(err);
   const message = scrub(errorMessage(err), target.password);
   const setup = setupProblem(code, message);
   const error: ProbeError = setup
-    ? { kind: setup.kind, source: postgresSource(target), message: `${message}: ${setup.hint}` }
+    ? { kind: setup.kind, source: postgresSource(target), message, hint: setup.hint }
     : { kind: kindOf(code, message), source: postgresSource(target), message };
   if (code !== undefined) error.code = code;
   return error;
 }
 
 /**
- * TLS and file problems of the connection settings, said in DATABASE_URL's terms: what an on-call
- * engineer can change. node-postgres, unlike psql, treats sslmode=require as verify-full.
+ * TLS and file problems of the connection settings, as hints the catalogs say in DATABASE_URL's
+ * terms: what an on-call engineer can change. node-postgres, unlike psql, treats sslmode=require as
+ * verify-full.
  */
-function setupProblem(code: string | undefined, message: string): { kind: ProbeErrorKind; hint: string } | null {
+function setupProblem(code: string | undefined, message: string): { kind: ProbeErrorKind; hint: ProbeHintRef } | null {
   switch (tlsFailure(code)) {
     case 'untrusted':
-      return {
-        kind: 'auth_failed',
-        hint:
-          "the server's certificate is not signed by a CA dbpool trusts (node-postgres checks it even for sslmode=require). " +
-          "Add sslrootcert=<the CA's file> to DATABASE_URL, or uselibpqcompat=true&sslmode=require to encrypt without checking, as psql does",
-      };
+      return { kind: 'auth_failed', hint: { code: 'pg_tls_untrusted' } };
     case 'wrong_name':
-      return { kind: 'auth_failed', hint: 'connect by the host name the certificate was issued for' };
+      return { kind: 'auth_failed', hint: { code: 'pg_tls_wrong_name' } };
     case 'not_valid_now':
-      return { kind: 'auth_failed', hint: "the server's certificate is not valid now (expired, or not yet valid)" };
+      return { kind: 'auth_failed', hint: { code: 'pg_tls_not_valid_now' } };
     case 'client_certificate_refused':
-      return { kind: 'auth_failed', hint: 'the server wants a client certificate it trusts: sslcert and sslkey in DATABASE_URL' };
+      return { kind: 'auth_failed', hint: { code: 'pg_tls_client_certificate' } };
     case null:
       break;
   }
-  if (/does not support SSL connections/i.test(message)) {
-    return { kind: 'other', hint: 'DATABASE_URL asks for TLS (sslmode) but the server has ssl off: remove sslmode or turn ssl on' };
-  }
+  if (/does not support SSL connections/i.test(message)) return { kind: 'other', hint: { code: 'pg_ssl_off' } };
   const file = code === 'ENOENT' || code === 'EACCES' ? /^\w+: [^,]+, open '(.+)'$/.exec(message)?.[1] : undefined;
-  if (file) return { kind: 'other', hint: `cannot read ${file}, named by sslrootcert, sslcert or sslkey in DATABASE_URL` };
+  if (file) return { kind: 'other', hint: { code: 'pg_unreadable_file', file } };
   return null;
 }
 

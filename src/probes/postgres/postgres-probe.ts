@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import { classifyPostgresError } from './classify-error.js';
 import { CLIENT_GRACE_MS, createMonitorConnection, type BackoffOptions } from './monitor-connection.js';
 import { readPostgresFacts } from './read-postgres-facts.js';
-import { terminateIdleSessions } from './terminate-idle-sessions.js';
+import { sessionsStillPresent, terminateIdleSessions } from './terminate-idle-sessions.js';
 import { PostgresTimeoutError } from './with-timeout.js';
 
 /** dbpool's application_name on the server: how its own sessions are told apart from the app's. */
@@ -62,7 +62,7 @@ export function createPostgresProbe(config: PostgresConfig, options: PostgresPro
     let timer: NodeJS.Timeout | undefined;
     // The connection bounds each step already; this bounds the whole, whatever happens inside.
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PostgresTimeoutError(`no answer within ${deadlineMs} ms`)), deadlineMs);
+      timer = setTimeout(() => reject(new PostgresTimeoutError('observation', deadlineMs)), deadlineMs);
     });
     try {
       return await Promise.race([read(idleMinutes), deadline]);
@@ -85,7 +85,11 @@ export function createPostgresProbe(config: PostgresConfig, options: PostgresPro
     close: () => connection.close(),
     // On the monitoring connection too: when the server is full, no other connection would get in.
     terminateIdle: (sessions, minutes) =>
-      terminateIdleSessions((text, values) => connection.query(text, values), sessions, minutes, DBPOOL_APPLICATION_NAME),
+      terminateIdleSessions((text, values) => connection.query(text, values), sessions, minutes, DBPOOL_APPLICATION_NAME, {
+        user: options.appDbUser,
+        applicationName: options.appApplicationName,
+      }),
+    stillPresent: (sessions) => sessionsStillPresent((text, values) => connection.query(text, values), sessions),
 
     observe({ idleMinutes }) {
       const running = inFlight.get(idleMinutes);

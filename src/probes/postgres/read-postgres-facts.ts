@@ -82,5 +82,6 @@ function idleSession(s: ActivityRow['idle_sessions'][number]): IdleSession {
     client: s.client,
     idleSeconds: Math.round(s.idleSeconds * 10) / 10,
     backendStart: new Date(s.backendStart).toISOString(),
+    app: s.app,
   };
 }

@@ -67,6 +67,8 @@ async function toInstance(group: ProcessGroup, app: Config['app'], location: str
     source: 'process',
     location,
     createdAt: group.master.startedAt?.toISOString(),
+    // A process is created when it starts.
+    startedAt: group.master.startedAt?.toISOString(),
     state: 'running',
     ...(environ.ok ? readPoolSettings(environ.env, app) : readPoolSettings(null, app, environ.reason)),
     dbEndpoint: environ.ok ? readDbEndpoint(environ.env) : null,

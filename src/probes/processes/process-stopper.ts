@@ -8,13 +8,13 @@ export function createProcessStopper(): InstanceStopper {
     async stop(candidate: StopCandidate, graceSeconds: number): Promise<InstanceOutcome> {
       const pid = Number(/^pid:(\d+)$/.exec(candidate.id)?.[1]);
       const base = { id: candidate.id, name: candidate.name };
-      if (!Number.isInteger(pid) || pid <= 1) return { ...base, outcome: 'refused', message: 'not a process instance' };
+      if (!Number.isInteger(pid) || pid <= 1) return { ...base, outcome: 'refused', reason: 'not_a_process' };
       try {
         process.kill(pid, 'SIGTERM');
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ESRCH') return { ...base, outcome: 'already_stopped' };
-        return { ...base, outcome: 'error', message: code === 'EPERM' ? 'not permitted to signal this process' : String(err) };
+        return code === 'EPERM' ? { ...base, outcome: 'error', reason: 'not_permitted' } : { ...base, outcome: 'error', reason: 'failed', detail: String(err) };
       }
       if (await exited(pid, graceSeconds * 1000)) return { ...base, outcome: 'stopped' };
       try {
@@ -22,7 +22,7 @@ export function createProcessStopper(): InstanceStopper {
       } catch {
         return { ...base, outcome: 'stopped' };
       }
-      return (await exited(pid, 5000)) ? { ...base, outcome: 'killed' } : { ...base, outcome: 'error', message: 'still running after SIGKILL' };
+      return (await exited(pid, 5000)) ? { ...base, outcome: 'killed' } : { ...base, outcome: 'error', reason: 'still_running' };
     },
   };
 }

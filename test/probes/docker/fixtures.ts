@@ -16,7 +16,7 @@ export function dockerConfig(containers: TestContainers, env: Record<string, str
 }
 
 export async function observe(config: Config, options: DockerSourceOptions = {}): Promise<InstanceObservation> {
-  const source = createDockerInstanceSource(config.app.dockerHosts[0], config, silentLogger(), options);
+  const source = createDockerInstanceSource(config.docker.hosts[0], config, silentLogger(), options);
   return source.observe();
 }
 

@@ -29,7 +29,7 @@ describe.skipIf(skip !== null)('log lines since an action (real engine)', () => 
     await waitForLog(app.container, /Worker #1 starting/, 1, 10_000);
 
     const config = dockerConfig(containers);
-    const source = createDockerInstanceSource(config.app.dockerHosts[0], config, silentLogger());
+    const source = createDockerInstanceSource(config.docker.hosts[0], config, silentLogger());
     const logsOf = async (logsSince?: Date) => (await source.observe(undefined, { logsSince })).instances[0]?.logs;
     const since = await logsOf(actedAt);
     expect(since?.since).toBe(actedAt.toISOString());

@@ -33,14 +33,11 @@ describe.skipIf(skip !== null)('a long container log (real engine)', () => {
       throw new Error(`filler missing; log is ${all.length} bytes`);
     });
 
-    const started = performance.now();
     const obs = await observe(dockerConfig(containers, { APP_LOG_TAIL_LINES: String(TAIL) }));
-    const ms = performance.now() - started;
     const logs = obs.instances[0]?.logs;
     expect(logs?.linesRead).toBeGreaterThan(0);
     expect(logs?.linesRead).toBeLessThanOrEqual(TAIL);
     expect(logs?.workerStarts.count).toBe(3);
     expect(Date.parse(logs?.since ?? '')).toBeLessThan(Date.now() - 59 * 60_000);
-    expect(ms).toBeLessThan(5_000);
   });
 });

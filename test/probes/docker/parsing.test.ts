@@ -4,7 +4,8 @@ import { loadConfig } from '../../../src/config.js';
 import { dockerProbeError } from '../../../src/probes/docker/classify-docker-error.js';
 import { containerPoolSettings } from '../../../src/probes/docker/container-settings.js';
 import { countLogPatterns, splitLines } from '../../../src/probes/docker/count-log-patterns.js';
-import { demuxDockerStream, frameDockerStream } from '../../../src/probes/docker/demux-docker-stream.js';
+import { demuxDockerStream } from '../../../src/probes/docker/demux-docker-stream.js';
+import { frameDockerStream } from '../../helpers/docker-frames.js';
 import { parseEngineAddress } from '../../../src/probes/docker/engine-address.js';
 import { parseLabelSelector, selectsContainer } from '../../../src/probes/docker/list-app-containers.js';
 import { mapWithConcurrency } from '../../../src/probes/docker/map-with-concurrency.js';
@@ -44,13 +45,13 @@ describe('engine addresses', () => {
   it('a bad engine address stops start-up, naming the variable', () => {
     expect(() => loadConfig({ DBPOOL_DOCKER_HOSTS: 'unix:///var/run/docker.sock, ftp://x' })).toThrow(/DBPOOL_DOCKER_HOSTS: docker engine address "ftp:\/\/x" has an unsupported scheme/);
     expect(() => loadConfig({ DOCKER_HOST: 'ssh://deploy@app4' })).toThrow(/DOCKER_HOST: docker engine address "ssh:\/\/deploy@app4" is an ssh engine/);
-    expect(loadConfig({ DOCKER_HOST: '' }).app.dockerHosts).toEqual([]);
+    expect(loadConfig({ DOCKER_HOST: '' }).docker.hosts).toEqual([]);
   });
 
   it('the config reads the TLS variables', () => {
     const config = loadConfig({ DOCKER_HOST: 'tcp://app1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' });
-    expect(config.app).toMatchObject({ dockerHosts: ['tcp://app1:2376'], dockerTlsVerify: true, dockerCertPath: '/certs' });
-    expect(loadConfig({ DOCKER_TLS_VERIFY: '0' }).app.dockerTlsVerify).toBe(false);
+    expect(config.docker).toEqual({ hosts: ['tcp://app1:2376'], tlsVerify: true, certPath: '/certs' });
+    expect(loadConfig({ DOCKER_TLS_VERIFY: '0' }).docker.tlsVerify).toBe(false);
   });
 });
 
@@ -172,7 +173,7 @@ describe('errors and concurrency', () => {
     const e = dockerProbeError(err, 'docker unix:///x.sock php_swoole_app', 'top');
     expect(e.kind).toBe(kind);
     expect(e.source).toBe('docker unix:///x.sock php_swoole_app');
-    expect(e.message).toMatch(/^top: /);
+    expect(e.message).toMatch(/^top\b/);
   });
 
   it('maps with a bound on calls in flight, keeping order', async () => {

@@ -13,6 +13,13 @@ import { dockerSkipReason, engineSocketReason, testEngineSocket } from '../../he
 import { TestContainers, which, type StartedContainer } from '../../helpers/php-app-containers.js';
 import { makeCertificates } from '../../helpers/test-certificates.js';
 import { dockerConfig, observe } from './fixtures.js';
+import type { InstanceObservation } from '../../../src/core/facts.js';
+import { en } from '../../../src/i18n/en.js';
+import { createFormatter } from '../../../src/i18n/format.js';
+
+/** What a report says of a failed source, in English (code spans as backticks). */
+const said = (o: InstanceObservation) =>
+  en.label.sourceFailed({ source: o.source, message: o.error?.message ?? '', hint: o.error?.hint ?? null }, createFormatter('en', { code: (s) => `\`${s}\`` }));
 
 const skip = await dockerSkipReason(engineSocketReason, async () =>
   (await which('openssl')) ? null : 'openssl is needed to make the certificates',
@@ -64,8 +71,9 @@ describe.skipIf(skip !== null)('an engine behind TLS with client certificates (r
     expect(observation).toMatchObject({
       ok: false,
       instances: [],
-      error: { kind: 'auth_failed', source: `docker ${address}`, message: 'list containers: TLS: the engine\'s certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem (SELF_SIGNED_CERT_IN_CHAIN)' },
+      error: { kind: 'auth_failed', source: `docker ${address}`, message: 'list containers (SELF_SIGNED_CERT_IN_CHAIN)', hint: { code: 'docker_tls_untrusted' } },
     });
+    expect(said(observation)).toBe(`\`docker ${address}\`: list containers (SELF_SIGNED_CERT_IN_CHAIN): TLS: the engine's certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem`);
   });
 
   it('TLS without DOCKER_TLS_VERIFY (the CLI\'s --tls): the client certificate is sent, the engine\'s is not checked', async () => {
@@ -88,7 +96,8 @@ describe.skipIf(skip !== null)('an engine behind TLS with client certificates (r
     const observation = await observe(config);
     expect(observation).toMatchObject({
       ok: false,
-      error: { kind: 'auth_failed', source: `docker ${address}`, message: expect.stringContaining('it wants a client certificate it trusts') },
+      error: { kind: 'auth_failed', source: `docker ${address}`, hint: { code: 'docker_tls_client_certificate' } },
     });
+    expect(said(observation)).toContain('it wants a client certificate it trusts');
   });
 });

@@ -40,8 +40,8 @@ describe('an engine that cannot be reached', () => {
     try {
       const started = Date.now();
       const obs = await sourceAt(`tcp://127.0.0.1:${port}`, 300).observe();
-      expect(Date.now() - started).toBeLessThan(2_000);
-      expect(obs).toMatchObject({ ok: false, instances: [], error: { kind: 'unreachable', message: expect.stringContaining('no answer within 300 ms') } });
+      expect(Date.now() - started).toBeLessThan(10_000); // a liveness bound: not the OS's TCP timeout
+      expect(obs).toMatchObject({ ok: false, instances: [], error: { kind: 'unreachable', hint: { code: 'no_answer', ms: 300 } } });
     } finally {
       silent.close();
     }
@@ -73,13 +73,15 @@ describe.skipIf(skip !== null)('several engines, and an engine failing for one c
   afterAll(() => containers.removeAll());
 
   it('one source per engine: the live one reports, the dead one says why', async () => {
-    await containers.startCommand({ name: 'php_swoole_a', cmd: ['sleep', '3600'] });
+    const a = await containers.startCommand({ name: 'php_swoole_a', cmd: ['sleep', '3600'] });
     const dead = `unix://${path.join(os.tmpdir(), `dbpool-no-engine-${randomUUID()}.sock`)}`;
     const config = dockerConfig(containers, { DBPOOL_DOCKER_HOSTS: `${testEngineAddress()},${dead}` });
     const sources = createDockerInstanceSources(config, silentLogger());
     expect(sources.map((s) => s.name)).toEqual([`docker ${testEngineAddress()}`, `docker ${dead}`]);
     const [live, gone] = await Promise.all(sources.map((s) => s.observe()));
-    expect(live).toMatchObject({ ok: true, instances: [{ state: 'running' }] });
+    // Containers of the other tests here may run too, in whatever order the tests ran.
+    expect(live?.ok).toBe(true);
+    expect(live?.instances).toEqual(expect.arrayContaining([expect.objectContaining({ name: a.name, state: 'running' })]));
     expect(gone).toMatchObject({ ok: false, error: { kind: 'unreachable' } });
   });
 
@@ -90,7 +92,7 @@ describe.skipIf(skip !== null)('several engines, and an engine failing for one c
     try {
       const started = Date.now();
       const obs = await observe(dockerConfig(containers, { DBPOOL_DOCKER_HOSTS: proxy.address, DBPOOL_PROBE_TIMEOUT_MS: '800' }), { hostProc: false });
-      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(Date.now() - started).toBeLessThan(10_000); // a liveness bound: the hung top does not hold the probe
       expect(obs.ok).toBe(true);
       const hung = obs.instances.find((i) => i.name === a.name);
       const fine = obs.instances.find((i) => i.name === b.name);

@@ -75,7 +75,7 @@ describe('classifyPostgresError', () => {
     [pgError('Connection terminated due to connection timeout')],
     [pgError('Query read timeout')],
     [pgError('connect ETIMEDOUT 10.0.0.9:5432', 'ETIMEDOUT')],
-    [new PostgresTimeoutError('query: no answer within 5500 ms')],
+    [new PostgresTimeoutError('query', 5500)],
   ])('timeout: %s', (err) => {
     expect(classifyPostgresError(err, target).kind).toBe('timeout');
   });

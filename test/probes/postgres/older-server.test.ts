@@ -106,5 +106,7 @@ describe.each(older)('PostgreSQL $major (Debian)', ({ major, binDir }) => {
       5_000,
       'the app sessions to end',
     );
+    // The full server as it was, for the tests that run after this one.
+    await clients.fill(server.url(server.database, 'app', 'app-pw'), 'php_swoole_app');
   });
 });

@@ -34,10 +34,15 @@ beforeAll(async () => {
   monitor = await connectedProbe(probeConfig(server, { user: 'dbpool', password: 'dbpool-pw' }), { appDbUser: 'app' });
   probes.push(monitor);
 
+  await flood();
+});
+
+/** The app, then ops, then a superuser take every slot they may, until each is refused. */
+async function flood(): Promise<void> {
   refusals.app = (await clients.fill(server.url(server.database, 'app', 'app-pw'), 'php_swoole_app')).refusal;
   refusals.ops = (await clients.fill(server.url(server.database, 'ops', 'ops-pw'), 'ops')).refusal;
   refusals.superuser = (await clients.fill(server.url(server.database), 'psql')).refusal;
-});
+}
 
 afterAll(async () => {
   await Promise.all(probes.map((p) => p.close()));
@@ -110,6 +115,9 @@ describe('a full server', () => {
     while (!late.isConnected() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(late.isConnected()).toBe(true); // by itself, through the backoff retries
     expect((await late.observe({ idleMinutes: 10 })).ok).toBe(true);
+    // The incident as it was, for the tests that run after this one.
+    await late.close();
+    await flood();
   });
 });
 

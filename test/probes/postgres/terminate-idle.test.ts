@@ -111,7 +111,7 @@ describe('terminating idle sessions on a real server', () => {
     await idleFor(1000);
     const session = facts.idleSessions.find((s) => s.pid === pid)!;
     const [outcome] = await p.terminateIdle([session], THRESHOLD_MINUTES);
-    expect(outcome).toMatchObject({ pid, outcome: 'not_permitted', message: expect.stringMatching(/permission denied/i) });
+    expect(outcome).toMatchObject({ pid, outcome: 'not_permitted', detail: expect.stringMatching(/permission denied/i) });
     expect(await alive(pid)).toBe(true);
   });
 });

@@ -1,0 +1,33 @@
+import { logTotals, runningCount, usableSlots } from './derived-facts.js';
+import type { Report } from './report.js';
+import type { Verdict } from './verdict.js';
+
+/**
+ * The runbook's "after the changes" figures of one report: connections, instances, clean worker
+ * starts, "server full" errors. A plan keeps them from its own report (the "before"); the check
+ * after the action takes them again. A figure that could not be read is null, never zero.
+ */
+export interface ActionFigures {
+  at: string;
+  connections: number | null;
+  usable: number | null;
+  runningInstances: number | null;
+  /** In the logs read (after an action: only lines written since it). */
+  workerStarts: number | null;
+  serverFullErrors: number | null;
+  verdict: Verdict;
+}
+
+export function actionFigures(report: Report): ActionFigures {
+  const pg = report.facts.postgres;
+  const logs = logTotals(report.facts);
+  return {
+    at: report.generatedAt,
+    connections: pg.ok ? pg.facts.clientConnections : null,
+    usable: pg.ok ? usableSlots(pg.facts) : null,
+    runningInstances: runningCount(report.facts),
+    workerStarts: logs?.workerStarts ?? null,
+    serverFullErrors: logs?.serverFull ?? null,
+    verdict: report.verdict,
+  };
+}
