@@ -28,7 +28,15 @@ export type ProbeHint =
   | 'docker_tls_wrong_name'
   | 'docker_tls_not_valid_now'
   | 'docker_tls_client_certificate'
-  | 'no_answer';
+  | 'no_answer'
+  | 'pgbouncer_client_limit'
+  | 'pgbouncer_not_allowed'
+  | 'pgbouncer_auth'
+  | 'pgbouncer_startup_parameter'
+  | 'pgbouncer_not_console'
+  | 'engine_cannot_connect'
+  | 'no_matching_process'
+  | 'unreadable_path';
 
 export interface ProbeHintRef {
   code: ProbeHint;
@@ -36,6 +44,14 @@ export interface ProbeHintRef {
   file?: string;
   /** The bound that passed (no_answer). */
   ms?: number;
+  /** The variable holding the connection's URL, when not DATABASE_URL (DBPOOL_PGBOUNCER_URL). */
+  setting?: string;
+  /** The role that logged in (PgBouncer's console user). */
+  user?: string;
+  /** no_matching_process: the pattern, how many processes were looked at, and how they were listed. */
+  pattern?: string;
+  count?: number;
+  via?: string;
 }
 
 export interface ProbeError {

@@ -1,4 +1,4 @@
-import type { ProbeError } from './facts.js';
+import type { ProbeError, ProbeHintRef } from './facts.js';
 import type { Finding, FindingInput, Severity } from './findings.js';
 import { terminableIdleSessions, type BouncerLayer, type PgBouncerMath } from './pgbouncer-math.js';
 import { pgbouncerLogCounts, type PgBouncerLogKind, type PgBouncerSign } from './pgbouncer-signs.js';
@@ -6,8 +6,8 @@ import { fitRatio } from './thresholds.js';
 
 /** Parameters of the PgBouncer findings, by code (FindingParams extends this). */
 export interface PgBouncerFindingParams {
-  pgbouncer_down: { address: string; kind: ProbeError['kind']; message: string; connections: number | null; usable: number | null };
-  pgbouncer_unreadable: { address: string; kind: ProbeError['kind']; message: string };
+  pgbouncer_down: { address: string; kind: ProbeError['kind']; message: string; hint: ProbeHintRef | null; connections: number | null; usable: number | null };
+  pgbouncer_unreadable: { address: string; kind: ProbeError['kind']; message: string; hint: ProbeHintRef | null };
   pgbouncer_in_path_unread: { signs: PgBouncerSign[] };
   pgbouncer_client_limit: { address: string; clients: number; max: number };
   pgbouncer_errors_in_logs: { instance: string; error: PgBouncerLogKind; count: number; lastSeen: string | null };
@@ -52,6 +52,7 @@ function layerFindings(layer: BouncerLayer, { facts, math, thresholds }: Input):
   const observation = (facts.pgbouncers ?? []).find((o) => o.address === layer.address);
   if (observation && !observation.ok) {
     const { kind, message } = observation.error;
+    const hint = observation.error.hint ?? null;
     // Nothing listens, or nothing answers: the app cannot reach the database through it.
     if (kind === 'unreachable' || kind === 'timeout') {
       const pg = facts.postgres;
@@ -60,12 +61,13 @@ function layerFindings(layer: BouncerLayer, { facts, math, thresholds }: Input):
           address: layer.address,
           kind,
           message,
+          hint,
           connections: pg.ok ? pg.facts.clientConnections : null,
           usable: math.usableSlots,
         }),
       ];
     }
-    return [finding('pgbouncer_unreadable', 'warn', { address: layer.address, kind, message })];
+    return [finding('pgbouncer_unreadable', 'warn', { address: layer.address, kind, message, hint })];
   }
   if (!layer.read || !layer.settings || layer.clients === null || layer.clientCapacity === null) return [];
   const out: Finding[] = [];

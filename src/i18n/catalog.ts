@@ -78,7 +78,7 @@ export interface Catalog {
     pgbouncerClients: Msg<{ clients: number; max: number; console: number; demand: number | null; instances: string[]; unknown: number }>;
     pgbouncerServers: Msg<{ pairs: number; poolSize: number | null; reserve: number; limit: number; cappedBy: string | null; open: number }>;
     pgbouncerWaiting: Msg<{ waiting: number; maxWaitSeconds: number }>;
-    pgbouncerUnread: Msg<{ address: string; message: string }>;
+    pgbouncerUnread: Msg<{ address: string; message: string; hint: ProbeHintRef | null }>;
     pgbouncerServerTotal: Msg<{ servers: number; direct: number; capacity: number }>;
     pgbouncerNotConfigured: string;
     /** In place of verdictHeadline when the PgBouncer layer alone decides the verdict. */

@@ -22,20 +22,32 @@ const PGBOUNCER_LOG_MEANING = {
   login_failing: "PgBouncer cannot log in to PostgreSQL (the password in its auth_file, pg_hba.conf, or a full server) and refuses clients meanwhile.",
 } as const;
 
+/** The variable holding the URL the hint is about. */
+const url = (p: ProbeHintRef) => p.setting ?? 'DATABASE_URL';
+
 const hint: Catalog['hint'] = {
-  pg_tls_untrusted: () =>
+  pg_tls_untrusted: (p) =>
     "the server's certificate is not signed by a CA dbpool trusts (node-postgres checks it even for sslmode=require). " +
-    "Add sslrootcert=<the CA's file> to DATABASE_URL, or uselibpqcompat=true&sslmode=require to encrypt without checking, as psql does",
+    `Add sslrootcert=<the CA's file> to ${url(p)}, or uselibpqcompat=true&sslmode=require to encrypt without checking, as psql does`,
   pg_tls_wrong_name: () => 'connect by the host name the certificate was issued for',
   pg_tls_not_valid_now: () => "the server's certificate is not valid now (expired, or not yet valid)",
-  pg_tls_client_certificate: () => 'the server wants a client certificate it trusts: sslcert and sslkey in DATABASE_URL',
-  pg_ssl_off: () => 'DATABASE_URL asks for TLS (sslmode) but the server has ssl off: remove sslmode or turn ssl on',
-  pg_unreadable_file: (p, f) => `cannot read ${f.code(p.file ?? '?')}, named by sslrootcert, sslcert or sslkey in DATABASE_URL`,
+  pg_tls_client_certificate: (p) => `the server wants a client certificate it trusts: sslcert and sslkey in ${url(p)}`,
+  pg_ssl_off: (p) => `${url(p)} asks for TLS (sslmode) but the server has ssl off: remove sslmode or turn ssl on`,
+  pg_unreadable_file: (p, f) => `cannot read ${f.code(p.file ?? '?')}, named by sslrootcert, sslcert or sslkey in ${url(p)}`,
   docker_tls_untrusted: () => "TLS: the engine's certificate is not signed by the CA in DOCKER_CERT_PATH/ca.pem",
   docker_tls_wrong_name: () => "TLS: the engine's certificate is not for this address",
   docker_tls_not_valid_now: () => "TLS: the engine's certificate is not valid now",
   docker_tls_client_certificate: () => 'TLS refused by the engine: it wants a client certificate it trusts (cert.pem and key.pem in DOCKER_CERT_PATH)',
   no_answer: (p, f) => (p.ms === undefined ? 'no answer in time' : `no answer within ${f.num(p.ms)} ms`),
+  pgbouncer_client_limit: () => "PgBouncer is at max_client_conn and refuses even dbpool's console connection",
+  pgbouncer_not_allowed: (p, f) => `${f.code(p.user ?? '?')} may not use the admin console: add it to stats_users in pgbouncer.ini and RELOAD`,
+  pgbouncer_auth: (p, f) => `check ${f.code(p.user ?? '?')}'s password in ${url(p)} against PgBouncer's auth_file (userlist.txt)`,
+  pgbouncer_startup_parameter: (p) => `PgBouncer refuses that connection parameter: remove it from ${url(p)}`,
+  engine_cannot_connect: () => 'cannot connect to the Docker engine (its address, or the TLS files in DOCKER_CERT_PATH)',
+  no_matching_process: (p, f) =>
+    `no process matches ${f.code(`/${p.pattern ?? ''}/`)} (APP_PROCESS_PATTERN) among the container's ${f.num(p.count ?? 0)}, listed by ${f.code(p.via ?? '?')}`,
+  unreadable_path: (p, f) => `cannot read ${f.code(p.file ?? '?')}`,
+  pgbouncer_not_console: (p) => `this is not PgBouncer's admin console: point ${url(p)} at PgBouncer's port (usually 6432)`,
 };
 
 /** Sessions per role: `app` × 3, `worker` × 1. */
@@ -156,7 +168,7 @@ export const en: Catalog = {
       return `Server pools: ${f.num(p.pairs)} database/user pairs x (${size} + reserve ${f.num(p.reserve)}) = ${f.num(p.limit)}${capped}; open now: ${f.num(p.open)}`;
     },
     pgbouncerWaiting: (p, f) => `Waiting for a server connection: ${f.num(p.waiting)} clients, the oldest for ${f.duration(p.maxWaitSeconds)}`,
-    pgbouncerUnread: (p, f) => `${f.code(p.address)}: not read (${p.message})`,
+    pgbouncerUnread: (p, f) => `${f.code(p.address)}: not read (${failure(p.message, p.hint, f)})`,
     pgbouncerServerTotal: (p, f) =>
       `PostgreSQL side: server pools ${f.num(p.servers)}${p.direct > 0 ? ` + pools connecting directly ${f.num(p.direct)}` : ''} against ${f.num(p.capacity)} available`,
     pgbouncerHeadline: {
@@ -239,9 +251,9 @@ export const en: Catalog = {
     workers_mismatch: (p, f) =>
       `${f.code(p.instance)} runs ${f.num(p.running)} workers but is configured for ${f.num(p.configured)}: workers may be crashing or restarting.`,
     pgbouncer_down: (p, f) =>
-      `${at(p.address, f)} does not answer (${p.kind}): ${p.message}. The app connects through it, so it cannot reach the database` +
+      `${at(p.address, f)} does not answer (${p.kind}): ${failure(p.message, p.hint, f)}. The app connects through it, so it cannot reach the database` +
       (p.connections === null || p.usable === null ? '.' : `, while PostgreSQL itself answers (${f.num(p.connections)} / ${f.num(p.usable)} usable connections in use).`),
-    pgbouncer_unreadable: (p, f) => `dbpool cannot read the admin console of ${at(p.address, f)} (${p.kind}): ${p.message}. The PgBouncer layer is not checked.`,
+    pgbouncer_unreadable: (p, f) => `dbpool cannot read the admin console of ${at(p.address, f)} (${p.kind}): ${failure(p.message, p.hint, f)}. The PgBouncer layer is not checked.`,
     pgbouncer_in_path_unread: (p, f) =>
       `PgBouncer is between the app and PostgreSQL (${p.signs.map((s) => sign(s, f)).join('; ')}), but dbpool does not read it: the app's pools count against PgBouncer's max_client_conn, not against max_connections, so they are not compared with PostgreSQL here.`,
     pgbouncer_client_limit: (p, f) =>

@@ -28,22 +28,36 @@ const logMeaning = (kind: PgBouncerLogKind, f: Formatter): string =>
     login_failing: `PgBouncer نمی‌تواند وارد PostgreSQL شود (گذرواژه در ${f.code('auth_file')}، ${f.code('pg_hba.conf')} یا سرور پر) و در این مدت کلاینت‌ها را رد می‌کند.`,
   })[kind];
 
+/** The variable holding the URL the hint is about. */
+const url = (p: ProbeHintRef) => p.setting ?? 'DATABASE_URL';
+
 const hint: Catalog['hint'] = {
-  pg_tls_untrusted: (_p, f) =>
+  pg_tls_untrusted: (p, f) =>
     `گواهی سرور را CAای که dbpool به آن اعتماد دارد امضا نکرده است (${f.code('node-postgres')} حتی با ${f.code('sslmode=require')} آن را بررسی می‌کند). ` +
-    `به ${f.code('DATABASE_URL')} پارامتر ${f.code("sslrootcert=<the CA's file>")} را بیفزایید، یا برای رمزنگاری بدون بررسی، مانند psql، ${f.code('uselibpqcompat=true&sslmode=require')} بگذارید`,
+    `به ${f.code(url(p))} پارامتر ${f.code("sslrootcert=<the CA's file>")} را بیفزایید، یا برای رمزنگاری بدون بررسی، مانند psql، ${f.code('uselibpqcompat=true&sslmode=require')} بگذارید`,
   pg_tls_wrong_name: () => 'با همان نام میزبانی وصل شوید که گواهی برای آن صادر شده است',
   pg_tls_not_valid_now: () => 'گواهی سرور اکنون معتبر نیست (منقضی شده یا هنوز معتبر نشده است)',
-  pg_tls_client_certificate: (_p, f) => `سرور گواهی کلاینتی می‌خواهد که به آن اعتماد دارد: ${f.code('sslcert')} و ${f.code('sslkey')} در ${f.code('DATABASE_URL')}`,
-  pg_ssl_off: (_p, f) => `${f.code('DATABASE_URL')} رمزنگاری TLS می‌خواهد (${f.code('sslmode')}) ولی ssl سرور خاموش است: ${f.code('sslmode')} را بردارید یا ssl را روشن کنید`,
+  pg_tls_client_certificate: (p, f) => `سرور گواهی کلاینتی می‌خواهد که به آن اعتماد دارد: ${f.code('sslcert')} و ${f.code('sslkey')} در ${f.code(url(p))}`,
+  pg_ssl_off: (p, f) => `${f.code(url(p))} رمزنگاری TLS می‌خواهد (${f.code('sslmode')}) ولی ssl سرور خاموش است: ${f.code('sslmode')} را بردارید یا ssl را روشن کنید`,
   pg_unreadable_file: (p, f) =>
-    `فایل ${f.code(p.file ?? '?')} که ${f.code('sslrootcert')}، ${f.code('sslcert')} یا ${f.code('sslkey')} در ${f.code('DATABASE_URL')} نام برده خوانده نمی‌شود`,
+    `فایل ${f.code(p.file ?? '?')} که ${f.code('sslrootcert')}، ${f.code('sslcert')} یا ${f.code('sslkey')} در ${f.code(url(p))} نام برده خوانده نمی‌شود`,
   docker_tls_untrusted: (_p, f) => `TLS: گواهی موتور Docker را CAی ${f.code('DOCKER_CERT_PATH/ca.pem')} امضا نکرده است`,
   docker_tls_wrong_name: () => 'TLS: گواهی موتور Docker برای این نشانی نیست',
   docker_tls_not_valid_now: () => 'TLS: گواهی موتور Docker اکنون معتبر نیست',
   docker_tls_client_certificate: (_p, f) =>
     `موتور Docker دست‌دهی TLS را رد کرد: گواهی کلاینتی می‌خواهد که به آن اعتماد دارد (${f.code('cert.pem')} و ${f.code('key.pem')} در ${f.code('DOCKER_CERT_PATH')})`,
   no_answer: (p, f) => (p.ms === undefined ? 'به‌موقع پاسخی نیامد' : `در ${f.num(p.ms)} میلی‌ثانیه پاسخی نیامد`),
+  pgbouncer_client_limit: (_p, f) => `PgBouncer به ${f.code('max_client_conn')} رسیده است و حتی اتصال کنسول dbpool را هم رد می‌کند`,
+  pgbouncer_not_allowed: (p, f) =>
+    `${f.code(p.user ?? '?')} اجازه‌ی استفاده از کنسول مدیریت را ندارد: آن را به ${f.code('stats_users')} در ${f.code('pgbouncer.ini')} بیفزایید و ${f.code('RELOAD')} کنید`,
+  pgbouncer_auth: (p, f) =>
+    `گذرواژه‌ی ${f.code(p.user ?? '?')} را در ${f.code(url(p))} با ${f.code('auth_file')} در PgBouncer (${f.code('userlist.txt')}) مقایسه کنید`,
+  pgbouncer_startup_parameter: (p, f) => `PgBouncer این پارامتر اتصال را نمی‌پذیرد: آن را از ${f.code(url(p))} بردارید`,
+  engine_cannot_connect: (_p, f) => `به موتور Docker وصل نمی‌شود (نشانی آن، یا فایل‌های TLS در ${f.code('DOCKER_CERT_PATH')})`,
+  no_matching_process: (p, f) =>
+    `هیچ پردازه‌ای از ${f.num(p.count ?? 0)} پردازه‌ی کانتینر (فهرست‌شده با ${f.code(p.via ?? '?')}) با ${f.code(`/${p.pattern ?? ''}/`)} (${f.code('APP_PROCESS_PATTERN')}) جور نیست`,
+  unreadable_path: (p, f) => `${f.code(p.file ?? '?')} خوانده نمی‌شود`,
+  pgbouncer_not_console: (p, f) => `این کنسول مدیریت PgBouncer نیست: ${f.code(url(p))} را به درگاه PgBouncer (معمولاً ۶۴۳۲) ببرید`,
 };
 
 /** Sessions per role: `app` × ۳، `worker` × ۱. */
@@ -164,7 +178,7 @@ export const fa: Catalog = {
       return `poolهای سرور: ${f.num(p.pairs)} جفت پایگاه داده/کاربر × (${size} + رزرو ${f.num(p.reserve)}) = ${f.num(p.limit)}${capped}؛ باز در این لحظه: ${f.num(p.open)}`;
     },
     pgbouncerWaiting: (p, f) => `در انتظار اتصال سرور: ${f.num(p.waiting)} کلاینت، قدیمی‌ترین ${f.duration(p.maxWaitSeconds)}`,
-    pgbouncerUnread: (p, f) => `${f.code(p.address)}: خوانده نشد (${f.code(p.message)})`,
+    pgbouncerUnread: (p, f) => `${f.code(p.address)}: خوانده نشد (${failure(p.message, p.hint, f)})`,
     pgbouncerServerTotal: (p, f) =>
       `سمت PostgreSQL: poolهای سرور ${f.num(p.servers)}${p.direct > 0 ? ` + poolهایی که مستقیم وصل می‌شوند ${f.num(p.direct)}` : ''} در برابر ${f.num(p.capacity)} اتصال در دسترس`,
     pgbouncerHeadline: {
@@ -247,12 +261,12 @@ export const fa: Catalog = {
     workers_mismatch: (p, f) =>
       `${f.code(p.instance)} ${f.num(p.running)} worker دارد ولی برای ${f.num(p.configured)} پیکربندی شده: شاید workerها از کار می‌افتند یا دوباره راه‌اندازی می‌شوند.`,
     pgbouncer_down: (p, f) =>
-      `${at(p.address, f)} پاسخ نمی‌دهد (${f.code(p.kind)}): ${f.code(p.message)}. برنامه از راه آن وصل می‌شود، پس به پایگاه داده نمی‌رسد` +
+      `${at(p.address, f)} پاسخ نمی‌دهد (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}. برنامه از راه آن وصل می‌شود، پس به پایگاه داده نمی‌رسد` +
       (p.connections === null || p.usable === null
         ? '.'
         : `، در حالی که خود PostgreSQL پاسخ می‌دهد (${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است).`),
     pgbouncer_unreadable: (p, f) =>
-      `dbpool نمی‌تواند کنسول مدیریت ${at(p.address, f)} را بخواند (${f.code(p.kind)}): ${f.code(p.message)}. لایه‌ی PgBouncer بررسی نشد.`,
+      `dbpool نمی‌تواند کنسول مدیریت ${at(p.address, f)} را بخواند (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}. لایه‌ی PgBouncer بررسی نشد.`,
     pgbouncer_in_path_unread: (p, f) =>
       `PgBouncer میان برنامه و PostgreSQL است (${p.signs.map((s) => sign(s, f)).join('؛ ')}) ولی dbpool آن را نمی‌خواند: poolهای برنامه از ${f.code('max_client_conn')} در PgBouncer کم می‌کنند نه از ${f.code('max_connections')}، پس اینجا با PostgreSQL مقایسه نمی‌شوند.`,
     pgbouncer_client_limit: (p, f) =>
@@ -307,7 +321,7 @@ export const fa: Catalog = {
     raise_max_client_conn: (p, f) =>
       `${f.code('max_client_conn')} در ${p.address === null ? 'PgBouncer' : at(p.address, f)} را${p.current === null ? '' : ` از ${f.num(p.current)}`} به ${f.num(p.suggested)} برسانید` +
       (p.demand === null ? '' : ` تا ${f.num(p.demand)} اتصال poolهای برنامه جا شوند`) +
-      `: اتصال کلاینت به PgBouncer ارزان است (backend جداگانه‌ای در PostgreSQL نمی‌گیرد) و PostgreSQL نیازی به تغییر ندارد. PgBouncer برای هر کلاینت یک file descriptor می‌خواهد: سقف فایل‌های باز آن را بررسی کنید (${f.code('LimitNOFILE')}، ${f.code('ulimit -n')}).`,
+      `: اتصال کلاینت به PgBouncer ارزان است (backend جداگانه‌ای در PostgreSQL نمی‌گیرد) و PostgreSQL نیازی به تغییر ندارد. PgBouncer برای هر کلاینت یک توصیف‌گر فایل می‌خواهد: سقف فایل‌های باز آن را بررسی کنید (${f.code('LimitNOFILE')}، ${f.code('ulimit -n')}).`,
     raise_default_pool_size: (p, f) =>
       `${f.num(p.waiting)} کلاینت منتظر اتصال سرورند: ${f.code('default_pool_size')} در ${at(p.address, f)} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (پایگاه داده‌ی ${f.code(p.database)})؛ PostgreSQL برای آن جا دارد.` +
       (p.reserve === null ? '' : ` یک رزرو (${f.code('reserve_pool_size')} = ${f.num(p.reserve)}) فشارهای ناگهانی را می‌گیرد.`),

@@ -11,7 +11,7 @@ export function pgbouncerEntries(report: Report, t: Catalog, f: Formatter): DocE
   for (const layer of b.bouncers) {
     const observation = (report.facts.pgbouncers ?? []).find((o) => o.address === layer.address);
     if (!observation?.ok || !layer.settings || layer.clients === null) {
-      entries.push({ text: t.label.pgbouncerUnread({ address: layer.address, message: observation && !observation.ok ? observation.error.message : '' }, f), severity: 'warn' });
+      entries.push({ text: t.label.pgbouncerUnread({ address: layer.address, message: observation && !observation.ok ? observation.error.message : '', hint: observation && !observation.ok ? (observation.error.hint ?? null) : null }, f), severity: 'warn' });
       continue;
     }
     const s = layer.settings;

@@ -20,6 +20,7 @@ import { outcomeLines, planLines, planTitle, refusalLines, requestRefusalLines, 
 import { argumentText, helpLines } from '../../src/render/help.js';
 import { buildDocument } from '../../src/render/report-document.js';
 import { facts, instance } from '../fixtures/facts.js';
+import { pgbouncerFacts, pgbouncerOk } from '../fixtures/pgbouncer-facts.js';
 import { settings } from '../fixtures/report-settings.js';
 
 const OPEN = '\u27E6';
@@ -77,11 +78,37 @@ const incident = facts(
   },
   [instance(), busy],
 );
+/** Behind PgBouncer: the app's pools refused at max_client_conn, clients waiting, its idle server connections. */
+const viaPgBouncer = instance({
+  poolSize: { value: 30, origin: 'env' },
+  dbEndpoint: { host: 'pgbouncer', port: 6432, variables: ['DB_HOST', 'DB_PORT'] },
+  logs: { ...busy.logs!, serverFull: [], pgbouncerErrors: [{ pattern: 'no more connections allowed', count: 4, lastSeen: null, kind: 'max_client_conn' }] } as never,
+});
+const pgbouncerIdle = { pid: 5001, user: 'app', application: 'php', client: '10.0.0.7', idleSeconds: 1200, backendStart: '2026-11-26T09:00:00Z', app: true };
+const bouncing = pgbouncerOk(pgbouncerFacts({ clients: 50, pool: { clientsWaiting: 7, maxWaitSeconds: 12 }, serverPids: [5001] }));
+/** Measured holding: a worker leaking transactions, a session nobody can be tied to. */
+const conn = (port: number) => ({ localAddress: '10.0.0.5', localPort: port, remoteAddress: '10.0.0.9', remotePort: 5432, inode: port });
+const holder = instance({
+  name: 'php_swoole_app',
+  processes: [
+    { pid: 10, role: 'manager', command: 'php server.php', connections: [] },
+    { pid: 12, role: 'worker_or_task', command: 'php server.php', connections: [conn(1), conn(2)] },
+  ],
+});
+const held = (port: number, state: string) => ({ pid: 5000 + port, clientAddr: '10.0.0.5', clientPort: port, state, user: 'app', application: 'php', stateSeconds: 900 });
+
 const reports = [
   ...REPORT_VIEWS.filter((v) => v !== 'math').map((view) => buildReport(view, incident, settings())),
   buildReport('status', { ...facts(), postgres: pgDown, instances: dockerDown }, settings()),
   buildReport('status', { ...facts(), postgres: { ...pgDown, error: { kind: 'server_full', source: 'postgres db:5432/madras', message: 'sorry, too many clients already' } } }, settings()),
   buildReport('status', facts({}, [instance({ workerNum: { value: 2, origin: 'fallback' }, poolSize: { value: 5, origin: 'fallback' } })]), settings()),
+  buildReport('status', { ...facts({ idleSessions: [pgbouncerIdle] }, [viaPgBouncer]), pgbouncers: [bouncing] }, settings()),
+  buildReport('status', { ...facts({}, [viaPgBouncer]), pgbouncers: [{ ok: false, address: 'pgbouncer:6432', user: 'dbpool', error: { kind: 'permission_denied', source: 'pgbouncer pgbouncer:6432', message: 'not allowed', hint: { code: 'pgbouncer_not_allowed', user: 'dbpool', setting: 'DBPOOL_PGBOUNCER_URL' } } }] }, settings()),
+  buildReport('status', { ...facts({}, [viaPgBouncer]), pgbouncers: [{ ok: false, address: 'pgbouncer:6432', user: 'dbpool', error: { kind: 'unreachable', source: 'pgbouncer pgbouncer:6432', message: 'connect ECONNREFUSED' } }] }, settings()),
+  buildReport('status', facts({ idleSessions: [pgbouncerIdle] }, [viaPgBouncer]), settings()),
+  ...(['instances', 'connections', 'workers'] as const).map((view) =>
+    buildReport(view, facts({ sessions: [held(1, 'idle in transaction'), held(2, 'idle'), held(99, 'idle')] }, [holder]), settings()),
+  ),
   buildWhatIfReport({ workers: 64, poolSize: 10, instances: 2, taskWorkers: 2, maxConnections: 100, reservedSlots: 3, otherClients: 5 }, settings(), new Date()),
 ];
 

@@ -78,7 +78,7 @@ export function createDockerInstanceSource(
       try {
         await client.connect();
       } catch (err) {
-        return fail({ kind: 'other', source: name, message: `cannot connect: ${(err as Error).message}` });
+        return fail({ kind: 'other', source: name, message: (err as Error).message, hint: { code: 'engine_cannot_connect' } });
       }
       // The /proc scan runs while the engine lists the containers.
       const snapshot = useHostProc ? snapshotHostProcesses(processPattern, options.procRoot) : null;

@@ -93,7 +93,9 @@ export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer
       errors.push({
         kind: 'not_found',
         source,
-        message: `no process matches /${ctx.processPattern.source}/ among the container's ${entries.length} (via ${via}${sample ? `: ${sample}` : ''})`,
+        // The container's own command lines, as seen; what they mean is the hint's to say.
+        message: sample,
+        hint: { code: 'no_matching_process', pattern: ctx.processPattern.source, count: entries.length, via },
       });
     }
   } else {

@@ -44,7 +44,7 @@ export function createProcessInstanceSource(app: Config['app'], options: Process
           source: name,
           ok: false,
           instances: [],
-          error: { kind: 'other', source: name, message: `cannot read ${procRoot}: ${(err as Error).message}` },
+          error: { kind: 'other', source: name, message: (err as Error).message, hint: { code: 'unreadable_path', file: procRoot } },
         };
       }
     },

@@ -10,6 +10,8 @@ import { dockerSkipReason } from '../../helpers/docker-engine.js';
 import { dbDsn, phpSkipReason, TestContainers } from '../../helpers/php-app-containers.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres-server.js';
 import { byRole, dockerConfig, observe } from './fixtures.js';
+import { catalogFor } from '../../../src/i18n/index.js';
+import { createFormatter } from '../../../src/i18n/format.js';
 
 const skip = await dockerSkipReason(phpSkipReason);
 
@@ -98,7 +100,11 @@ describe.skipIf(skip !== null)('docker instance source (real engine, real Swoole
     expect(inst?.poolSize).toEqual({ value: 10, origin: 'env' });
     expect(inst?.errors).toHaveLength(1);
     expect(inst?.errors[0]).toMatchObject({ kind: 'not_found', source: expect.stringContaining(c.name) });
-    expect(inst?.errors[0]?.message).toMatch(/no process matches .*sleep 3600/);
+    // The container's own command lines, and a hint the catalogs say: which pattern matched none of how many.
+    expect(inst?.errors[0]?.message).toMatch(/sleep 3600/);
+    expect(inst?.errors[0]?.hint).toMatchObject({ code: 'no_matching_process', pattern: 'php.*server\\.php', count: expect.any(Number) });
+    const hint = inst?.errors[0]?.hint;
+    expect(hint && catalogFor('en').hint[hint.code](hint, createFormatter('en'))).toMatch(/no process matches \/php\.\*server\\\.php\/ \(APP_PROCESS_PATTERN\) among the container's \d+, listed by (top|exec|host-proc)/);
   });
 
   it('Hyperf titles with a manager and task workers, the same by /proc, by top and by ps inside the container', async () => {
