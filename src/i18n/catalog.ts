@@ -149,6 +149,12 @@ export interface Catalog {
   };
   /** What is wrong with a command line (commands/parse-command-line.ts), a range stated in the user's language. */
   argument: { [K in ArgumentProblem['code']]: Msg<Extract<ArgumentProblem, { code: K }>> };
+  /** The one-line monitoring plugin output (`dbpool check`, src/render/plugin-line.ts). */
+  plugin: {
+    connections: Msg<{ connections: number; usable: number }>;
+    demand: Msg<{ demand: number; capacity: number; unknown: number }>;
+    unreachable: Msg<{ source: string; kind: string; message: string }>;
+  };
   help: {
     title: string;
     commands: Record<CommandName, string>;

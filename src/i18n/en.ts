@@ -415,6 +415,12 @@ export const en: Catalog = {
     no_history: (_p, f) => `no history: set a writable ${f.code('DBPOOL_STATE_DIR')}`,
     lang_is_slack_only: (_p, f) => `the CLI takes the language from ${f.code('--lang')} or ${f.code('DBPOOL_LANG')}; ${f.code('lang')} sets it per user in Slack`,
   },
+  plugin: {
+    connections: (p, f) => `${f.num(p.connections)}/${f.num(p.usable)} usable connections`,
+    demand: (p, f) =>
+      `demand ${f.num(p.demand)}${p.unknown > 0 ? '+' : ''} ${p.demand > p.capacity ? '>' : '<='} ${f.num(p.capacity)} available`,
+    unreachable: (p) => `${p.source}: ${p.kind} (${p.message})`,
+  },
   help: {
     title: 'dbpool: why is PostgreSQL out of connections?',
     commands: {

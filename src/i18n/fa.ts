@@ -431,6 +431,12 @@ export const fa: Catalog = {
     no_history: (_p, f) => `سابقه‌ای در دست نیست: برای ${f.code('DBPOOL_STATE_DIR')} پوشه‌ای نوشتنی تعیین کنید`,
     lang_is_slack_only: (_p, f) => `در خط فرمان زبان از ${f.code('--lang')} یا ${f.code('DBPOOL_LANG')} می‌آید؛ ${f.code('lang')} زبان هر کاربر را در Slack تعیین می‌کند`,
   },
+  plugin: {
+    connections: (p, f) => `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده`,
+    demand: (p, f) =>
+      `تقاضا ${f.num(p.demand)}${p.unknown > 0 ? '+' : ''} ${p.demand > p.capacity ? 'بیش از' : 'در حد'} ${f.num(p.capacity)} اتصال در دسترس`,
+    unreachable: (p, f) => `${f.code(p.source)}: ${f.code(p.kind)} (${f.code(p.message)})`,
+  },
   help: {
     title: 'dbpool: چرا اتصال‌های PostgreSQL تمام شده است؟',
     commands: {

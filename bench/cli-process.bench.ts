@@ -1,0 +1,162 @@
+/**
+ * The CLI as a user (or a monitoring system) waits for it: whole processes, start-up and module
+ * loading included, side by side in one run, interleaved so that load on the machine hits every
+ * contender alike:
+ *   node -e 0                              (the floor: Node itself)
+ *   dbpool math                            (no I/O at all)               goal: under 150 ms
+ *   dbpool check / status on 2 containers  (the seed incident)           goal: >= 5x the runbook, <= check_pgactivity + 50 %
+ *   the runbook's commands on the same containers, typed one after another
+ *   check_pgactivity -s backends           (Debian's check-pgactivity) on the same server
+ *   and at 20 containers: status vs the runbook                         goal: >= 20x
+ * Peak RSS of `dbpool status` comes from a preload that reports the process's own maxRSS at exit.
+ * Alone: npx tsx bench/cli-process.bench.ts (needs `npm run build` first)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dockerAvailable, testEngineAddress } from '../test/helpers/docker-engine.js';
+import { dbDsn, findHostPhp, TestContainers, which } from '../test/helpers/php-app-containers.js';
+import { startPostgres, type TestPostgres } from '../test/helpers/postgres-server.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CLI = path.join(HERE, '../dist/cli/main.js');
+const RSS_PRELOAD = pathToFileURL(path.join(HERE, 'report-max-rss.mjs')).href;
+const RUNS = 7;
+const COUNT_SQL = `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()`;
+
+type Figure = { name: string; value: string };
+interface Contender {
+  name: string;
+  /** A shell command line, run by sh -c. */
+  command: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function benchCliProcess(): Promise<Figure[]> {
+  const noEngine = await dockerAvailable();
+  if (noEngine) return [{ name: 'skipped', value: noEngine }];
+  const php = await findHostPhp();
+  if ('reason' in php) return [{ name: 'skipped', value: php.reason }];
+  if (!(await which('docker'))) return [{ name: 'skipped', value: 'no docker CLI for the runbook side' }];
+  const checkPgactivity = (await which('check_pgactivity')) ?? ((await exists('/usr/lib/nagios/plugins/check_pgactivity')) ? '/usr/lib/nagios/plugins/check_pgactivity' : null);
+
+  const figures: Figure[] = [];
+  const server = await startPostgres({ maxConnections: 100 });
+  const containers = new TestContainers();
+  const work = await mkdtemp(path.join(os.tmpdir(), 'dbpool-cli-bench-'));
+  try {
+    // The seed incident: the old and the new instance, 4 workers x DB_POOL_SIZE 5 each = 40 connections.
+    const env = { DB_POOL_SIZE: '5', SWOOLE_WORKER_NUM: '4', DB_DSN: dbDsn(server) };
+    const names: string[] = [];
+    const grow = async (n: number, appEnv: Record<string, string>) => {
+      while (names.length < n) names.push((await containers.startApp({ name: `php_swoole_app_${names.length + 1}`, env: appEnv })).name);
+    };
+    await grow(2, env);
+    const dbpoolEnv: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: server.url(),
+      DBPOOL_DOCKER_HOSTS: testEngineAddress(),
+      APP_CONTAINER_PATTERN: containers.pattern(),
+      DBPOOL_STATE_DIR: path.join(work, 'state'),
+      DBPOOL_LOG_LEVEL: 'warn',
+    };
+    const dbpool = (args: string): Contender => ({ name: `dbpool ${args}`, command: `node ${CLI} ${args}`, env: dbpoolEnv });
+    const floor: Contender = { name: 'node -e 0', command: 'node -e 0' };
+    const math = dbpool('math --workers 4 --pool 30 --instances 2 --max-connections 200');
+    const status = dbpool('status');
+    const check = dbpool('check');
+    const pgactivity: Contender | null = checkPgactivity
+      ? {
+          name: 'check_pgactivity -s backends',
+          command: `${checkPgactivity} -s backends -w 75% -c 90% -h ${server.host} -p ${server.port} -U ${server.user} -d ${server.database} --status-file ${path.join(work, 'pgactivity.status')}`,
+          env: { ...process.env, PGPASSWORD: server.password },
+        }
+      : null;
+    const runbook = (): Contender => ({ name: `runbook commands (${names.length} containers)`, command: runbookScript(names, containers.prefix, server), env: { ...process.env, PGPASSWORD: server.password } });
+
+    const at2 = await interleaved([floor, math, status, check, runbook(), ...(pgactivity ? [pgactivity] : [])]);
+    const ms = (name: string) => at2.get(name) ?? NaN;
+    for (const [name, value] of at2) figures.push({ name: `2 containers: ${name}, median of ${RUNS}`, value: `${value.toFixed(0)} ms` });
+    figures.push({ name: '2 containers: runbook / dbpool status', value: `${(ms(runbook().name) / ms(status.name)).toFixed(1)}x (goal >= 5x)` });
+    if (pgactivity) {
+      figures.push({ name: '2 containers: dbpool status / check_pgactivity', value: `${((ms(status.name) / ms(pgactivity.name)) * 100).toFixed(0)} % (goal <= 150 %)` });
+    }
+    figures.push({ name: 'dbpool status: peak RSS (whole process)', value: `${await peakRssMiB(status, work)} MiB (goal < 80 MiB)` });
+    figures.push({ name: 'dbpool math: peak RSS (whole process)', value: `${await peakRssMiB(math, work)} MiB` });
+
+    await grow(20, { ...env, DB_POOL_SIZE: '1', SWOOLE_WORKER_NUM: '2' });
+    const at20 = await interleaved([status, runbook()]);
+    for (const [name, value] of at20) figures.push({ name: `20 containers: ${name}, median of ${RUNS}`, value: `${value.toFixed(0)} ms` });
+    figures.push({ name: '20 containers: runbook / dbpool status', value: `${((at20.get(runbook().name) ?? NaN) / (at20.get(status.name) ?? NaN)).toFixed(1)}x (goal >= 20x)` });
+  } finally {
+    await containers.removeAll();
+    await server.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+/** The runbook's steps 1 to 4 as typed, one command after another. */
+function runbookScript(names: string[], prefix: string, server: TestPostgres): string {
+  const lines = [`docker ps | grep ${prefix}php_swoole | wc -l`];
+  for (const name of names) {
+    lines.push(
+      `docker exec ${name} env | grep DB_POOL_SIZE`,
+      `docker exec ${name} env | grep SWOOLE_WORKER_NUM`,
+      `docker exec ${name} ps aux | grep "php.*server.php"`,
+      `docker logs ${name} 2>&1 | grep "Worker.*starting"`,
+    );
+  }
+  lines.push(`psql -h ${server.host} -p ${server.port} -U ${server.user} -d ${server.database} -Atc "${COUNT_SQL}"`);
+  lines.push(`psql -h ${server.host} -p ${server.port} -U ${server.user} -d ${server.database} -Atc "SHOW max_connections"`);
+  return lines.map((l) => `${l} >/dev/null`).join('\n');
+}
+
+/** Median wall time of each contender, RUNS rounds, each round running every contender once. */
+async function interleaved(contenders: Contender[]): Promise<Map<string, number>> {
+  const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  for (const c of contenders) await time(c); // warm the page cache and the engine's connections
+  for (let round = 0; round < RUNS; round++) {
+    for (const c of contenders) times.get(c.name)?.push(await time(c));
+  }
+  return new Map([...times].map(([name, list]) => [name, median(list)]));
+}
+
+async function time(c: Contender): Promise<number> {
+  const started = performance.now();
+  await sh(c.command, c.env);
+  return performance.now() - started;
+}
+
+async function peakRssMiB(c: Contender, work: string): Promise<number> {
+  const file = path.join(work, 'rss.txt');
+  await sh(c.command.replace(/^node /, `node --import ${RSS_PRELOAD} `), { ...c.env, DBPOOL_BENCH_RSS_FILE: file });
+  return Math.round(Number(await readFile(file, 'utf8')) / 1024);
+}
+
+/** Runs a command line; a non-zero exit is fine (status and check exit 1-3 by design). */
+function sh(command: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code !== null && code < 4 ? resolve() : reject(new Error(`${command.split('\n')[0]}: exit ${code}: ${err.trim().slice(0, 300)}`))));
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return readFile(file).then(() => true, () => false);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const figure of await benchCliProcess()) console.log(`${figure.name.padEnd(64)} ${figure.value}`);
+}
