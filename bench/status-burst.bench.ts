@@ -25,7 +25,7 @@ export async function benchStatusBurst(): Promise<{ name: string; value: string 
   const bot = await startTestBot({ DATABASE_URL: server.url(), APP_PROCESS_PATTERN: app.pattern }, undefined, { bot: { services: { instanceSources: [source] } } });
   try {
     for (let i = 0; i < 100 && !bot.services.postgres?.isConnected(); i++) await new Promise((r) => setTimeout(r, 50));
-    const diagnoses = async () => Number(/dbpool_diagnosis_duration_seconds_count (\d+)/.exec(await bot.services.metrics.registry.metrics())?.[1] ?? 0);
+    const diagnoses = async () => Number(/dbpool_diagnosis_duration_seconds_count (\d+)/.exec(await bot.services.metrics?.registry.metrics() ?? "")?.[1] ?? 0);
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;

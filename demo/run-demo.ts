@@ -30,7 +30,7 @@ const say = (s: string) => process.stderr.write(`\x1b[2m[demo]\x1b[0m ${s}\n`);
 const server = await startPostgres({ maxConnections: 20, superuserReserved: 3 });
 const apps: SpawnedApp[] = [];
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-demo-'));
-let services: ReturnType<typeof createServices> | undefined;
+let services: Awaited<ReturnType<typeof createServices>> | undefined;
 let exitCode = 0;
 try {
   say(`PostgreSQL ${server.host}:${server.port}, database ${server.database}, max_connections 20 (3 reserved for superusers)`);
@@ -48,7 +48,7 @@ try {
     DBPOOL_LANG: lang,
   });
   const source = createProcessInstanceSource(config.app, { onlyDescendantsOf: process.pid, databasePorts: [server.port] });
-  services = createServices(config, silentLogger(), { instanceSources: [source] });
+  services = await createServices(config, silentLogger(), { instanceSources: [source] });
   say('dbpool opens its monitoring connection (role dbpool, pg_monitor)');
   await settle(500);
 

@@ -23,10 +23,14 @@ const REDACT_PATHS = [
   '*.headers.authorization',
 ];
 
-/** JSON logs to stdout (stderr for the CLI, so reports stay clean); pretty only in a terminal. */
+/**
+ * JSON logs to stdout (stderr for the CLI, so reports stay clean); pretty only in a terminal. The bot
+ * formats in pino's worker thread; a short CLI run formats inline (`prettyInline`, loaded by the
+ * caller), since starting a thread costs it more than the few lines it writes.
+ */
 export function createLogger(
   config: Pick<Config, 'logLevel'>,
-  options: { destination?: 1 | 2; pretty?: boolean } = {},
+  options: { destination?: 1 | 2; pretty?: boolean; prettyInline?: (o: { destination: 1 | 2; sync: boolean; colorize: boolean; translateTime: string }) => NodeJS.WritableStream } = {},
 ): Logger {
   const destination = options.destination ?? 1;
   const pretty = options.pretty ?? isInteractiveTerminal();
@@ -35,6 +39,9 @@ export function createLogger(
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
+  if (pretty && options.prettyInline) {
+    return pino(base, options.prettyInline({ destination, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss' }));
+  }
   if (pretty) {
     return pino({
       ...base,

@@ -45,7 +45,7 @@ export interface Bot {
 
 /** Everything the bot is, built in dependency order. Throws ConfigError for Slack settings that are missing. */
 export async function composeBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<Bot> {
-  const services = createServices(config, logger, options.services);
+  const services = await createServices(config, logger, options.services);
   try {
     const connection = createSlackConnection(config, logger, options.slack);
     const remediationButtons = services.remediation !== null && !config.remediation.readOnly;

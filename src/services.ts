@@ -1,26 +1,28 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AuditLog } from './actions/audit-log.js';
-import { createPlanExecutor } from './actions/execute-plan.js';
+import type { AuditLog } from './actions/audit-log.js';
 import type { InstanceStopper } from './actions/executors.js';
-import { PlanStore } from './actions/plan-store.js';
-import { RemediationFlow } from './actions/remediation-flow.js';
+import type { RemediationFlow } from './actions/remediation-flow.js';
 import type { CommandContext } from './commands/command-table.js';
 import type { Config } from './config.js';
 import type { InstanceSource } from './core/facts.js';
 import type { SummaryDeps } from './diagnosis/build-summary.js';
 import { createDiagnoser, type Diagnoser } from './diagnosis/diagnose.js';
 import type { Logger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
-import { createDockerInstanceSources } from './probes/docker/docker-instance-source.js';
-import { createDockerStopper } from './probes/docker/docker-stopper.js';
-import { createPgBouncerProbe, type PgBouncerProbe } from './probes/pgbouncer/pgbouncer-probe.js';
+import type { Metrics } from './metrics/metrics.js';
+import type { PgBouncerProbe } from './probes/pgbouncer/pgbouncer-probe.js';
 import { createPostgresProbe, type PostgresProbe } from './probes/postgres/postgres-probe.js';
-import { createProcessInstanceSource } from './probes/processes/process-instance-source.js';
-import { createProcessStopper } from './probes/processes/process-stopper.js';
-import { HistoryStore } from './state/history-store.js';
-import { openStateDb, type StateDb } from './state/state-store.js';
+import type { HistoryStore } from './state/history-store.js';
+import type { StateDb } from './state/state-store.js';
+
+/*
+ * What a front end does not use is not even loaded: the Docker client only where Docker is the
+ * instance source (and its stopper only when a stop runs), PgBouncer's probe only where one is
+ * configured, the state file and the remediation flow only for commands that plan, audit or sum up,
+ * prom-client only for the bot's /metrics. A CLI run is a whole process: every module it loads is
+ * time the on-call engineer (or the monitoring system) waits.
+ */
 
 /** The long-lived parts every front end shares: one monitoring connection, the instance sources, the state file. */
 export interface Services {
@@ -37,8 +39,8 @@ export interface Services {
   audit: AuditLog | null;
   history: HistoryStore | null;
   remediation: RemediationFlow | null;
-  /** Fed by every diagnosis and action; served on /metrics by the bot. */
-  metrics: Metrics;
+  /** Fed by every diagnosis and action; served on /metrics by the bot; null when not asked for. */
+  metrics: Metrics | null;
   /** What a command step needs, for the CLI's local user; the bot adds the scheduler's summary. */
   context: CommandContext;
   close(): Promise<void>;
@@ -50,12 +52,16 @@ export interface ServiceOptions {
   instanceSources?: InstanceSource[];
   /** Replaces the state file (tests: ':memory:'). */
   stateFile?: string;
+  /** Opens the state file and sets up remediation, audit and history (default true; the CLI's report commands need none). */
+  state?: boolean;
+  /** Keeps Prometheus metrics of every diagnosis and action (default true; only the bot serves them). */
+  metrics?: boolean;
 }
 
 /** Builds the parts in dependency order; nothing is assigned after it returns. */
-export function createServices(config: Config, logger: Logger, options: ServiceOptions = {}): Services {
+export async function createServices(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Services> {
   const now = options.now ?? (() => new Date());
-  const metrics = createMetrics();
+  const metrics = options.metrics === false ? null : (await import('./metrics/metrics.js')).createMetrics();
   const postgres = config.postgres
     ? createPostgresProbe(config.postgres, {
         logger: logger.child({ component: 'postgres' }),
@@ -64,18 +70,17 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
       })
     : null;
   postgres?.start();
-  const pgbouncers = config.pgbouncers.map((c) => createPgBouncerProbe(c, { logger: logger.child({ component: 'pgbouncer', pgbouncer: `${c.host}:${c.port}` }) }));
-  for (const p of pgbouncers) p.start();
-  const instanceSources = options.instanceSources ?? instanceSourcesFor(config, logger);
+  const pgbouncers = await pgbouncerProbes(config, logger);
+  const instanceSources = options.instanceSources ?? (await instanceSourcesFor(config, logger));
   // Each source bounds its own calls; this bounds the whole source (the Docker source caps itself at 2x).
   const sourceTimeoutMs = config.probes.timeoutMs * 2;
   const diagnoser = postgres
-    ? createDiagnoser({ postgres, pgbouncers, instanceSources, now, sourceTimeoutMs }, config, { onReport: metrics.observeReport })
+    ? createDiagnoser({ postgres, pgbouncers, instanceSources, now, sourceTimeoutMs }, config, metrics ? { onReport: metrics.observeReport } : {})
     : null;
-  const stateDb = openState(options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
-  const audit = stateDb ? new AuditLog(stateDb, logger.child({ component: 'audit' })) : null;
-  const history = stateDb ? new HistoryStore(stateDb) : null;
-  const remediation = stateDb && audit && diagnoser ? createRemediation(config, { stateDb, audit, diagnoser, postgres, metrics, now, logger }) : null;
+  const state = options.state === false ? null : await openState(config, options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
+  const remediation = state && diagnoser ? await createRemediation(config, { ...state, diagnoser, postgres, metrics, now, logger }) : null;
+  const history = state?.history ?? null;
+  const audit = state?.audit ?? null;
   const summary: SummaryDeps | null = history
     ? { history, audit, config, currentReport: async () => (diagnoser ? diagnoser.diagnose('status') : null) }
     : null;
@@ -86,7 +91,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     pgbouncers,
     instanceSources,
     diagnoser,
-    stateDb,
+    stateDb: state?.stateDb ?? null,
     audit,
     history,
     remediation,
@@ -94,15 +99,28 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     context: { config, now, diagnoser, remediation, summary, requester: { kind: 'cli', id: os.userInfo().username } },
     close: async () => {
       await Promise.all([postgres?.close(), ...pgbouncers.map((p) => p.close())]);
-      stateDb?.close();
+      state?.stateDb.close();
     },
   };
 }
 
-function createRemediation(
+async function pgbouncerProbes(config: Config, logger: Logger): Promise<PgBouncerProbe[]> {
+  if (config.pgbouncers.length === 0) return [];
+  const { createPgBouncerProbe } = await import('./probes/pgbouncer/pgbouncer-probe.js');
+  const probes = config.pgbouncers.map((c) => createPgBouncerProbe(c, { logger: logger.child({ component: 'pgbouncer', pgbouncer: `${c.host}:${c.port}` }) }));
+  for (const p of probes) p.start();
+  return probes;
+}
+
+async function createRemediation(
   config: Config,
-  parts: { stateDb: StateDb; audit: AuditLog; diagnoser: Diagnoser; postgres: PostgresProbe | null; metrics: Metrics; now: () => Date; logger: Logger },
-): RemediationFlow {
+  parts: { stateDb: StateDb; audit: AuditLog; diagnoser: Diagnoser; postgres: PostgresProbe | null; metrics: Metrics | null; now: () => Date; logger: Logger },
+): Promise<RemediationFlow> {
+  const [{ createPlanExecutor }, { PlanStore }, { RemediationFlow }] = await Promise.all([
+    import('./actions/execute-plan.js'),
+    import('./actions/plan-store.js'),
+    import('./actions/remediation-flow.js'),
+  ]);
   const { stateDb, audit, diagnoser } = parts;
   const r = config.remediation;
   return new RemediationFlow({
@@ -124,28 +142,44 @@ function createRemediation(
     logger: parts.logger.child({ component: 'remediation' }),
     planTtlMinutes: r.planTtlMinutes,
     verifyDelayMs: r.verifyDelaySeconds * 1000,
-    onRun: parts.metrics.actionRun,
-    onRefused: parts.metrics.actionRefused,
+    onRun: parts.metrics?.actionRun,
+    onRefused: parts.metrics?.actionRefused,
   });
 }
 
-function openState(file: string, logger: Logger): StateDb | null {
+/** The state file and the stores over it; null when it cannot be opened (remediation is refused then). */
+async function openState(config: Config, file: string, logger: Logger): Promise<{ stateDb: StateDb; audit: AuditLog; history: HistoryStore } | null> {
+  const [{ openStateDb }, { AuditLog }, { HistoryStore }] = await Promise.all([
+    import('./state/state-store.js'),
+    import('./actions/audit-log.js'),
+    import('./state/history-store.js'),
+  ]);
+  let stateDb: StateDb;
   try {
-    return openStateDb(file);
+    stateDb = openStateDb(file);
   } catch (err) {
     logger.error({ err, file }, 'state store unavailable: remediation is off');
     return null;
   }
+  return { stateDb, audit: new AuditLog(stateDb, logger.child({ component: 'audit' })), history: new HistoryStore(stateDb) };
 }
 
+/** Each stopper loads its client when a stop runs: a plan made and declined never loads dockerode. */
 function stoppersFor(config: Config): InstanceStopper[] {
-  return [createProcessStopper(), createDockerStopper(config)];
+  const lazy = (source: InstanceStopper['source'], load: () => Promise<InstanceStopper>): InstanceStopper => {
+    let stopper: Promise<InstanceStopper> | undefined;
+    return { source, stop: async (candidate, grace) => (await (stopper ??= load())).stop(candidate, grace) };
+  };
+  return [
+    lazy('process', async () => (await import('./probes/processes/process-stopper.js')).createProcessStopper()),
+    lazy('docker', async () => (await import('./probes/docker/docker-stopper.js')).createDockerStopper(config)),
+  ];
 }
 
 const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 
 /** `auto` uses Docker where an engine is configured or its socket exists, local processes otherwise. */
-export function instanceSourcesFor(config: Config, logger: Logger): InstanceSource[] {
+export async function instanceSourcesFor(config: Config, logger: Logger): Promise<InstanceSource[]> {
   const kind =
     config.app.instanceSource === 'auto'
       ? config.docker.hosts.length > 0 || existsSync(DEFAULT_DOCKER_SOCKET)
@@ -153,6 +187,10 @@ export function instanceSourcesFor(config: Config, logger: Logger): InstanceSour
         : 'process'
       : config.app.instanceSource;
   if (kind === 'none') return [];
-  if (kind === 'process') return [createProcessInstanceSource(config.app, { databasePorts: config.postgres ? [config.postgres.port] : [] })];
+  if (kind === 'process') {
+    const { createProcessInstanceSource } = await import('./probes/processes/process-instance-source.js');
+    return [createProcessInstanceSource(config.app, { databasePorts: config.postgres ? [config.postgres.port] : [] })];
+  }
+  const { createDockerInstanceSources } = await import('./probes/docker/docker-instance-source.js');
   return createDockerInstanceSources(config, logger.child({ component: 'docker' }));
 }

@@ -88,7 +88,7 @@ describe('the composition (composeBot): each part gets what it needs, built in o
         'the leader lease',
       );
       // `/dbpool summary` reads the scheduler's summary: the sampler's fresh report, no new diagnosis.
-      const diagnoses = async () => Number(/dbpool_diagnosis_duration_seconds_count (\d+)/.exec(await bot.services.metrics.registry.metrics())?.[1]);
+      const diagnoses = async () => Number(/dbpool_diagnosis_duration_seconds_count (\d+)/.exec(await bot.services.metrics?.registry.metrics() ?? "")?.[1]);
       const before = await diagnoses();
       await sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, { text: 'summary', response_url: bot.api.responseUrl('s') });
       await bot.api.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0INCIDENT'), 20_000);

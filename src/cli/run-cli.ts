@@ -7,15 +7,12 @@ import { VERDICT_EXIT_CODE } from '../core/verdict.js';
 import type { Catalog } from '../i18n/catalog.js';
 import { createFormatter, type Formatter } from '../i18n/format.js';
 import { catalogFor, isLang, type Lang } from '../i18n/index.js';
-import { createLogger } from '../logger.js';
 import { auditLines, requestRefusalLines } from '../render/action-document.js';
 import { argumentText, helpLines } from '../render/help.js';
 import { renderJson } from '../render/json.js';
-import { renderSummary } from '../render/render-summary.js';
-import { summaryDocumentToText } from '../render/summary-text.js';
+import { renderPluginLine } from '../render/plugin-line.js';
 import { renderText } from '../render/text.js';
-import { createServices, type ServiceOptions } from '../services.js';
-import { confirmAndRun } from './confirm-and-run.js';
+import type { ServiceOptions, Services } from '../services.js';
 
 export interface CliIo {
   stdout(s: string): void;
@@ -50,6 +47,10 @@ const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<Comma
     o.io.stdout(o.json ? renderJson(r.report) : renderText(r.report, { lang: o.lang, color: o.io.isTerminal }));
     return VERDICT_EXIT_CODE[r.report.verdict];
   },
+  check: async (o, r) => {
+    o.io.stdout(o.json ? renderJson(r.report) : renderPluginLine(r.report, o.t, o.f));
+    return VERDICT_EXIT_CODE[r.report.verdict];
+  },
   help: async (o) => {
     o.io.stdout(helpLines(o.t, 'dbpool').join('\n') + '\n');
     return 0;
@@ -58,7 +59,7 @@ const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<Comma
     o.io.stderr(`${argumentText([{ code: 'lang_is_slack_only' }], o.t, o.f)}\n`);
     return EXIT_USAGE;
   },
-  plan: async (o, r) => confirmAndRun(r.plan, o.ctx, { out: o.io.stdout, ask: o.io.ask ?? (async () => null) }, o.t, o.f, o.confirm),
+  plan: async (o, r) => (await import('./confirm-and-run.js')).confirmAndRun(r.plan, o.ctx, { out: o.io.stdout, ask: o.io.ask ?? (async () => null) }, o.t, o.f, o.confirm),
   refused: async (o, r) => {
     o.io.stderr(`${requestRefusalLines(r.refusal, o.t, o.f).join('\n')}\n`);
     // Blind is not "nothing to do": what could not be read leaves the state unknown.
@@ -69,6 +70,7 @@ const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<Comma
     return 0;
   },
   summary: async (o, r) => {
+    const [{ renderSummary }, { summaryDocumentToText }] = await Promise.all([import('../render/render-summary.js'), import('../render/summary-text.js')]);
     const { doc } = await renderSummary(r.summary, o.lang, { timeZone: o.ctx.config.schedule.summaryTimeZone, chart: false });
     o.io.stdout(o.json ? JSON.stringify(r.summary, null, 2) + '\n' : summaryDocumentToText(doc));
     return 0;
@@ -111,10 +113,7 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
 
   const t = catalogFor(lang);
   const f = createFormatter(lang);
-  // Only what the command uses is opened: help, lang and math need no database.
-  const needsServices = !['help', 'lang', 'math'].includes(command.name);
-  const logger = createLogger(config, { destination: 2, pretty: io.isTerminal });
-  const services = needsServices ? createServices(config, logger, seams.services) : null;
+  const services = await servicesFor(command.name, config, io, seams.services);
   const requester = { kind: 'cli' as const, id: os.userInfo().username };
   try {
     const ctx: CommandContext = { ...(services?.context ?? { config, diagnoser: null, now: () => new Date(), remediation: null }), requester };
@@ -126,6 +125,30 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
     return EXIT_USAGE;
   } finally {
     await services?.close();
-    logger.flush();
   }
+}
+
+/** The state file is for the commands that plan, audit or sum up; the reports need none. */
+const STATE_COMMANDS: ReadonlySet<string> = new Set(['terminate-idle', 'stop-extra', 'audit', 'summary']);
+
+/**
+ * Only what the command uses is loaded and opened: help, lang and math need no database (nor the
+ * pg, pino or probe modules), a report no state file, and no command of the CLI serves /metrics.
+ */
+async function servicesFor(name: string, config: Config, io: CliIo, options: ServiceOptions = {}): Promise<Services | null> {
+  if (name === 'help' || name === 'lang' || name === 'math') return null;
+  const [{ createLogger }, { createServices }, prettyInline] = await Promise.all([
+    import('../logger.js'),
+    import('../services.js'),
+    io.isTerminal ? import('pino-pretty').then((m) => m.default) : undefined,
+  ]);
+  const logger = createLogger(config, { destination: 2, pretty: io.isTerminal, prettyInline });
+  const services = await createServices(config, logger, { state: STATE_COMMANDS.has(name), metrics: false, ...options });
+  return {
+    ...services,
+    close: async () => {
+      await services.close();
+      logger.flush();
+    },
+  };
 }

@@ -28,6 +28,8 @@ export interface CommandContext {
 
 export type CommandResult =
   | { kind: 'report'; report: Report }
+  /** The status as one monitoring-plugin line (Nagios/Icinga). */
+  | { kind: 'check'; report: Report }
   | { kind: 'help' }
   | { kind: 'lang'; lang: Lang }
   | { kind: 'plan'; plan: RemediationPlan; report: Report }
@@ -100,6 +102,23 @@ const mathArgs = z
     otherClients: o.other,
   }));
 
+/** A utilization line in percent of the usable slots, `80%` or `80`, as check_pgactivity takes it. */
+const percent = z.string().transform((raw, ctx) => {
+  const n = parseDecimal(raw.replace(/%$/, ''), false);
+  if (n !== null && n > 0 && n < 100) return n / 100;
+  ctx.addIssue({ code: 'custom', params: { range: { min: 1, max: 99, whole: false } } });
+  return z.NEVER;
+});
+
+/** -w/--warning and -c/--critical; the config's lines where not given; warn must stay below crit. */
+const checkArgs = z
+  .object({
+    positionals: z.array(z.string()).max(0),
+    options: z.object({ w: percent.optional(), c: percent.optional(), warning: percent.optional(), critical: percent.optional() }).strict(),
+  })
+  .transform((a) => ({ warn: a.options.warning ?? a.options.w, crit: a.options.critical ?? a.options.c }))
+  .refine((a) => a.warn === undefined || a.crit === undefined || a.warn < a.crit, { params: { warnBelowCrit: true } });
+
 const auditArgs = z
   .object({ positionals: z.array(z.string()).max(0), options: z.object({ limit: count(1, 500).default(20) }).strict() })
   .transform((a) => ({ limit: a.options.limit }));
@@ -152,6 +171,16 @@ function commandsFor(limits: CommandLimits): CommandSpec<never>[] {
       args: mathArgs,
       run: async (ctx, w: z.infer<typeof mathArgs>) => ({ kind: 'report', report: buildWhatIfReport(w, reportSettings(ctx.config), ctx.now()) }),
     },
+    {
+      name: 'check',
+      args: checkArgs,
+      run: async (ctx, a: z.infer<typeof checkArgs>) => {
+        const warn = a.warn ?? ctx.config.thresholds.warnUtilization;
+        const crit = a.crit ?? ctx.config.thresholds.critUtilization;
+        if (warn >= crit) throw new ArgumentError([{ code: 'warn_below_crit', command: 'check' }]);
+        return { kind: 'check', report: await needDiagnoser(ctx).diagnose('status', { utilization: { warn, crit } }) };
+      },
+    },
     planCommand('terminate-idle'),
     planCommand('stop-extra'),
     {
@@ -197,7 +226,9 @@ function problemsOf(line: ParsedCommandLine, error: z.ZodError): ArgumentProblem
     const [where, key] = i.path;
     if (i.code === 'unrecognized_keys') return { code: 'unknown_option', command, options: i.keys.map((k) => `--${k}`) };
     if (i.code === 'too_big' && where === 'positionals' && key === undefined) return { code: 'too_many_arguments', command, max: Number(i.maximum) };
-    const subject = where === 'options' && key !== undefined ? `--${String(key)}` : where === 'positionals' ? 'argument' : command;
+    if (i.code === 'custom' && (i.params as { warnBelowCrit?: boolean } | undefined)?.warnBelowCrit) return { code: 'warn_below_crit', command };
+    const option = String(key);
+    const subject = where === 'options' && key !== undefined ? (option.length === 1 ? `-${option}` : `--${option}`) : where === 'positionals' ? 'argument' : command;
     const given = key === undefined ? line : where === 'options' ? line.options[String(key)] : line.positionals[Number(key)];
     if (given === undefined) return { code: 'required', command, subject };
     if (given === true) return { code: 'needs_value', command, subject };

@@ -21,6 +21,8 @@ export type ArgumentProblem =
   | { code: 'takes_no_value'; command: string; subject: string }
   | { code: 'invalid'; command: string; subject: string }
   | { code: 'lone_dashes' }
+  /** `check -w/-c`: the warning line must stay below the critical one. */
+  | { code: 'warn_below_crit'; command: string }
   | { code: 'no_database' }
   | { code: 'no_history' }
   /** `lang` in the CLI: the language comes from --lang or DBPOOL_LANG there. */
@@ -45,7 +47,10 @@ export function tokenize(text: string): string[] {
 /** Options that never take a value, so `--json 15` keeps 15 as a positional. */
 const SWITCHES = new Set(['json', 'yes', 'dry-run', 'help']);
 
-/** `name pos --flag value --switch --key=value`; an empty line means `status`. */
+/** A one-letter option as monitoring plugins take them (`check -w 80% -c 90%`); `-5` stays an argument. */
+const SHORT_OPTION = /^-([A-Za-z])$/;
+
+/** `name pos --flag value --switch --key=value -x value`; an empty line means `status`. */
 export function parseCommandLine(tokens: string[]): ParsedCommandLine {
   const [first, ...rest] = tokens;
   const name = (first ?? 'status').toLowerCase();
@@ -54,6 +59,12 @@ export function parseCommandLine(tokens: string[]): ParsedCommandLine {
   const options: Record<string, string | true> = {};
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i] ?? '';
+    const short = SHORT_OPTION.exec(token)?.[1];
+    if (short) {
+      const next = rest[i + 1];
+      options[short] = next !== undefined && !next.startsWith('-') ? (rest[++i] ?? '') : true;
+      continue;
+    }
     if (!token.startsWith('--')) {
       positionals.push(token);
       continue;

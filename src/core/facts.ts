@@ -263,6 +263,8 @@ export interface ObserveOptions {
 export interface InstanceSource {
   readonly name: string;
   observe(signal?: AbortSignal, options?: ObserveOptions): Promise<InstanceObservation>;
+  /** Whether the source answers at all, as cheaply as it can be asked (an engine's ping); throws when not. Absent: nothing to ask. */
+  ping?(signal: AbortSignal): Promise<void>;
 }
 
 // ---------------------------------------------------------------- PgBouncer

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { InstanceObservation, ObserveOptions } from '../core/facts.js';
+import type { Facts, InstanceObservation, ObserveOptions } from '../core/facts.js';
 import { buildReport, type Report, type ReportSettings, type ReportView } from '../core/report.js';
 import { limitConcurrency } from '../concurrency.js';
 import { collectFacts, observeInstanceSources, type FactSources } from './collect-facts.js';
@@ -18,13 +18,16 @@ export function reportSettings(config: Config): ReportSettings {
 /** Told of every diagnosis and how long it took (the bot feeds /metrics from it). */
 export type ReportObserver = (report: Report, seconds: number) => void;
 
-export type DiagnoseOptions = { idleMinutes?: number } & ObserveOptions;
+/** utilization: the warn and crit lines of this report only (`dbpool check -w/-c`). */
+export type DiagnoseOptions = { idleMinutes?: number; utilization?: { warn: number; crit: number } } & ObserveOptions;
 
 /** The one diagnosis step behind every command, button, scheduled sample and action check. */
 export interface Diagnoser {
   diagnose(view: ReportView, options?: DiagnoseOptions): Promise<Report>;
   /** A fresh look at the instance sources only (a stop plan is re-checked against it). */
   observeInstances(): Promise<InstanceObservation[]>;
+  /** The facts of the latest finished look (the sampler's, a command's): /healthz answers from it. */
+  latest(): Facts | null;
 }
 
 export interface DiagnoserOptions {
@@ -43,6 +46,7 @@ export function createDiagnoser(sources: FactSources, config: Config, options: D
   const running = new Map<number, Promise<Collected>>();
   const slots = limitConcurrency(options.maxInFlight ?? 4);
   const settings = reportSettings(config);
+  let latest: Facts | null = null;
 
   interface Collected {
     facts: Awaited<ReturnType<typeof collectFacts>>;
@@ -55,6 +59,7 @@ export function createDiagnoser(sources: FactSources, config: Config, options: D
     return slots(async () => {
       const started = performance.now();
       const facts = await collectFacts(sources, { idleMinutes, logsSince: observe.logsSince });
+      if (!latest || facts.observedAt >= latest.observedAt) latest = facts;
       return { facts, seconds: (performance.now() - started) / 1000, reported: false };
     });
   }
@@ -72,7 +77,7 @@ export function createDiagnoser(sources: FactSources, config: Config, options: D
     async diagnose(view, o = {}) {
       const idleMinutes = o.idleMinutes ?? config.thresholds.idleMinutes;
       const collected = o.logsSince ? await collect(idleMinutes, { logsSince: o.logsSince }) : await shared(idleMinutes);
-      const report = buildReport(view, collected.facts, withIdle(settings, idleMinutes));
+      const report = buildReport(view, collected.facts, withOverrides(settings, idleMinutes, o.utilization));
       if (!collected.reported) {
         collected.reported = true;
         options.onReport?.(report, collected.seconds);
@@ -80,9 +85,11 @@ export function createDiagnoser(sources: FactSources, config: Config, options: D
       return report;
     },
     observeInstances: () => observeInstanceSources(sources.instanceSources, sources.sourceTimeoutMs),
+    latest: () => latest,
   };
 }
 
-function withIdle(settings: ReportSettings, idleMinutes: number): ReportSettings {
-  return { ...settings, thresholds: { ...settings.thresholds, idleMinutes } };
+function withOverrides(settings: ReportSettings, idleMinutes: number, utilization: DiagnoseOptions['utilization']): ReportSettings {
+  const lines = utilization ? { warnUtilization: utilization.warn, critUtilization: utilization.crit } : {};
+  return { ...settings, thresholds: { ...settings.thresholds, idleMinutes, ...lines } };
 }

@@ -413,6 +413,7 @@ export const en: Catalog = {
     lone_dashes: (_p, f) => `a lone ${f.code('--')} is not an option`,
     no_database: (_p, f) => `no database configured: set ${f.code('DATABASE_URL')} (or the ${f.code('PG*')} variables)`,
     no_history: (_p, f) => `no history: set a writable ${f.code('DBPOOL_STATE_DIR')}`,
+    warn_below_crit: (p, f) => `${f.code(p.command)}: the warning line (${f.code('-w')}) must be below the critical one (${f.code('-c')})`,
     lang_is_slack_only: (_p, f) => `the CLI takes the language from ${f.code('--lang')} or ${f.code('DBPOOL_LANG')}; ${f.code('lang')} sets it per user in Slack`,
   },
   plugin: {
@@ -431,6 +432,7 @@ export const en: Catalog = {
       config: 'config - DB_POOL_SIZE and SWOOLE_WORKER_NUM of each instance',
       idle: 'idle [minutes] - sessions idle for longer than N minutes (default 10)',
       math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator',
+      check: 'check [-w 75%] [-c 90%] - the status as one Nagios/Icinga plugin line with perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] - terminate idle sessions, after a confirm',
       'stop-extra': 'stop-extra [--yes] [--dry-run] - stop the older extra instances, after a confirm',
       audit: 'audit [--limit N] - the latest requests, approvals, refusals and outcomes',

@@ -429,6 +429,7 @@ export const fa: Catalog = {
     lone_dashes: (_p, f) => `${f.code('--')} به‌تنهایی گزینه نیست`,
     no_database: (_p, f) => `پایگاه داده‌ای پیکربندی نشده است: ${f.code('DATABASE_URL')} (یا متغیرهای ${f.code('PG*')}) را تنظیم کنید`,
     no_history: (_p, f) => `سابقه‌ای در دست نیست: برای ${f.code('DBPOOL_STATE_DIR')} پوشه‌ای نوشتنی تعیین کنید`,
+    warn_below_crit: (p, f) => `${f.code(p.command)}: آستانه‌ی هشدار (${f.code('-w')}) باید پایین‌تر از آستانه‌ی بحرانی (${f.code('-c')}) باشد`,
     lang_is_slack_only: (_p, f) => `در خط فرمان زبان از ${f.code('--lang')} یا ${f.code('DBPOOL_LANG')} می‌آید؛ ${f.code('lang')} زبان هر کاربر را در Slack تعیین می‌کند`,
   },
   plugin: {
@@ -447,6 +448,7 @@ export const fa: Catalog = {
       config: 'config — DB_POOL_SIZE و SWOOLE_WORKER_NUM هر نمونه',
       idle: 'idle [minutes] — نشست‌هایی که بیش از N دقیقه بیکارند (پیش‌فرض ۱۰)',
       math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی',
+      check: 'check [-w 75%] [-c 90%] — وضعیت در یک خط افزونه‌ی Nagios/Icinga همراه با perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] — بستن نشست‌های بیکار، پس از تأیید',
       'stop-extra': 'stop-extra [--yes] [--dry-run] — توقف نمونه‌های اضافه‌ی قدیمی‌تر، پس از تأیید',
       audit: 'audit [--limit N] — آخرین درخواست‌ها، تأییدها، ردها و نتیجه‌ها',

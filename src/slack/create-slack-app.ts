@@ -5,7 +5,7 @@ import type { AuditLog } from '../actions/audit-log.js';
 import type { CommandContext, CommandLimits } from '../commands/command-table.js';
 import { InFlight, limitConcurrency } from '../concurrency.js';
 import { ConfigError, type Config } from '../config.js';
-import type { InstanceSource } from '../core/facts.js';
+import type { Facts, InstanceSource } from '../core/facts.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { StateDb } from '../state/state-store.js';
@@ -28,7 +28,9 @@ export interface SlackAppOptions {
   services: {
     postgres: { isConnected(): boolean } | null;
     instanceSources: InstanceSource[];
-    metrics?: Metrics;
+    /** The latest diagnosis's facts, for /healthz; absent without a database. */
+    diagnoser?: { latest(): Facts | null } | null;
+    metrics?: Metrics | null;
     stateDb: Pick<StateDb, 'problem'> | null;
     audit: Pick<AuditLog, 'record'> | null;
   };
@@ -76,6 +78,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   const health = healthzRoute({
     postgres: services.postgres,
     instanceSources: services.instanceSources,
+    latest: () => services.diagnoser?.latest() ?? null,
     slack: options.slack.health,
     state: services.stateDb,
     timeoutMs: Math.min(3000, config.probes.timeoutMs),

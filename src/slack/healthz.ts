@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { InstanceSource } from '../core/facts.js';
+import type { Facts, InstanceSource } from '../core/facts.js';
 import type { StateProblem } from '../state/state-store.js';
 import type { SlackHealth } from './slack-client.js';
 
 export interface Health {
   status: 'ok' | 'degraded';
   postgres: { configured: boolean; reachable: boolean };
-  instanceSources: { name: string; ok: boolean; error?: string }[];
+  /**
+   * Each instance source: `ok` whether it answers now (an engine's ping), `observed` what the latest
+   * full look (the sampler's, or a command's) found and when; null before the first one.
+   */
+  instanceSources: { name: string; ok: boolean; error?: string; observed: { at: string; ok: boolean; instances: number; error?: string } | null }[];
   /** Slack's Web API as the bot's own calls found it. */
   slack: SlackHealth;
   /** The state file: plans, audit, hourly cap. Actions are refused while it is not sound. */
@@ -16,6 +20,8 @@ export interface Health {
 export interface HealthTargets {
   postgres: { isConnected(): boolean } | null;
   instanceSources: InstanceSource[];
+  /** The facts of the latest finished diagnosis; null before the first. */
+  latest: () => Facts | null;
   slack: () => SlackHealth;
   /** Null when the state store could not be opened. */
   state: { problem(): StateProblem | null } | null;
@@ -24,22 +30,23 @@ export interface HealthTargets {
 }
 
 /**
- * Whether PostgreSQL, each instance source, Slack and the state file are sound. Always HTTP 200 while
- * the bot runs: an unreachable database is exactly when the bot is needed, so it must not be
- * restarted for it.
+ * Whether PostgreSQL, each instance source, Slack and the state file are sound, without a diagnosis:
+ * the Docker HEALTHCHECK asks every 30 s, and a full look (list, inspect, top and a log tail per
+ * container) that often would cost the engine more than the incident it watches. PostgreSQL is the
+ * monitoring connection's state, an engine its ping, and what the instances looked like comes from
+ * the latest diagnosis the bot made anyway. Always HTTP 200 while the bot runs: an unreachable
+ * database is exactly when the bot is needed, so it must not be restarted for it.
  */
 export async function checkHealth(targets: HealthTargets): Promise<Health> {
+  const latest = targets.latest();
   const sources = await Promise.all(
     targets.instanceSources.map(async (source) => {
-      const signal = AbortSignal.timeout(targets.timeoutMs);
-      const timedOut = new Promise<{ ok: false; error: { message: string } }>((resolve) =>
-        signal.addEventListener('abort', () => resolve({ ok: false, error: { message: `no answer within ${targets.timeoutMs} ms` } })),
-      );
-      const observed = await Promise.race([
-        source.observe(signal).catch((err: unknown) => ({ ok: false as const, error: { message: String((err as Error)?.message ?? err) } })),
-        timedOut,
-      ]);
-      return { name: source.name, ok: observed.ok, ...(observed.ok ? {} : { error: observed.error?.message ?? 'failed' }) };
+      const seen = latest?.instances.find((o) => o.source === source.name);
+      const observed = latest && seen
+        ? { at: latest.observedAt, ok: seen.ok, instances: seen.instances.length, ...(seen.error ? { error: seen.error.message } : {}) }
+        : null;
+      const answer = await ping(source, targets.timeoutMs);
+      return { name: source.name, ...answer, observed };
     }),
   );
   const postgres = { configured: targets.postgres !== null, reachable: targets.postgres?.isConnected() ?? false };
@@ -48,6 +55,20 @@ export async function checkHealth(targets: HealthTargets): Promise<Health> {
   const state: Health['state'] = problem ? { ok: false, problem } : { ok: true };
   const ok = postgres.reachable && sources.every((s) => s.ok) && slack.ok && state.ok;
   return { status: ok ? 'ok' : 'degraded', postgres, instanceSources: sources, slack, state };
+}
+
+async function ping(source: InstanceSource, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
+  if (!source.ping) return { ok: true };
+  const signal = AbortSignal.timeout(timeoutMs);
+  const timedOut = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true }),
+  );
+  try {
+    await Promise.race([source.ping(signal), timedOut]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: String((err as Error)?.message ?? err) };
+  }
 }
 
 export function healthzRoute(targets: HealthTargets) {

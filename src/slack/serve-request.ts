@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { auditLines, requestRefusalLines } from '../render/action-document.js';
 import { reportToSlack, slackFormatter, textToSlack, type SlackMessage } from '../render/block-kit.js';
 import { argumentText, helpLines } from '../render/help.js';
-import { renderSummary } from '../render/render-summary.js';
+import { renderPluginLine } from '../render/plugin-line.js';
 import { escapeMrkdwn, slackCode, slackMention } from '../render/slack-mrkdwn.js';
 import type { ApproverGroup } from './approver-group.js';
 import type { GateDeps } from './authorize-request.js';
@@ -81,6 +81,11 @@ const DELIVERIES: { [K in CommandResult['kind']]: Delivery<K> } = {
     });
     await replaceTarget(r, message);
   },
+  // The monitoring line, to the asker: what `dbpool check` prints for Nagios/Icinga.
+  check: async (r, result) => {
+    const line = renderPluginLine(result.report, catalogFor(r.lang), slackFormatter(r.lang, r.deps.timeZone)).trimEnd();
+    await ephemeral(r, textToSlack([`\`\`\`${line.replace(/`/g, "'")}\`\`\``], r.lang));
+  },
   help: async (r) => ephemeral(r, helpMessage(r.lang)),
   lang: async (r, result) => {
     await r.deps.languages.set(r.req.userId, result.lang);
@@ -108,6 +113,8 @@ const DELIVERIES: { [K in CommandResult['kind']]: Delivery<K> } = {
   // The daily summary now, with its chart, in the channel: the same poster as the scheduled one.
   summary: async (r, result) => {
     if (!r.req.channelId) throw new Error('a summary request without a channel');
+    // The chart stack (Chart.js, the canvas) is loaded by the one delivery that draws it.
+    const { renderSummary } = await import('../render/render-summary.js');
     const { doc, png } = await renderSummary(result.summary, r.lang, { timeZone: r.deps.config.schedule.summaryTimeZone, chart: true, code: slackCode });
     await createSlackSummaryPoster(r.req.client, r.log).postSummary(doc, png, r.req.channelId, r.lang);
   },

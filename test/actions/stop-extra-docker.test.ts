@@ -42,7 +42,7 @@ describe.skipIf(skip !== null)('stop extra instances on a real engine', () => {
       DBPOOL_PROBE_TIMEOUT_MS: '10000',
       DBPOOL_LOG_LEVEL: 'silent',
     });
-    services = createServices(config, silentLogger(), { stateFile: ':memory:' });
+    services = await createServices(config, silentLogger(), { stateFile: ':memory:' });
   });
   afterAll(async () => {
     await services?.close();

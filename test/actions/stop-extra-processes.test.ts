@@ -41,7 +41,7 @@ describe('stop extra local instances', () => {
       DBPOOL_STOP_GRACE_SECONDS: '2',
     });
     const source = createProcessInstanceSource(config.app, { onlyDescendantsOf: process.pid });
-    const services = createServices(config, silentLogger(), { instanceSources: [source], stateFile: ':memory:' });
+    const services = await createServices(config, silentLogger(), { instanceSources: [source], stateFile: ':memory:' });
     const operator = { kind: 'cli' as const, id: 'oncall' };
     try {
       const result = await prepareCommand(parseCommandLine(['stop-extra'])).run({ ...services.context, requester: operator });

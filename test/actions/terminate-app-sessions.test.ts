@@ -81,7 +81,7 @@ describe('terminate-idle and whose sessions it touches (real PostgreSQL)', () =>
         DBPOOL_VERIFY_DELAY_SECONDS: '0',
         DBPOOL_LOG_LEVEL: 'silent',
       });
-      const services = createServices(config, silentLogger(), { stateFile: ':memory:' });
+      const services = await createServices(config, silentLogger(), { stateFile: ':memory:' });
       try {
         await waitUntil(() => services.postgres?.isConnected() ?? false, 15_000, 'the monitoring connection');
         const ownPid = services.postgres?.pid();

@@ -185,3 +185,49 @@ describe('dbpool CLI, end to end', () => {
     expect(r.stderr).toContain('read-only');
   });
 });
+
+describe('dbpool check: the monitoring plugin line', () => {
+  it('one line with perfdata against a real server, the exit code of the verdict, -w/-c as the plugin convention takes them', async () => {
+    const ok = await dbpool(['check'], env);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^DBPOOL OK - \d+\/27 usable connections \| connections=\d+;20;24;0;27 max_connections=30;;;0 /);
+    expect(ok.stdout.trim().split('\n')).toHaveLength(1);
+    // 30 - 3 reserved = 27 usable; three more connections put it above 5 % and 10 %: the lines given on the command line decide.
+    const pg = (await import('pg')).default;
+    const clients = await Promise.all([1, 2, 3].map(async () => {
+      const c = new pg.Client({ connectionString: server.url(server.database, 'app', 'app') });
+      await c.connect();
+      return c;
+    }));
+    try {
+      const warn = await dbpool(['check', '-w', '5%', '-c', '90%'], env);
+      expect(warn.code).toBe(1);
+      expect(warn.stdout).toMatch(/^DBPOOL WARNING - /);
+      expect(warn.stdout).toMatch(/connections=\d+;1;24;0;27/);
+      const crit = await dbpool(['check', '--warning', '5', '--critical', '10'], env);
+      expect(crit.code).toBe(2);
+      expect(crit.stdout).toMatch(/^DBPOOL CRITICAL - /);
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+  });
+
+  it('a wrong threshold is refused with the range and runs nothing; warn must stay below crit', async () => {
+    const over = await dbpool(['check', '-w', '150%'], env);
+    expect(over.code).toBe(3);
+    expect(over.stdout).toBe('');
+    expect(over.stderr).toContain('check: -w must be a number from 1 to 99');
+    const crossed = await dbpool(['check', '-w', '90', '-c', '80'], env);
+    expect(crossed.code).toBe(3);
+    expect(crossed.stderr).toContain('check: the warning line (-w) must be below the critical one (-c)');
+    const fa = await dbpool(['check', '-c', 'x', '--lang', 'fa'], env);
+    expect(fa.stderr).toContain('باید عددی از ۱ تا ۹۹ باشد');
+  });
+
+  it('an unreachable database: UNKNOWN (exit 3) and no perfdata made up', async () => {
+    const r = await dbpool(['check'], { ...env, DATABASE_URL: 'postgresql://dbpool:x@127.0.0.1:1/madras', DBPOOL_CONNECT_TIMEOUT_MS: '1000' });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^DBPOOL UNKNOWN - postgres 127\.0\.0\.1:1\/madras: unreachable/);
+    expect(r.stdout).not.toContain('|');
+  });
+});

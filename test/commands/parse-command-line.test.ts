@@ -95,6 +95,7 @@ function context(): CommandContext {
     diagnoser: {
       diagnose: async (view, o) => buildReport(view, facts({ idleMinutes: o?.idleMinutes ?? 10 }), settings()),
       observeInstances: async () => [],
+      latest: () => null,
     },
   };
 }

@@ -53,7 +53,7 @@ describe.skipIf(skip !== null)('PgBouncer between the PHP app and PostgreSQL (re
     await db?.stop();
   });
 
-  function servicesFor(containers: TestContainers, bouncer: TestPgBouncer | null): Services {
+  async function servicesFor(containers: TestContainers, bouncer: TestPgBouncer | null): Promise<Services> {
     const config = loadConfig({
       DATABASE_URL: db.url(db.database, DBPOOL.name, DBPOOL.password),
       DBPOOL_PGBOUNCER_URL: bouncer ? bouncer.url(DBPOOL) : '',
@@ -65,7 +65,7 @@ describe.skipIf(skip !== null)('PgBouncer between the PHP app and PostgreSQL (re
       DBPOOL_PROBE_TIMEOUT_MS: '10000',
       DBPOOL_LOG_LEVEL: 'silent',
     });
-    return createServices(config, silentLogger(), { stateFile: ':memory:' });
+    return await createServices(config, silentLogger(), { stateFile: ':memory:' });
   }
 
   async function ready(services: Services): Promise<void> {
@@ -80,8 +80,8 @@ describe.skipIf(skip !== null)('PgBouncer between the PHP app and PostgreSQL (re
 
     beforeAll(async () => {
       bouncer = await startPgBouncer({ postgres: db, users: [APP, DBPOOL], statsUsers: [DBPOOL.name], maxClientConn: 50, defaultPoolSize: 10 });
-      withUrl = servicesFor(containers, bouncer);
-      withoutUrl = servicesFor(containers, null);
+      withUrl = await servicesFor(containers, bouncer);
+      withoutUrl = await servicesFor(containers, null);
       // dbpool is up before the incident, as it would be in production.
       await Promise.all([ready(withUrl), ready(withoutUrl)]);
       const env = { ...APP_ENV, DB_DSN: bouncer.dsn(APP, db.database) };
@@ -159,7 +159,7 @@ describe.skipIf(skip !== null)('PgBouncer between the PHP app and PostgreSQL (re
 
     beforeAll(async () => {
       bouncer = await startPgBouncer({ postgres: db, users: [APP, DBPOOL], statsUsers: [DBPOOL.name], maxClientConn: 400, defaultPoolSize: 10 });
-      services = servicesFor(containers, bouncer);
+      services = await servicesFor(containers, bouncer);
       await ready(services);
       const env = { ...APP_ENV, DB_DSN: bouncer.dsn(APP, db.database) };
       await containers.startApp({ name: 'php_swoole_app', env, workers: 4 });

@@ -55,7 +55,7 @@ describe.skipIf(skip !== null)('the PgBouncer layer (real PgBouncer)', () => {
     await db?.stop();
   });
 
-  function services(bouncer: { url(u: PgBouncerUser): string }, user: PgBouncerUser = DBPOOL): Services {
+  async function services(bouncer: { url(u: PgBouncerUser): string }, user: PgBouncerUser = DBPOOL): Promise<Services> {
     const config = loadConfig({
       DATABASE_URL: db.url(db.database, DBPOOL.name, DBPOOL.password),
       DBPOOL_PGBOUNCER_URL: bouncer.url(user),
@@ -64,7 +64,7 @@ describe.skipIf(skip !== null)('the PgBouncer layer (real PgBouncer)', () => {
       DBPOOL_CONNECT_TIMEOUT_MS: '2000',
       DBPOOL_LOG_LEVEL: 'silent',
     });
-    const s = createServices(config, silentLogger(), { stateFile: ':memory:' });
+    const s = await createServices(config, silentLogger(), { stateFile: ':memory:' });
     open.push(s);
     return s;
   }
@@ -75,7 +75,7 @@ describe.skipIf(skip !== null)('the PgBouncer layer (real PgBouncer)', () => {
   it('clients queue on default_pool_size 2 while PostgreSQL has room: raise default_pool_size, not max_connections', async () => {
     const bouncer = await bouncerOf({ maxClientConn: 200, defaultPoolSize: 2 });
     try {
-      const s = services(bouncer);
+      const s = await services(bouncer);
       for (let i = 0; i < 8; i++) {
         const c = new pg.Client({ connectionString: bouncer.url(APP, db.database), application_name: 'php_swoole_app' });
         c.on('error', () => undefined);
@@ -112,7 +112,7 @@ describe.skipIf(skip !== null)('the PgBouncer layer (real PgBouncer)', () => {
 
   it('PgBouncer down while PostgreSQL is up: CRIT, start PgBouncer; PostgreSQL needs no change', async () => {
     const bouncer = await bouncerOf();
-    const s = services(bouncer);
+    const s = await services(bouncer);
     await waitFor(() => s.pgbouncers.every((p) => p.isConnected()), 10_000, 'the console connection');
     await bouncer.stop();
 
@@ -131,7 +131,7 @@ describe.skipIf(skip !== null)('the PgBouncer layer (real PgBouncer)', () => {
   it('a console user in neither stats_users nor admin_users: WARN, and the exact lines to let dbpool in', async () => {
     const bouncer = await bouncerOf();
     try {
-      const r = await status(services(bouncer, OUTSIDER));
+      const r = await status(await services(bouncer, OUTSIDER));
       expect(r.verdict).toBe('WARN');
       expect(r.findings.find((f) => f.code === 'pgbouncer_unreadable')?.params).toMatchObject({ kind: 'permission_denied' });
       expect(codes(r)).not.toContain('pgbouncer_down');

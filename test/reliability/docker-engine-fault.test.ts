@@ -51,7 +51,7 @@ describe.skipIf(skip !== null)('the Docker engine goes away and comes back (real
   });
 
   /** A generous probe timeout unless a hang is the point: a busy engine (other Docker tests) may be slow to list. */
-  function servicesAt(address: string, probeTimeoutMs = 10_000): Services {
+  async function servicesAt(address: string, probeTimeoutMs = 10_000): Promise<Services> {
     const config = loadConfig({
       DATABASE_URL: server.url(),
       DBPOOL_INSTANCE_SOURCE: 'docker',
@@ -62,7 +62,7 @@ describe.skipIf(skip !== null)('the Docker engine goes away and comes back (real
       DBPOOL_STATE_DIR: stateDir,
       DBPOOL_LOG_LEVEL: 'silent',
     });
-    const services = createServices(config, silentLogger(), { stateFile: ':memory:' });
+    const services = await createServices(config, silentLogger(), { stateFile: ':memory:' });
     opened.push(services);
     return services;
   }
@@ -76,7 +76,7 @@ describe.skipIf(skip !== null)('the Docker engine goes away and comes back (real
   it('engine stopped (socket gone) then started again: unreachable, then the instance again; PostgreSQL shown throughout', async () => {
     const engine: RestartableEngine = await startRestartableEngine();
     engines.push(engine);
-    const services = servicesAt(engine.address);
+    const services = await servicesAt(engine.address);
 
     const up = await status(services);
     expectPostgresShown(up);
@@ -100,7 +100,7 @@ describe.skipIf(skip !== null)('the Docker engine goes away and comes back (real
   it('pooled connections the engine dropped (a restart the bot did not see): the next check reconnects and reports', async () => {
     const engine = await startConnectionDroppingEngine();
     engines.push(engine);
-    const services = servicesAt(engine.address);
+    const services = await servicesAt(engine.address);
     expect((await status(services)).facts.instances[0], 'before').toMatchObject({ ok: true });
 
     engine.dropOpenConnections();
@@ -114,7 +114,7 @@ describe.skipIf(skip !== null)('the Docker engine goes away and comes back (real
     let fault: EngineFault = { status: 500, message: 'engine is shutting down' };
     const proxy: EngineProxy = await startEngineProxy(() => fault);
     engines.push(proxy);
-    const services = servicesAt(proxy.address);
+    const services = await servicesAt(proxy.address);
 
     const failing = await status(services);
     expectPostgresShown(failing);
@@ -125,7 +125,7 @@ describe.skipIf(skip !== null)('the Docker engine goes away and comes back (real
     });
 
     fault = 'hang';
-    const hung = await status(servicesAt(proxy.address, 1_000));
+    const hung = await status(await servicesAt(proxy.address, 1_000));
     expectPostgresShown(hung);
     expect(hung.facts.instances[0]).toMatchObject({ ok: false, instances: [], error: { kind: 'unreachable' } });
 

@@ -129,7 +129,7 @@ describe('secrets stay out of logs and messages', () => {
       DBPOOL_INSTANCE_SOURCE: 'none',
       DBPOOL_LOG_LEVEL: 'trace',
     });
-    const services = createServices(config, logger, { instanceSources: [], stateFile: ':memory:' });
+    const services = await createServices(config, logger, { instanceSources: [], stateFile: ':memory:' });
     try {
       const observation = await services.postgres!.observe({ idleMinutes: 10 });
       expect(observation).toMatchObject({ ok: false, error: { kind: 'auth_failed' } });

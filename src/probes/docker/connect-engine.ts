@@ -3,8 +3,9 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import util from 'node:util';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { EngineEndpoint } from './engine-address.js';
+import { loadDockerode } from './load-dockerode.js';
 
 /**
  * A dockerode client for one engine. Every connection option is given explicitly (undefined
@@ -15,6 +16,7 @@ import type { EngineEndpoint } from './engine-address.js';
  * drop every connection it holds, e.g. ones left over from before an engine restart.
  */
 export async function connectEngine(endpoint: EngineEndpoint): Promise<Docker> {
+  const Docker = loadDockerode();
   const none = {
     socketPath: undefined,
     host: undefined,

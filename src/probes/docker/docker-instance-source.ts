@@ -72,6 +72,11 @@ export function createDockerInstanceSource(
 
   return {
     name,
+    async ping(signal: AbortSignal): Promise<void> {
+      if (client instanceof Error) throw client;
+      // The typings lack ping's options; docker-modem passes abortSignal through.
+      await client.run((d) => (d as unknown as { ping(o: { abortSignal: AbortSignal }): Promise<unknown> }).ping({ abortSignal: signal }));
+    },
     async observe(signal?: AbortSignal, observeOptions: ObserveOptions = {}): Promise<InstanceObservation> {
       if (client instanceof Error) return fail({ kind: 'other', source: name, message: client.message });
       const started = Date.now();

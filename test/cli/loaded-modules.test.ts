@@ -1,0 +1,70 @@
+/**
+ * A CLI run is a whole process, and most of its time used to be spent loading modules a command never
+ * used: each command loads only what it needs. Checked in a child process running the built bin,
+ * from the modules it really loaded (ESM through a loader hook, CommonJS from require's cache).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const BIN = path.join(HERE, '../../dist/cli/main.js');
+const RECORDER = pathToFileURL(path.join(HERE, '../helpers/record-loaded-modules.mjs')).href;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-modules-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The packages (and Node built-ins of note) a run of the bin loaded. */
+async function loaded(args: string[], env: Record<string, string> = {}): Promise<Set<string>> {
+  const file = path.join(dir, `${args[0]}-${Math.random().toString(36).slice(2)}.txt`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', RECORDER, BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', LOADED_MODULES_FILE: file, DBPOOL_LOG_LEVEL: 'silent', ...env },
+      stdio: 'ignore',
+    });
+    child.on('error', reject);
+    child.on('exit', () => resolve());
+  });
+  const packages = new Set<string>();
+  for (const line of (await readFile(file, 'utf8')).split('\n')) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)?.[1];
+    if (pkg) packages.add(pkg);
+    if (line === 'node:sqlite') packages.add('node:sqlite');
+  }
+  return packages;
+}
+
+const UNREACHABLE_DB = { DATABASE_URL: 'postgresql://dbpool:x@127.0.0.1:1/madras', DBPOOL_CONNECT_TIMEOUT_MS: '200' };
+const NEVER_FOR_REPORTS = ['@slack/bolt', 'chart.js', '@napi-rs/canvas', 'prom-client', 'better-sqlite3'];
+
+describe('what each command loads (the built bin, a child process)', () => {
+  it('math and help load no I/O library at all: no pg, no dockerode, no pino, no Bolt, no chart', async () => {
+    for (const args of [['math', '--workers', '4', '--pool', '30'], ['help']]) {
+      const packages = await loaded(args);
+      expect(packages.has('zod')).toBe(true); // the argument schemas: the check itself sees the loads
+      for (const pkg of ['pg', 'dockerode', 'pino', ...NEVER_FOR_REPORTS]) expect(packages, `${args[0]} loads ${pkg}`).not.toContain(pkg);
+    }
+  });
+
+  it('status loads pg and pino, the configured instance source only, and never Bolt, the chart or the state file', async () => {
+    const viaProcesses = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'process' });
+    expect(viaProcesses).toContain('pg');
+    for (const pkg of ['dockerode', ...NEVER_FOR_REPORTS]) expect(viaProcesses, `status loads ${pkg}`).not.toContain(pkg);
+    const viaDocker = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'docker' });
+    expect(viaDocker).toContain('dockerode');
+    for (const pkg of NEVER_FOR_REPORTS) expect(viaDocker, `status loads ${pkg}`).not.toContain(pkg);
+  });
+
+  it('check loads what status loads, not more', async () => {
+    const packages = await loaded(['check'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'none' });
+    for (const pkg of ['dockerode', ...NEVER_FOR_REPORTS]) expect(packages, `check loads ${pkg}`).not.toContain(pkg);
+  });
+});
