@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dockerAvailable, testEngineAddress } from '../test/helpers/docker-engine.js';
 import { dbDsn, findHostPhp, TestContainers, which } from '../test/helpers/php-app-containers.js';
 import { startPostgres, type TestPostgres } from '../test/helpers/postgres-server.js';
+import { median } from './measure.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(HERE, '../dist/cli/main.js');
@@ -149,12 +150,6 @@ function sh(command: string, env: NodeJS.ProcessEnv = process.env): Promise<void
 
 async function exists(file: string): Promise<boolean> {
   return readFile(file).then(() => true, () => false);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -17,6 +17,7 @@ import { createDockerInstanceSource } from '../src/probes/docker/docker-instance
 import { dockerAvailable, testEngineAddress } from '../test/helpers/docker-engine.js';
 import { dbDsn, swooleUnavailable, TestContainers, which } from '../test/helpers/php-app-containers.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
+import { median } from './measure.js';
 
 const SIZES = [2, 10, 20];
 const DBPOOL_RUNS = 9;
@@ -112,12 +113,6 @@ function sh(command: string, env: NodeJS.ProcessEnv = process.env): Promise<stri
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command}: exit ${code}: ${err.trim()}`))));
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -14,6 +14,7 @@ import { silentLogger } from '../src/logger.js';
 import { createPgBouncerProbe } from '../src/probes/pgbouncer/pgbouncer-probe.js';
 import { startPgBouncer } from '../test/helpers/pgbouncer-server.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
+import { childExited, childReady, median } from './measure.js';
 
 const CLIENTS = 1_000;
 const HOLDERS = 4;
@@ -63,7 +64,7 @@ export async function benchPgBouncerStatus(): Promise<{ name: string; value: str
           stdio: ['pipe', 'pipe', 'pipe'],
         });
         holders.push(child);
-        return ready(child);
+        return childReady(child, 'client holders');
       }),
     );
     probe.start();
@@ -107,45 +108,10 @@ export async function benchPgBouncerStatus(): Promise<{ name: string; value: str
   } finally {
     await probe.close();
     for (const child of holders) child.stdin?.end();
-    await Promise.all(holders.map((child) => exited(child)));
+    await Promise.all(holders.map((child) => childExited(child)));
     await bouncer.stop();
     await db.stop();
   }
-}
-
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('client holders took more than 90 s')), 90_000);
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`a client holder exited (${code}): ${err.trim()}`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-function median(sorted: number[]): number {
-  if (sorted.length === 0) return 0;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { silentLogger } from '../src/logger.js';
 import { createPostgresProbe } from '../src/probes/postgres/postgres-probe.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
+import { childExited, childReady, median } from './measure.js';
 
 const SESSIONS = 1_000;
 const HOLDERS = 4;
@@ -76,7 +77,7 @@ export async function benchPostgresStatus(): Promise<{ name: string; value: stri
           stdio: ['pipe', 'pipe', 'pipe'],
         });
         holders.push(child);
-        return ready(child);
+        return childReady(child, 'session holders');
       }),
     );
     const openMs = performance.now() - t1;
@@ -108,44 +109,9 @@ export async function benchPostgresStatus(): Promise<{ name: string; value: stri
   } finally {
     await probe.close();
     for (const child of holders) child.stdin?.end();
-    await Promise.all(holders.map((child) => exited(child)));
+    await Promise.all(holders.map((child) => childExited(child)));
     await server.stop();
   }
-}
-
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('session holders took more than 90 s')), 90_000);
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`a session holder exited (${code}): ${err.trim()}`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-function median(sorted: number[]): number {
-  if (sorted.length === 0) return 0;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,4 +1,5 @@
-import type { AppInstance, DbEndpoint, Facts, LogPatternCount } from './facts.js';
+import { sumPatterns } from './derived-facts.js';
+import type { AppInstance, DbEndpoint, Facts } from './facts.js';
 
 /**
  * Signs that PgBouncer sits between the app and PostgreSQL, read from what the other probes saw:
@@ -38,7 +39,7 @@ export type PgBouncerSign =
 export function pgbouncerLogCounts(instance: AppInstance): { kind: PgBouncerLogKind; count: number; lastSeen: string | null }[] {
   const counts = instance.logs?.pgbouncerErrors ?? [];
   return (Object.keys(PGBOUNCER_LOG_PATTERNS) as PgBouncerLogKind[])
-    .map((kind) => ({ kind, ...sum(counts.filter((c) => c.pattern === PGBOUNCER_LOG_PATTERNS[kind])) }))
+    .map((kind) => ({ kind, ...sumPatterns(counts.filter((c) => c.pattern === PGBOUNCER_LOG_PATTERNS[kind])) }))
     .filter((c) => c.count > 0);
 }
 
@@ -99,14 +100,4 @@ export function findPgBouncerSigns(facts: Facts): PgBouncerSign[] {
     }
   }
   return out;
-}
-
-function sum(list: LogPatternCount[]): { count: number; lastSeen: string | null } {
-  let count = 0;
-  let lastSeen: string | null = null;
-  for (const p of list) {
-    count += p.count;
-    if (p.lastSeen && (!lastSeen || p.lastSeen > lastSeen)) lastSeen = p.lastSeen;
-  }
-  return { count, lastSeen };
 }
