@@ -17,6 +17,8 @@ import type { CommandContext } from './commands/command-table.js';
 import type { Logger } from './logger.js';
 import { createDockerInstanceSources } from './probes/docker/docker-instance-source.js';
 import { createDockerStopper } from './probes/docker/docker-stopper.js';
+import { createSwarmScaler } from './probes/docker/service-scaler.js';
+import { dedupeInstances } from './core/services.js';
 import { createPgBouncerProbe, type PgBouncerProbe } from './probes/pgbouncer/pgbouncer-probe.js';
 import { createPostgresProbe, type PostgresProbe } from './probes/postgres/postgres-probe.js';
 import { createProcessInstanceSource } from './probes/processes/process-instance-source.js';
@@ -86,9 +88,10 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
           },
           terminator: postgres,
           stoppers: stoppersFor(config),
-          // A stop plan is re-checked against a fresh look, bounded like a diagnosis.
+          scalers: [createSwarmScaler(config)],
+          // A stop plan is re-checked against a fresh look, bounded like a diagnosis; a replica two engines see counts once.
           observeInstances: async () =>
-            (await observeInstanceSources(instanceSources, sourceTimeoutMs)).flatMap((o) => o.instances),
+            dedupeInstances((await observeInstanceSources(instanceSources, sourceTimeoutMs)).flatMap((o) => o.instances)),
           now,
           logger: logger.child({ component: 'remediation' }),
           planTtlMinutes: config.remediation.planTtlMinutes,

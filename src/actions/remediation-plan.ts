@@ -4,7 +4,8 @@ import { terminableIdleSessions } from '../core/pgbouncer-math.js';
 import type { Report } from '../core/report.js';
 import type { StopCandidate } from '../core/stop-candidates.js';
 
-export type RemediationAction = 'terminate_idle' | 'stop_extra';
+/** undo_scale (issue #13): scaling a service back after stop_extra scaled it down. */
+export type RemediationAction = 'terminate_idle' | 'stop_extra' | 'undo_scale';
 
 /** Who asked or approved: a Slack user ID, or the local user of the CLI. */
 export interface Actor {
@@ -38,7 +39,16 @@ export interface StopExtraPlan extends PlanBase {
   candidates: StopCandidate[];
 }
 
-export type RemediationPlan = TerminateIdlePlan | StopExtraPlan;
+/** Undo of a stop_extra that scaled services: each back to its previous replica count. */
+export interface UndoScalePlan extends PlanBase {
+  action: 'undo_scale';
+  /** The stop_extra plan it undoes. */
+  undoes: string;
+  /** `from`: the count the scale-down left (refused at execution if it changed since); `to`: the count before it. */
+  services: { id: string; name: string; kind: 'swarm' | 'kubernetes'; location: string; createdAt: string | undefined; from: number; to: number }[];
+}
+
+export type RemediationPlan = TerminateIdlePlan | StopExtraPlan | UndoScalePlan;
 
 export function newPlanId(): string {
   return randomBytes(16).toString('base64url');
@@ -85,5 +95,36 @@ export function planStopExtra(report: Report, requestedBy: Actor, now: Date, ttl
     expectedInstances: report.settings.expectedInstances,
     runningIds: running.map((i) => i.id),
     candidates: report.stopCandidates,
+  };
+}
+
+/** How long an Undo stays offered: longer than a plan, since a mistake may show only later. */
+export const UNDO_TTL_MINUTES = 24 * 60;
+
+/**
+ * The Undo offered after a stop_extra scaled services down; null when nothing was scaled. It is a
+ * plan like any other (stored, approved, run once, audited), asked for by whoever approved the action.
+ */
+export function planUndoScale(
+  plan: StopExtraPlan,
+  outcomes: { id: string; outcome: string; scaledFrom?: number; scaledTo?: number }[],
+  approver: Actor,
+  now: Date,
+): UndoScalePlan | null {
+  const services = plan.candidates.flatMap((c) => {
+    const o = outcomes.find((x) => x.id === c.id);
+    if (!c.scale || o?.outcome !== 'scaled' || o.scaledFrom === undefined || o.scaledTo === undefined || o.scaledFrom === o.scaledTo) return [];
+    return [{ id: c.id, name: c.name, kind: c.scale.kind, location: c.location, createdAt: c.createdAt, from: o.scaledTo, to: o.scaledFrom }];
+  });
+  if (services.length === 0) return null;
+  return {
+    id: newPlanId(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + UNDO_TTL_MINUTES * 60_000).toISOString(),
+    requestedBy: approver,
+    target: plan.target,
+    action: 'undo_scale',
+    undoes: plan.id,
+    services,
   };
 }

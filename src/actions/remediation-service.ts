@@ -3,16 +3,19 @@ import type { Report } from '../core/report.js';
 import type { Logger } from '../logger.js';
 import { checkApproval, type Refusal, type RemediationPolicy } from './approval-guard.js';
 import type { AuditLog } from './audit-log.js';
-import type { InstanceOutcome, InstanceStopper, SessionOutcome, SessionTerminator } from './executors.js';
+import type { InstanceOutcome, InstanceStopper, ServiceScaler, SessionOutcome, SessionTerminator } from './executors.js';
 import type { PlanStore } from './plan-store.js';
 import {
   planStopExtra,
   planTerminateIdle,
+  planUndoScale,
   type Actor,
   type RemediationAction,
   type RemediationPlan,
   type StopExtraPlan,
+  type UndoScalePlan,
 } from './remediation-plan.js';
+import { scaleDownCandidate, undoScale } from './scale-service.js';
 
 export interface RemediationDeps {
   store: PlanStore;
@@ -20,6 +23,8 @@ export interface RemediationDeps {
   policy: RemediationPolicy;
   terminator: SessionTerminator | null;
   stoppers: InstanceStopper[];
+  /** Issue #13: orchestrated services are scaled, not stopped. Absent: none can be. */
+  scalers?: ServiceScaler[];
   /** Fresh look at the running instances, to re-check a stop plan at execution. */
   observeInstances: () => Promise<AppInstance[]>;
   now: () => Date;
@@ -33,14 +38,16 @@ export interface RemediationDeps {
 
 export type RequestResult =
   | { ok: true; plan: RemediationPlan }
-  | { ok: false; reason: 'read_only' | 'nothing_to_do' | 'state_unavailable' };
+  | { ok: false; reason: 'read_only' | 'nothing_to_do' | 'state_unavailable' | 'unknown_plan' };
 
 export type ExecutionOutcome =
   | { action: 'terminate_idle'; sessions: SessionOutcome[] }
-  | { action: 'stop_extra'; instances: InstanceOutcome[] };
+  | { action: 'stop_extra'; instances: InstanceOutcome[] }
+  | { action: 'undo_scale'; instances: InstanceOutcome[] };
 
+/** `undo`: offered when the action scaled services down (issue #13), itself a plan to approve. */
 export type ApprovalResult =
-  | { ok: true; plan: RemediationPlan; outcome: ExecutionOutcome; approvedAt: string }
+  | { ok: true; plan: RemediationPlan; outcome: ExecutionOutcome; approvedAt: string; undo?: UndoScalePlan }
   | { ok: false; reason: Refusal | 'state_unavailable' | 'execution_failed'; plan: RemediationPlan | null; message?: string };
 
 const actorId = (a: Actor) => `${a.kind}:${a.id}`;
@@ -131,7 +138,42 @@ export class RemediationService {
       audit.record('executed', { at: now(), planId, action: plan.action, actor: actorId(approver), detail: { outcome } });
       store.finish(planId, 'done');
     });
-    return { ok: true, plan, outcome, approvedAt: at.toISOString() };
+    const undo = this.offerUndo(plan, outcome, approver);
+    return { ok: true, plan, outcome, approvedAt: at.toISOString(), ...(undo ? { undo } : {}) };
+  }
+
+  /**
+   * Issue #13: a scale-down is stored with its Undo (the previous replica counts), audited as
+   * requested by the approver; it runs only through approve(), with every guard of any plan.
+   */
+  private offerUndo(plan: RemediationPlan, outcome: ExecutionOutcome, approver: Actor): UndoScalePlan | null {
+    if (plan.action !== 'stop_extra' || outcome.action !== 'stop_extra') return null;
+    const at = this.deps.now();
+    const undo = planUndoScale(plan, outcome.instances, approver, at);
+    if (!undo) return null;
+    try {
+      this.deps.store.save(undo);
+      this.deps.audit.record('requested', { at, planId: undo.id, action: undo.action, actor: actorId(approver), detail: describe(undo) });
+      return undo;
+    } catch (err) {
+      this.deps.logger.error({ err, planId: plan.id }, 'could not store the undo: scale back by hand');
+      return null;
+    }
+  }
+
+  /** `dbpool undo <id>`: the stored Undo, if it is one and still pending. */
+  pendingUndo(planId: string): RequestResult {
+    if (this.deps.policy.readOnly) return { ok: false, reason: 'read_only' };
+    let stored;
+    try {
+      stored = this.deps.store.get(planId);
+    } catch (err) {
+      this.deps.logger.error({ err, planId }, 'state store unavailable');
+      return { ok: false, reason: 'state_unavailable' };
+    }
+    if (!stored || stored.plan.action !== 'undo_scale') return { ok: false, reason: 'unknown_plan' };
+    if (stored.status !== 'pending') return { ok: false, reason: 'nothing_to_do' };
+    return { ok: true, plan: stored.plan };
   }
 
   /** A stored plan and its status, for the front ends (who may cancel, what the message shows). */
@@ -157,6 +199,7 @@ export class RemediationService {
       if (!this.deps.terminator) throw new Error('no PostgreSQL connection to terminate sessions with');
       return { action: 'terminate_idle', sessions: await this.deps.terminator.terminateIdle(plan.sessions, plan.minutes) };
     }
+    if (plan.action === 'undo_scale') return { action: 'undo_scale', instances: await undoScale(plan, this.deps.scalers ?? []) };
     return { action: 'stop_extra', instances: await this.stopExtra(plan) };
   }
 
@@ -166,6 +209,14 @@ export class RemediationService {
     let remaining = running.length;
     const outcomes: InstanceOutcome[] = [];
     for (const candidate of plan.candidates) {
+      // Issue #13: a service is scaled through its orchestrator; its task containers are never stopped.
+      const scale = candidate.scale;
+      if (scale) {
+        const scaled = await scaleDownCandidate({ ...candidate, scale }, running, remaining, plan.expectedInstances, this.deps.scalers ?? []);
+        remaining = scaled.remaining;
+        outcomes.push(scaled.outcome);
+        continue;
+      }
       const current = running.find((i) => i.id === candidate.id);
       if (!current) {
         outcomes.push({ id: candidate.id, name: candidate.name, outcome: 'already_stopped', message: 'no longer running, or no longer matches the app' });
@@ -202,7 +253,9 @@ export class RemediationService {
 }
 
 function describe(plan: RemediationPlan): Record<string, unknown> {
-  return plan.action === 'terminate_idle'
-    ? { database: plan.target.database, minutes: plan.minutes, pids: plan.sessions.map((s) => s.pid) }
-    : { candidates: plan.candidates.map((c) => c.name), expected: plan.expectedInstances };
+  if (plan.action === 'terminate_idle') return { database: plan.target.database, minutes: plan.minutes, pids: plan.sessions.map((s) => s.pid) };
+  // The replica counts before and after go into the trail: what Undo restores.
+  if (plan.action === 'undo_scale') return { undoes: plan.undoes, scale: plan.services.map((s) => ({ service: s.name, from: s.from, to: s.to })) };
+  const scale = plan.candidates.flatMap((c) => (c.scale ? [{ service: c.name, from: c.scale.from, to: c.scale.to }] : []));
+  return { candidates: plan.candidates.map((c) => c.name), expected: plan.expectedInstances, ...(scale.length > 0 ? { scale } : {}) };
 }

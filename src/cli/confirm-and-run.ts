@@ -1,3 +1,4 @@
+import { convergenceTargets, diagnoseAfterAction } from '../actions/await-convergence.js';
 import type { RemediationPlan } from '../actions/remediation-plan.js';
 import type { CommandContext } from '../commands/command-table.js';
 import type { Report } from '../core/report.js';
@@ -35,15 +36,17 @@ export async function confirmAndRun(
   const remediation = ctx.remediation;
   if (!remediation || !ctx.sources) return 1;
   io.out(`${planTitle(plan, t, f)}\n${planLines(plan, t, f, 50).map((l) => `  ${l}`).join('\n')}\n${t.action.expiresAt({ at: f.dateTime(plan.expiresAt) }, f)}\n`);
+  // Issue #13: an Undo stays offered when the operator declines it here.
+  const keep = plan.action === 'undo_scale';
   if (options.dryRun) {
-    remediation.cancel(plan.id, ctx.requester);
+    if (!keep) remediation.cancel(plan.id, ctx.requester);
     io.out(`${t.action.dryRun}\n`);
     return 0;
   }
   if (!options.yes) {
     const answer = await io.ask(t.action.ask);
     if (answer === null || !/^\s*y(es)?\s*$/i.test(answer)) {
-      remediation.cancel(plan.id, ctx.requester);
+      if (!keep) remediation.cancel(plan.id, ctx.requester);
       io.out(`${t.action.aborted}${answer === null ? ' (no terminal: pass --yes)' : ''}\n`);
       return 1;
     }
@@ -55,12 +58,20 @@ export async function confirmAndRun(
     return 1;
   }
   io.out(`${outcomeLines(result.outcome, t, f, 50).join('\n')}\n`);
+  if (result.undo) io.out(`${t.action.undoHint({ command: `dbpool undo ${result.undo.id}`, at: f.dateTime(result.undo.expiresAt) }, f)}\n`);
   await io.sleep(ctx.config.remediation.verifyDelaySeconds * 1000);
   // Step 7 of the runbook: do the workers start cleanly now? Only log lines since the action count.
-  const after = await diagnose(ctx.sources, ctx.config, 'status', {
-    idleMinutes: plan.action === 'terminate_idle' ? plan.minutes : undefined,
-    logsSince: actedAt,
-  });
-  io.out(`\n${t.action.verifyTitle}\n${verificationLines(before, after, t, f).map((l) => `  ${l}`).join('\n')}\n`);
+  // After a scale it waits (bounded) for the orchestrator to converge.
+  const sources = ctx.sources;
+  const { after, convergence } = await diagnoseAfterAction(
+    () =>
+      diagnose(sources, ctx.config, 'status', {
+        idleMinutes: plan.action === 'terminate_idle' ? plan.minutes : undefined,
+        logsSince: actedAt,
+      }),
+    convergenceTargets(plan, result.outcome),
+    { timeoutMs: ctx.config.remediation.convergeTimeoutSeconds * 1000, sleep: io.sleep },
+  );
+  io.out(`\n${t.action.verifyTitle}\n${verificationLines(before, after, t, f, convergence).map((l) => `  ${l}`).join('\n')}\n`);
   return 0;
 }

@@ -122,6 +122,14 @@ const planCommand = (name: 'terminate-idle' | 'stop-extra'): CommandSpec<z.infer
   },
 });
 
+/** Issue #13: the id printed after a scale-down (and in the audit); the Undo must still be pending. */
+const undoArgs = z
+  .object({
+    positionals: z.tuple([z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be the undo id dbpool printed after the action (see dbpool audit)')]),
+    options: z.object({ yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() }).strict(),
+  })
+  .transform((a) => ({ id: a.positionals[0] }));
+
 const langArgs = z
   .object({ positionals: z.tuple([z.enum(['fa', 'en'], { error: 'must be fa or en' })]), options: z.object({}).strict() })
   .transform((a) => a.positionals[0]);
@@ -150,6 +158,17 @@ const COMMANDS: CommandSpec<never>[] = [
   },
   planCommand('terminate-idle'),
   planCommand('stop-extra'),
+  {
+    name: 'undo',
+    args: undoArgs,
+    run: async (ctx, a: z.infer<typeof undoArgs>) => {
+      const sources = needSources(ctx);
+      if (!ctx.remediation) return STATE_UNAVAILABLE;
+      const found = ctx.remediation.pendingUndo(a.id);
+      if (!found.ok) return { kind: 'refused', reason: found.reason };
+      return { kind: 'plan', plan: found.plan, report: await diagnose(sources, ctx.config, 'instances') };
+    },
+  },
   {
     name: 'audit',
     args: auditArgs,

@@ -3,6 +3,7 @@ import { findFindings, type Finding } from './findings.js';
 import { computePgBouncerMath, type PgBouncerMath } from './pgbouncer-math.js';
 import { computePoolMath, instanceDemand, serverCapacity, type PoolMath } from './pool-math.js';
 import { recommend, type Recommendation } from './recommendations.js';
+import { groupServices, replicaDemands, runningInstances, type ServiceGroup } from './services.js';
 import { findStopCandidates, type StopCandidate } from './stop-candidates.js';
 import type { Thresholds } from './thresholds.js';
 import { decideVerdict, type Verdict } from './verdict.js';
@@ -17,6 +18,8 @@ export interface Report {
   verdict: Verdict;
   facts: Facts;
   math: PoolMath;
+  /** The orchestrated services (Swarm, Compose, ...) with their replicas; bare instances are in math and facts. */
+  services: ServiceGroup[];
   /** The PgBouncer layer: app pools against max_client_conn, server pools against PostgreSQL. */
   pgbouncer: PgBouncerMath;
   stopCandidates: StopCandidate[];
@@ -37,13 +40,15 @@ export interface ReportSettings {
 
 /** facts -> pool math -> findings -> recommendations -> report. Pure: no I/O, no clock. */
 export function buildReport(view: ReportView, facts: Facts, settings: ReportSettings): Report {
-  const allInstances = facts.instances.flatMap((s) => s.instances);
-  const running = allInstances.filter((i) => i.state === 'running');
+  const running = runningInstances(facts);
   const server = facts.postgres.ok ? serverCapacity(facts.postgres.facts) : null;
-  const math = computePoolMath(running.map(instanceDemand), server);
-  const stopCandidates = findStopCandidates(running, settings.expectedInstances);
+  // Replicas dbpool could not look into take their workers from the ones it could (services.ts).
+  const demands = replicaDemands(running, running.map(instanceDemand));
+  const math = computePoolMath(demands, server);
+  const services = groupServices(facts, running, demands);
+  const stopCandidates = findStopCandidates(running, settings.expectedInstances, services);
   const pgbouncer = computePgBouncerMath(facts, math);
-  const common = { facts, math, stopCandidates, thresholds: settings.thresholds, pgbouncer };
+  const common = { facts, math, stopCandidates, thresholds: settings.thresholds, pgbouncer, services };
   const findings = findFindings({
     ...common,
     expectedInstances: settings.expectedInstances,
@@ -59,6 +64,7 @@ export function buildReport(view: ReportView, facts: Facts, settings: ReportSett
     verdict: decideVerdict(findings),
     facts,
     math,
+    services,
     pgbouncer,
     stopCandidates,
     findings,

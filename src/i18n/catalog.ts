@@ -1,3 +1,4 @@
+import type { ServiceKind } from '../core/facts.js';
 import type { FindingCode, FindingParams, Severity } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
@@ -51,6 +52,27 @@ export interface Catalog {
     generatedAt: Msg<{ at: string }>;
     instanceLine: Msg<{ name: string; state: string; image: string | null; createdAt: string | null; now: string; location: string }>;
     health: Msg<{ health: string }>;
+    /** Issue #13: instances grouped by what manages them. */
+    serviceKind: Record<ServiceKind, string>;
+    serviceLine: Msg<{
+      kind: ServiceKind;
+      name: string;
+      mode: 'replicated' | 'global' | 'containers';
+      running: number;
+      desired: number | null;
+      createdAt: string | null;
+      updatedAt: string | null;
+      now: string;
+      image: string | null;
+      location: string;
+      /** False: known from its replicas' labels only. */
+      read: boolean;
+      composeFile: string | null;
+    }>;
+    replicaLine: Msg<{ name: string; node: string | null; state: string; createdAt: string | null; now: string; inspected: boolean }>;
+    serviceMathLine: Msg<{ kind: ServiceKind; name: string; replicas: number; demand: number | null }>;
+    /** After a bare container's line: what its restart policy means for a stop. */
+    restartPolicy: Msg<{ policy: string }>;
     mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
     mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number }>;
     capacityLine: Msg<{ max: number; reserved: number; other: number; capacity: number }>;
@@ -86,6 +108,17 @@ export interface Catalog {
   action: {
     planTerminate: Msg<{ count: number; database: string; minutes: number }>;
     planStop: Msg<{ name: string; ageSeconds: number | null }>;
+    planScale: Msg<{ kind: ServiceKind; name: string; from: number; to: number; ageSeconds: number | null }>;
+    planUndo: Msg<{ kind: ServiceKind; name: string; from: number; to: number }>;
+    scaledLine: Msg<{ name: string; from: number; to: number; message: string | null }>;
+    buttonScale: Msg<{ count: number }>;
+    buttonUndo: string;
+    /** In the thread after a scale-down: what Undo does, until when. */
+    undoOffer: Msg<{ services: { name: string; to: number }[]; at: string }>;
+    /** In the terminal after a scale-down: the command that undoes it. */
+    undoHint: Msg<{ command: string; at: string }>;
+    converged: Msg<{ seconds: number; services: { name: string; running: number; wanted: number }[]; connections: number | null }>;
+    notConverged: Msg<{ seconds: number; services: { name: string; running: number; wanted: number }[]; connections: number | null }>;
     confirmTitle: string;
     confirmYes: string;
     confirmNo: string;
@@ -199,6 +232,7 @@ export type HelpCommand =
   | 'math'
   | 'terminate-idle'
   | 'stop-extra'
+  | 'undo'
   | 'audit'
   | 'summary'
   | 'lang'

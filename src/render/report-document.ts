@@ -6,6 +6,7 @@ import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
 import { pgbouncerEntries } from './pgbouncer-entries.js';
+import { restartNote, serviceEntries, serviceMathEntries } from './service-entries.js';
 
 /**
  * A report as sentences, in one language, independent of the medium. The terminal, Block Kit and
@@ -179,6 +180,7 @@ function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
     ),
   }));
   if (m.instances.length === 0) entries.push({ text: t.label.noInstances });
+  entries.push(...serviceMathEntries(report, t, f));
   // Behind PgBouncer the pools are compared with its max_client_conn (its own section), not with PostgreSQL.
   if (report.pgbouncer.inPath && m.instances.length > 0) {
     entries.push({ text: t.label.mathTotalViaPgBouncer({ demand: m.knownDemand, instances: m.instances.length, unknown: m.unknownDemandInstances }, f) });
@@ -222,7 +224,9 @@ function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, re
 }
 
 function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
-  const instances = allInstances(report);
+  // Replicas of a service are listed under it (service-entries.ts); the rest one by one.
+  const instances = allInstances(report).filter((i) => !i.service);
+  const services = serviceEntries(report, t, f, o);
   const entries = limited(instances, o, t, f, (i) => ({
     text:
       t.label.instanceLine(
@@ -235,10 +239,12 @@ function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOp
           location: i.location,
         },
         f,
-      ) + (i.health ? ` · ${t.label.health({ health: i.health }, f)}` : ''),
+      ) +
+      (i.health ? ` · ${t.label.health({ health: i.health }, f)}` : '') +
+      restartNote(i, t, f),
   }));
-  if (instances.length === 0) entries.push({ text: t.label.noInstances });
-  return [...entries, ...sourceFailures(report, t, f)];
+  if (instances.length === 0 && services.length === 0) entries.push({ text: t.label.noInstances });
+  return [...services, ...entries, ...sourceFailures(report, t, f)];
 }
 
 function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {

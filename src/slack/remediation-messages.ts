@@ -1,3 +1,4 @@
+import type { Convergence } from '../actions/await-convergence.js';
 import type { RemediationPlan } from '../actions/remediation-plan.js';
 import type { ApprovalResult } from '../actions/remediation-service.js';
 import type { Report } from '../core/report.js';
@@ -15,6 +16,8 @@ export function proposeButtons(report: Report, lang: Lang): SlackButton[] {
   const t = catalogFor(lang);
   const f = slackFormatter(lang);
   const buttons: SlackButton[] = [];
+  // One plan covers every extra instance: services scaled (issue #13) and containers stopped.
+  const stop = report.recommendations.filter((r) => r.action === 'stop_extra');
   for (const r of report.recommendations) {
     if (r.action === 'terminate_idle' && r.code === 'terminate_idle') {
       buttons.push({
@@ -22,10 +25,11 @@ export function proposeButtons(report: Report, lang: Lang): SlackButton[] {
         text: t.action.buttonTerminate({ count: r.params.count }, f),
         value: encodeButtonValue({ command: `terminate-idle --minutes ${r.params.minutes}`, lang }),
       });
-    } else if (r.action === 'stop_extra' && r.code === 'stop_extra_instances') {
+    } else if (r === stop[0]) {
+      const count = report.stopCandidates.length;
       buttons.push({
         actionId: ACTION_IDS.proposeStopExtra,
-        text: t.action.buttonStop({ count: r.params.candidates.length }, f),
+        text: stop.every((x) => x.code === 'scale_down_service') ? t.action.buttonScale({ count }, f) : t.action.buttonStop({ count }, f),
         value: encodeButtonValue({ command: 'stop-extra', lang }),
       });
     }
@@ -84,8 +88,8 @@ export function cancelledMessage(plan: RemediationPlan, lang: Lang, userId: stri
   );
 }
 
-export function verificationMessage(before: Report, after: Report, lang: Lang): SlackMessage {
+export function verificationMessage(before: Report, after: Report, lang: Lang, convergence: Convergence | null = null): SlackMessage {
   const t = catalogFor(lang);
   const f = slackFormatter(lang);
-  return textToSlack([`*${escapeMrkdwn(t.action.verifyTitle)}*`, ...verificationLines(before, after, t, f).map(escapeMrkdwn)], lang);
+  return textToSlack([`*${escapeMrkdwn(t.action.verifyTitle)}*`, ...verificationLines(before, after, t, f, convergence).map(escapeMrkdwn)], lang);
 }

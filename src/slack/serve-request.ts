@@ -77,8 +77,10 @@ export async function serveRequest(req: SlackRequest, deps: SlackDeps): Promise<
     case 'help':
       await ephemeral(req, helpMessage(lang));
       return;
+    // Issue #13: `undo <id>` posts the stored Undo for approval, like a new plan.
     case 'terminate-idle':
-    case 'stop-extra': {
+    case 'stop-extra':
+    case 'undo': {
       // Diagnoses again and stores a plan; nothing runs until an approver confirms it.
       const result = await runForText(command.run(ctx), lang, log);
       if (result.kind === 'plan') {

@@ -41,6 +41,9 @@ export function createDockerStopper(config: Config): InstanceStopper {
           if (!selectsContainer(selector, name, before.Config.Labels)) {
             return { ...base, outcome: 'refused', message: `${name} does not match the app` };
           }
+          // Issue #13: Swarm would start a replacement within seconds; its service is scaled instead.
+          const service = before.Config.Labels?.['com.docker.swarm.service.name'];
+          if (service) return { ...base, outcome: 'refused', message: `a task of Swarm service ${service}: scale the service instead` };
           if (!before.State.Running) return { ...base, outcome: 'already_stopped' };
           await container.stop({ t: graceSeconds });
           const after = await container.inspect();

@@ -5,7 +5,9 @@ import { catalogFor, type Lang } from '../../../i18n/index.js';
 import { textToSlack } from '../../../render/block-kit.js';
 import { escapeMrkdwn } from '../../../render/slack-mrkdwn.js';
 import { isAllowed } from '../../authorize-request.js';
+import { convergenceTargets, diagnoseAfterAction } from '../../../actions/await-convergence.js';
 import { approvedMessage, cancelledMessage, verificationMessage } from '../../remediation-messages.js';
+import { undoOfferMessage } from '../../undo-offer.js';
 import type { SlackDeps } from '../../serve-request.js';
 import { refuseAction, type ActionArgs } from './report-button.js';
 
@@ -71,13 +73,22 @@ export async function handleApprovePlan(args: ActionArgs, deps: SlackDeps): Prom
   if (!result.plan) return;
   const approvedAt = result.ok ? new Date(result.approvedAt) : deps.context.now();
   await client.chat.update({ channel: channelId, ts, ...approvedMessage(result.plan, lang, userId, approvedAt, deps.timeZone, result) });
+  // Issue #13: a scale-down offers its Undo in the thread, itself a plan to approve.
+  if (result.ok && result.undo) {
+    await client.chat.postMessage({ channel: channelId, thread_ts: ts, ...undoOfferMessage(result.undo, lang, deps.timeZone) });
+  }
   const before = taken.before;
   if (result.ok && before && sources) {
     const delayMs = deps.config.remediation.verifyDelaySeconds * 1000;
+    // After a scale, the check waits (bounded) for the orchestrator to converge.
+    const targets = convergenceTargets(result.plan, result.outcome);
+    const timeoutMs = deps.config.remediation.convergeTimeoutSeconds * 1000;
     setTimeout(() => {
       // Step 7 of the runbook: only log lines written since the approval count.
-      diagnose(sources, deps.config, 'status', { logsSince: approvedAt })
-        .then((after) => client.chat.postMessage({ channel: channelId, thread_ts: ts, ...verificationMessage(before, after, lang) }))
+      diagnoseAfterAction(() => diagnose(sources, deps.config, 'status', { logsSince: approvedAt }), targets, { timeoutMs })
+        .then(({ after, convergence }) =>
+          client.chat.postMessage({ channel: channelId, thread_ts: ts, ...verificationMessage(before, after, lang, convergence) }),
+        )
         .catch((err: unknown) => deps.logger.error({ err, planId }, 'verification after the action failed'));
     }, delayMs).unref();
   }

@@ -1,0 +1,42 @@
+import type { AppInstance } from '../core/facts.js';
+import type { StopCandidate } from '../core/stop-candidates.js';
+import type { InstanceOutcome, ServiceScaler } from './executors.js';
+import type { UndoScalePlan } from './remediation-plan.js';
+
+/**
+ * One service of a stop_extra plan, scaled down through its orchestrator (issue #13), after the
+ * same re-check as a container: never below the expected replicas against a fresh look. The scaler
+ * itself refuses a service that changed since the plan (another one by that id, another count).
+ */
+export async function scaleDownCandidate(
+  candidate: StopCandidate & { scale: NonNullable<StopCandidate['scale']> },
+  running: AppInstance[],
+  remaining: number,
+  expected: number,
+  scalers: ServiceScaler[],
+): Promise<{ outcome: InstanceOutcome; remaining: number }> {
+  const base = { id: candidate.id, name: candidate.name };
+  const replicasNow = running.filter((i) => i.service?.kind === candidate.scale.kind && i.service.id === candidate.id).length;
+  const after = remaining - Math.max(0, replicasNow - candidate.scale.to);
+  if (after < expected) {
+    return { outcome: { ...base, outcome: 'refused', message: 'would leave fewer instances than expected' }, remaining };
+  }
+  const scaler = scalers.find((s) => s.kind === candidate.scale.kind);
+  if (!scaler) return { outcome: { ...base, outcome: 'refused', message: `no way to scale a ${candidate.scale.kind} service` }, remaining };
+  const outcome = await scaler.scale(candidate, candidate.scale.to, candidate.scale.from);
+  return { outcome, remaining: outcome.outcome === 'scaled' ? after : remaining };
+}
+
+/** Undo: each service back to the count it had, unless someone changed it since the scale-down. */
+export async function undoScale(plan: UndoScalePlan, scalers: ServiceScaler[]): Promise<InstanceOutcome[]> {
+  const outcomes: InstanceOutcome[] = [];
+  for (const s of plan.services) {
+    const scaler = scalers.find((x) => x.kind === s.kind);
+    outcomes.push(
+      scaler
+        ? await scaler.scale(s, s.to, s.from)
+        : { id: s.id, name: s.name, outcome: 'refused', message: `no way to scale a ${s.kind} service` },
+    );
+  }
+  return outcomes;
+}
