@@ -4,7 +4,8 @@ import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
-const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${o})`);
+const ORIGIN_NOTE: Partial<Record<CountOrigin, string>> = { spec: 'from the service spec', replica: 'as on its other replicas' };
+const originNote = (o: CountOrigin) => (o === 'env' || o === 'what-if' || o === 'measured' ? '' : ` (${ORIGIN_NOTE[o] ?? o})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `, last at ${f.dateTime(iso)}` : '');
 const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
 const SERVICE_KIND = { swarm: 'Swarm service', compose: 'Compose service', kubernetes: 'Kubernetes Deployment' } as const;

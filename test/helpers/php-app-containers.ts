@@ -54,8 +54,8 @@ export async function phpSkipReason(): Promise<string | null> {
   return 'reason' in found ? found.reason : null;
 }
 
-/** Directories bind-mounted read-only so the host's php and its libraries work in the container. */
-async function hostPhpBinds(php: string): Promise<string[]> {
+/** Directories bind-mounted read-only so the host's php and its libraries work in the container (Swarm services too). */
+export async function hostPhpBinds(php: string): Promise<string[]> {
   const dirs = ['/usr', '/lib', '/lib64', '/lib32', '/etc/php'].filter((d) => existsSync(d));
   const phpDir = path.dirname(php);
   if (!dirs.some((d) => phpDir === d || phpDir.startsWith(`${d}/`))) dirs.push(phpDir);
@@ -106,6 +106,8 @@ export interface ContainerSpec {
   /** Default: the PHP app (`php server.php`). */
   cmd?: string[];
   tty?: boolean;
+  /** Docker's restart policy (always, unless-stopped, ...); default none. */
+  restartPolicy?: string;
 }
 
 export interface StartedContainer {
@@ -157,7 +159,7 @@ export class TestContainers {
       Env: env,
       Tty: spec.tty ?? false,
       Labels: { [TEST_LABEL]: '1', [RUN_LABEL]: this.runId, ...spec.labels },
-      HostConfig: { NetworkMode: 'host', Binds: binds, Init: false },
+      HostConfig: { NetworkMode: 'host', Binds: binds, Init: false, ...(spec.restartPolicy ? { RestartPolicy: { Name: spec.restartPolicy } } : {}) },
     });
     const started = { id: container.id, name, container };
     this.started.push(started);
