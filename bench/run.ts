@@ -12,6 +12,7 @@ const benches: Bench[] = [
   { title: 'History sampler and daily summary (issue 6)', load: async () => (await import('./schedule.bench.js')).benchSchedule },
   { title: 'The bot at rest (issue 7)', load: async () => (await import('./bot-idle.bench.js')).benchBotIdle },
   { title: 'PgBouncer admin console (issue 12)', load: async () => (await import('./pgbouncer-status.bench.js')).benchPgBouncerStatus },
+  { title: 'Swarm services (issue 13)', load: async () => (await import('./swarm-services.bench.js')).benchSwarmServices },
 ];
 
 const only = process.argv.slice(2);
