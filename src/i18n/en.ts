@@ -201,7 +201,7 @@ export const en: Catalog = {
           ? `the older ${SERVICE_KIND[s.kind]} ${f.code(s.name)}${s.createdAt ? ` (created ${f.dateTime(s.createdAt)})` : ''} runs beside ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'the newer instances'}`
           : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} wants ${replicasOf(s.from, f)} where ${f.num(s.to)} would do`,
       );
-      return `${replicasOf(p.running, f)} of the app run where ${f.num(p.expected)} expected: ${what.join('; ')}. Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} start new ones.`;
+      return `${replicasOf(p.running, f)} of the app run where ${f.num(p.expected)} ${p.expected === 1 ? 'is' : 'are'} expected: ${what.join('; ')}. Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} start new ones.`;
     },
     swarm_services_unread: (p, f) =>
       p.reason === 'not_manager'

@@ -7,7 +7,9 @@ import type { AppInstance, AppService, Facts } from '../../src/core/facts.js';
 import { buildReport } from '../../src/core/report.js';
 import { createFormatter } from '../../src/i18n/format.js';
 import { catalogFor } from '../../src/i18n/index.js';
+import { reportToSlack } from '../../src/render/block-kit.js';
 import { renderText } from '../../src/render/text.js';
+import { assertBlockKitLimits } from '../helpers/slack-block-limits.js';
 import { facts, instance } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
 
@@ -172,4 +174,17 @@ describe('services as the unit of extra instances', () => {
     expect(r.findings.find((x) => x.code === 'swarm_services_unread')).toMatchObject({ severity: 'info' });
     expect(r.recommendations.find((x) => x.code === 'scale_down_service')?.commands[0]?.text).toBe('docker service scale php_swoole_app=1');
   });
+
+  it('many services with many replicas stay within Block Kit\'s limits, in both languages', () => {
+    const services = Array.from({ length: 30 }, (_, s) =>
+      swarmService({ id: `svc${s}`, name: `php_swoole_app_${'x'.repeat(40)}_${s}`, desiredReplicas: 40, createdAt: new Date(Date.UTC(2026, 10, 1, s)).toISOString() }),
+    );
+    const instances = services.flatMap((svc) => Array.from({ length: 40 }, (_, r) => task(svc, r + 1)));
+    const r = buildReport('status', withServices(instances, services, { maxConnections: 5000 }), settings({ expectedInstances: 40 }));
+    expect(r.stopCandidates).toHaveLength(29);
+    for (const lang of ['en', 'fa'] as const) {
+      for (const view of ['status', 'instances'] as const) assertBlockKitLimits(reportToSlack({ ...r, view }, lang).blocks);
+    }
+  });
 });
+

@@ -15,6 +15,9 @@ import { loadConfig, type Config } from '../../../src/config.js';
 import type { Report } from '../../../src/core/report.js';
 import { diagnose } from '../../../src/diagnosis/diagnose.js';
 import { silentLogger } from '../../../src/logger.js';
+import { confirmAndRun } from '../../../src/cli/confirm-and-run.js';
+import { createFormatter } from '../../../src/i18n/format.js';
+import { catalogFor } from '../../../src/i18n/index.js';
 import { createDockerStopper } from '../../../src/probes/docker/docker-stopper.js';
 import { renderJson } from '../../../src/render/json.js';
 import { renderText } from '../../../src/render/text.js';
@@ -188,18 +191,21 @@ describe.skipIf(skip !== null)('Swarm services on a real single-node swarm', () 
     expect(before.recommendations.find((r) => r.code === 'scale_down_service')?.commands[0]?.text).toBe(`docker service scale ${svc.name}=1`);
     expect(renderText(before, { lang: 'en' })).toContain(`Swarm service ${svc.name}: 3 replicas, ${3 * PER_TASK} connections when every pool is full`);
 
+    // Through the CLI's confirm step: the outcome, the undo line, and the check that waited for Swarm.
     const planned = await run(services, ['stop-extra']);
     if (planned.kind !== 'plan') throw new Error('expected a plan');
-    const result = await services.remediation!.approve(planned.plan.id, operator);
-    expect(result.ok && result.outcome.action === 'stop_extra' && result.outcome.instances).toEqual([
-      { id: svc.id, name: svc.name, outcome: 'scaled', scaledFrom: 3, scaledTo: 1 },
-    ]);
-    if (!result.ok) return;
-    const { convergence, after } = await diagnoseAfterAction(() => status(services, config), convergenceTargets(result.plan, result.outcome), {
-      timeoutMs: 60_000,
-      pollMs: 500,
-    });
-    expect(convergence).toMatchObject({ converged: true, connections: PER_TASK });
+    const out: string[] = [];
+    const io = { out: (s: string) => void out.push(s), ask: async () => 'y', sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+    const t = catalogFor('en');
+    const code = await confirmAndRun(planned.plan, planned.report, ctx(services), io, t, createFormatter('en'), { yes: true, dryRun: false });
+    const printed = out.join('');
+    expect(code).toBe(0);
+    expect(printed).toContain(`Scale Swarm service ${svc.name} from 3 to 1 replica`);
+    expect(printed).toContain(`${svc.name}: scaled from 3 to 1 replica`);
+    const undoId = /To undo: dbpool undo ([A-Za-z0-9_-]{22})/.exec(printed)?.[1];
+    expect(undoId).toBeDefined();
+    expect(printed).toMatch(new RegExp(`Converged after .*: ${svc.name} runs 1 of 1 replica; the app's connections settled at ${PER_TASK}\\.`));
+    const after = await status(services, config);
     expect(after.services[0]).toMatchObject({ running: 1, desired: 1 });
     expect(after.stopCandidates).toEqual([]);
   });
