@@ -37,6 +37,8 @@ export interface AppServiceSpec {
   replicas: number;
   env: Record<string, string>;
   labels?: Record<string, string>;
+  /** On the service only, not on its containers. */
+  serviceLabels?: Record<string, string>;
 }
 
 export interface TaskInfo {
@@ -86,7 +88,7 @@ export class TestSwarm {
     });
     const service = (await this.docker.createService({
       Name: name,
-      Labels: labels,
+      Labels: { ...labels, ...spec.serviceLabels },
       TaskTemplate: {
         ContainerSpec: {
           Image: TEST_IMAGE,

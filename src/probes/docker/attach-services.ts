@@ -84,8 +84,8 @@ export function attachServices(instances: AppInstance[], containers: AppContaine
   const out: Attached = { instances: [...attached, ...remote], services: [...swarmServices, ...composeServices.values()] };
   if (swarm && !swarm.manager) {
     const seen = [...new Set(attached.flatMap((i) => (i.service?.kind === 'swarm' ? [i.service.name] : [])))];
-    // Outside a swarm there is nothing to say; a worker running the app's tasks, or a failed read, is worth a line.
-    if (seen.length > 0 || swarm.reason === 'error') out.swarmUnread = { reason: swarm.reason, message: swarm.message, services: seen };
+    // Only where the app's Swarm tasks run: outside a swarm (or behind a proxy refusing /services) nothing is missing.
+    if (seen.length > 0) out.swarmUnread = { reason: swarm.reason, message: swarm.message, services: seen };
   }
   return out;
 }

@@ -42,12 +42,17 @@ export async function listAppContainers(
   swarmServiceIds?: Promise<ReadonlySet<string>>,
 ): Promise<AppContainer[]> {
   const listed = await docker.listContainers({ all: false, abortSignal: signal });
-  const services = (await swarmServiceIds) ?? new Set<string>();
-  return listed.flatMap((c) => {
+  const named = listed.map((c) => ({
+    c,
     // Names are "/name"; linked containers add "/other/alias" entries, which are not names.
-    const name = (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? c.Id.slice(0, 12);
-    const serviceId = c.Labels?.['com.docker.swarm.service.id'];
-    if (!selectsContainer(selector, name, c.Labels) && !(serviceId && services.has(serviceId))) return [];
+    name: (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? c.Id.slice(0, 12),
+    serviceId: c.Labels?.['com.docker.swarm.service.id'],
+  }));
+  const matched = named.map((x) => selectsContainer(selector, x.name, x.c.Labels));
+  // Only a Swarm task the name and label do not select waits for the services (selected by their own labels).
+  const services = named.some((x, i) => !matched[i] && x.serviceId) ? ((await swarmServiceIds) ?? new Set<string>()) : new Set<string>();
+  return named.flatMap(({ c, name, serviceId }, i) => {
+    if (!matched[i] && !(serviceId && services.has(serviceId))) return [];
     return [{ id: c.Id, name, image: c.Image, state: c.State, createdAt: new Date(c.Created * 1000).toISOString(), labels: c.Labels ?? {} }];
   });
 }

@@ -211,8 +211,13 @@ describe.skipIf(skip !== null)('Swarm services on a real single-node swarm', () 
   });
 
   it('a task on a node dbpool cannot inspect: counted with the spec\'s pool settings and its siblings\' workers, labelled so', async () => {
-    const svc = await swarm.createApp({ name: 'php_swoole_app', replicas: 2, env });
+    const svc = await swarm.createApp({ name: 'php_swoole_app', replicas: 2, env, serviceLabels: { 'com.example.app': swarm.runId } });
     const [visible, remote] = await swarm.runningTasks(svc.id);
+    // Selected by a label on the service alone: its tasks are the app's whatever their names.
+    const byLabel = configFor(testEngineAddress(), { APP_CONTAINER_PATTERN: '^no-such-name$', APP_CONTAINER_LABEL: `com.example.app=${swarm.runId}` });
+    const labelled = await status(servicesFor(byLabel), byLabel);
+    expect(labelled.services.map((g) => [g.name, g.running])).toEqual([[svc.name, 2]]);
+    expect(labelled.services[0]!.replicas.every((r) => r.inspected)).toBe(true);
     const proxy = await startHidingProxy();
     try {
       proxy.hidden.add(remote!.containerId);
