@@ -117,8 +117,11 @@ export function planUndoScale(
     return [{ id: c.id, name: c.name, kind: c.scale.kind, location: c.location, createdAt: c.createdAt, from: o.scaledTo, to: o.scaledFrom }];
   });
   if (services.length === 0) return null;
+  // Typed after `dbpool undo`: an id starting with "-" would read as an option.
+  let id = newPlanId();
+  while (id.startsWith('-')) id = newPlanId();
   return {
-    id: newPlanId(),
+    id,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + UNDO_TTL_MINUTES * 60_000).toISOString(),
     requestedBy: approver,
