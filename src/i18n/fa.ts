@@ -418,7 +418,7 @@ export const fa: Catalog = {
       `پس از ${f.duration(p.seconds)} به وضعیت خواسته رسید: ${scaleStates(p.services, f)}${p.connections === null ? '' : `؛ اتصال‌های برنامه روی ${f.num(p.connections)} ثابت ماند`}.`,
     notConverged: (p, f) =>
       `پس از ${f.duration(p.seconds)} هنوز به وضعیت خواسته نرسیده است: ${scaleStates(p.services, f)}${p.connections === null ? '' : ` (برنامه ${f.num(p.connections)} اتصال دارد)`}. ارکستراتور هنوز در کار است یا نمی‌تواند taskها را جا بدهد: با ${f.code('dbpool status')} دوباره نگاه کنید.`,
-    comparedWithUndone: (p) => `در مقایسه با ارقام پیش از کم کردن replicaها که این کار آن را برمی‌گرداند (${p.at}):`,
+    comparedWithUndone: (p) => `در مقایسه با ارقام پیش از کم کردن replicaها، یعنی وضعیتی که این برگرداندن به آن بازمی‌گردد (${p.at}):`,
     confirmTitle: 'مطمئن هستید؟',
     confirmYes: 'بله، انجام بده',
     confirmNo: 'انصراف',
