@@ -136,6 +136,7 @@ export const envSchema = z
     DBPOOL_PLAN_TTL_MINUTES: int(15, 1, 24 * 60),
     DBPOOL_STOP_GRACE_SECONDS: int(30, 0, 3600),
     DBPOOL_VERIFY_DELAY_SECONDS: int(30, 0, 3600),
+    DBPOOL_CONVERGE_TIMEOUT_SECONDS: int(120, 0, 3600),
 
     DBPOOL_SAMPLE_SECONDS: int(60, 1, 3600),
     DBPOOL_HISTORY_DAYS: int(30, 1, 3650),
@@ -236,6 +237,8 @@ export interface Config {
     planTtlMinutes: number;
     stopGraceSeconds: number;
     verifyDelaySeconds: number;
+    /** How long the check after a scale waits for the orchestrator to converge (tasks gone, connections released). */
+    convergeTimeoutSeconds: number;
   };
   schedule: {
     sampleSeconds: number;
@@ -328,6 +331,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       planTtlMinutes: e.DBPOOL_PLAN_TTL_MINUTES,
       stopGraceSeconds: e.DBPOOL_STOP_GRACE_SECONDS,
       verifyDelaySeconds: e.DBPOOL_VERIFY_DELAY_SECONDS,
+      convergeTimeoutSeconds: e.DBPOOL_CONVERGE_TIMEOUT_SECONDS,
     },
     schedule: {
       sampleSeconds: e.DBPOOL_SAMPLE_SECONDS,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AuditLog } from './actions/audit-log.js';
-import type { InstanceStopper } from './actions/executors.js';
+import type { InstanceStopper, ServiceScaler } from './actions/executors.js';
 import type { RemediationFlow } from './actions/remediation-flow.js';
 import type { CommandContext } from './commands/command-table.js';
 import type { Config } from './config.js';
@@ -131,6 +131,7 @@ async function createRemediation(
     executor: createPlanExecutor({
       terminator: parts.postgres,
       stoppers: stoppersFor(config),
+      scalers: scalersFor(config),
       // A stop plan is re-checked against a fresh look, bounded like a diagnosis.
       observeInstances: () => diagnoser.observeInstances(),
       stopGraceSeconds: r.stopGraceSeconds,
@@ -142,6 +143,7 @@ async function createRemediation(
     logger: parts.logger.child({ component: 'remediation' }),
     planTtlMinutes: r.planTtlMinutes,
     verifyDelayMs: r.verifyDelaySeconds * 1000,
+    convergeTimeoutMs: r.convergeTimeoutSeconds * 1000,
     onRun: parts.metrics?.actionRun,
     onRefused: parts.metrics?.actionRefused,
   });
@@ -174,6 +176,13 @@ function stoppersFor(config: Config): InstanceStopper[] {
     lazy('process', async () => (await import('./probes/processes/process-stopper.js')).createProcessStopper()),
     lazy('docker', async () => (await import('./probes/docker/docker-stopper.js')).createDockerStopper(config)),
   ];
+}
+
+/** Swarm's scaler loads dockerode when a scale runs, like the stoppers (issue #13). */
+function scalersFor(config: Config): ServiceScaler[] {
+  let scaler: Promise<ServiceScaler> | undefined;
+  const load = async () => (await import('./probes/docker/service-scaler.js')).createSwarmScaler(config);
+  return [{ kind: 'swarm', scale: async (target, to, from) => (await (scaler ??= load())).scale(target, to, from) }];
 }
 
 const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';

@@ -3,10 +3,20 @@ import type { Report } from '../core/report.js';
 import type { Logger } from '../logger.js';
 import { checkApproval, checkCancel, type Refusal, type RemediationPolicy } from './approval-guard.js';
 import type { AuditLog } from './audit-log.js';
+import { convergenceTargets, diagnoseAfterAction, type Convergence } from './await-convergence.js';
 import { DelayedChecks } from './delayed-checks.js';
 import type { ExecutionOutcome, PlanExecutor } from './execute-plan.js';
 import type { PlanMessage, PlanStore, StoredPlan } from './plan-store.js';
-import { makePlan, type Actor, type BlindSpot, type RemediationAction, type RemediationPlan } from './remediation-plan.js';
+import {
+  makePlan,
+  planUndoScale,
+  type Actor,
+  type BlindSpot,
+  type ProposedAction,
+  type RemediationAction,
+  type RemediationPlan,
+  type UndoScalePlan,
+} from './remediation-plan.js';
 
 /**
  * Remediation from the request to the check after the action: the one flow behind the Slack
@@ -14,7 +24,9 @@ import { makePlan, type Actor, type BlindSpot, type RemediationAction, type Reme
  *
  *   request  -> a stored plan for exactly what the report showed; nothing runs
  *   approve  -> guard and claim (one UPDATE, hourly cap included) -> execute at once -> record the
- *               outcome -> after the delay, diagnose again and record the before/after
+ *               outcome -> after the delay, diagnose again (after a scale, until the orchestrator
+ *               converged, within a bound) and record the before/after
+ *   undo     -> a scale-down stores its Undo at once: a plan like any other, approved the same way
  *   cancel   -> atomic, by whoever asked or an approver
  *
  * Nothing here waits on a front end: an approved action runs whatever Slack is doing, and the front
@@ -33,6 +45,10 @@ export interface FlowDeps {
   logger: Logger;
   planTtlMinutes: number;
   verifyDelayMs: number;
+  /** How long the check after a scale waits for the orchestrator to converge; default 120 s. */
+  convergeTimeoutMs?: number;
+  /** How often it looks meanwhile; default 2 s. */
+  convergePollMs?: number;
   /** How often a running plan shows it is alive; default 5 s. */
   heartbeatMs?: number;
   /** Counters for /metrics. */
@@ -43,14 +59,21 @@ export interface FlowDeps {
 export type RequestResult =
   | { ok: true; plan: RemediationPlan }
   | { ok: false; reason: 'read_only' | 'nothing_to_do' | 'state_unavailable' }
-  | { ok: false; reason: 'blind'; unread: BlindSpot[] };
+  | { ok: false; reason: 'blind'; unread: BlindSpot[] }
+  /** `undo <id>`: no such Undo, or it is no longer pending. */
+  | { ok: false; reason: Extract<Refusal, 'unknown_plan' | 'already_ran' | 'cancelled' | 'expired'> };
 
+/**
+ * `convergence`: after a scale, whether the orchestrator got there within the bound; null otherwise.
+ * `undoes`: the check after an Undo compares with the figures before the scale-down it reverses.
+ */
 export type Verification =
-  | { kind: 'verified'; before: ActionFigures; after: ActionFigures }
+  | { kind: 'verified'; before: ActionFigures; after: ActionFigures; convergence: Convergence | null; undoes?: boolean }
   | { kind: 'skipped'; reason: 'shutdown' | 'failed' };
 
+/** `undo`: offered when the action scaled services down (issue #13), itself a plan to approve. */
 export type ApprovalResult =
-  | { ok: true; plan: RemediationPlan; outcome: ExecutionOutcome; approvedAt: string; verification: Promise<Verification> }
+  | { ok: true; plan: RemediationPlan; outcome: ExecutionOutcome; approvedAt: string; verification: Promise<Verification>; undo?: UndoScalePlan }
   | { ok: false; reason: Refusal; plan: RemediationPlan | null }
   | { ok: false; reason: 'execution_failed'; plan: RemediationPlan; detail: string };
 
@@ -69,11 +92,13 @@ export class RemediationFlow {
   private closing = false;
   private readonly executing = new Map<string, Promise<unknown>>();
   private readonly checks = new DelayedChecks<Verification>();
+  /** Ends the waits for an orchestrator to converge when dbpool stops. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly d: FlowDeps) {}
 
   /** Turns the report into a stored plan; the front end shows it and asks for a confirm. */
-  request(action: RemediationAction, report: Report, requester: Actor): RequestResult {
+  request(action: ProposedAction, report: Report, requester: Actor): RequestResult {
     const { store, audit, now, policy } = this.d;
     if (policy.readOnly) return { ok: false, reason: 'read_only' };
     const planned = makePlan(action, report, requester, now(), this.d.planTtlMinutes);
@@ -99,10 +124,23 @@ export class RemediationFlow {
     try {
       const outcome = await execution;
       if ('failed' in outcome) return { ok: false, reason: 'execution_failed', plan, detail: outcome.failed };
-      return { ok: true, plan, outcome, approvedAt: at.toISOString(), verification: this.verifyLater(plan, at) };
+      const undo = this.offerUndo(plan, outcome, approver);
+      return { ok: true, plan, outcome, approvedAt: at.toISOString(), verification: this.verifyLater(plan, at, outcome), ...(undo ? { undo } : {}) };
     } finally {
       this.executing.delete(plan.id);
     }
+  }
+
+  /** `undo <id>`: the stored Undo, if it is one and still pending; approving it goes through approve(). */
+  pendingUndo(planId: string): RequestResult {
+    if (this.d.policy.readOnly) return { ok: false, reason: 'read_only' };
+    const stored = this.read(planId);
+    if (stored === 'unavailable') return { ok: false, reason: 'state_unavailable' };
+    if (!stored || stored.plan.action !== 'undo_scale') return { ok: false, reason: 'unknown_plan' };
+    if (stored.status === 'cancelled') return { ok: false, reason: 'cancelled' };
+    if (stored.status !== 'pending') return { ok: false, reason: 'already_ran' };
+    if (Date.parse(stored.plan.expiresAt) <= this.d.now().getTime()) return { ok: false, reason: 'expired' };
+    return { ok: true, plan: stored.plan };
   }
 
   /** Withdraws a pending plan: whoever asked, or anyone who may approve it. */
@@ -169,6 +207,7 @@ export class RemediationFlow {
    */
   async drain(boundMs: number): Promise<void> {
     this.closing = true;
+    this.stopping.abort();
     const bound = new Promise<void>((resolve) => setTimeout(resolve, boundMs).unref());
     const checking = this.checks.skipWaiting();
     await Promise.race([Promise.allSettled([...this.executing.values(), ...checking]), bound]);
@@ -227,11 +266,37 @@ export class RemediationFlow {
     }
   }
 
-  /** Step 7 of the runbook after the delay, recorded as 'verified' with the before/after, or as skipped. */
-  private verifyLater(plan: RemediationPlan, actedAt: Date): Promise<Verification> {
+  /**
+   * Issue #13: a scale-down is stored with its Undo (the previous replica counts), audited as
+   * requested by the approver; it runs only through approve(), with every guard of any plan.
+   */
+  private offerUndo(plan: RemediationPlan, outcome: ExecutionOutcome, approver: Actor): UndoScalePlan | null {
+    if (plan.action !== 'stop_extra' || outcome.action !== 'stop_extra') return null;
+    const at = this.d.now();
+    const undo = planUndoScale(plan, outcome.instances, approver, at);
+    if (!undo) return null;
+    const stored = this.writing(() => {
+      this.d.store.save(undo);
+      this.d.audit.record('requested', { at, planId: undo.id, action: undo.action, actor: actorId(approver), detail: describe(undo) });
+      return true;
+    });
+    if (!stored) this.d.logger.error({ planId: plan.id }, 'could not store the undo: scale back by hand');
+    return stored ? undo : null;
+  }
+
+  /**
+   * Step 7 of the runbook after the delay, recorded as 'verified' with the before/after, or as
+   * skipped. After a scale it looks again until the orchestrator converged, within the bound.
+   */
+  private verifyLater(plan: RemediationPlan, actedAt: Date, outcome: ExecutionOutcome): Promise<Verification> {
     const check = async (): Promise<Verification> => {
       try {
-        return { kind: 'verified', before: plan.before, after: actionFigures(await this.d.diagnoseAfter(plan, actedAt)) };
+        const { after, convergence } = await diagnoseAfterAction(() => this.d.diagnoseAfter(plan, actedAt), convergenceTargets(plan, outcome), {
+          timeoutMs: this.d.convergeTimeoutMs ?? 120_000,
+          pollMs: this.d.convergePollMs,
+          signal: this.stopping.signal,
+        });
+        return { kind: 'verified', before: plan.before, after: actionFigures(after), convergence, ...(plan.action === 'undo_scale' ? { undoes: true } : {}) };
       } catch (err) {
         this.d.logger.error({ err, planId: plan.id }, 'the check after the action failed');
         return { kind: 'skipped', reason: 'failed' };
@@ -242,7 +307,7 @@ export class RemediationFlow {
       const at = this.d.now();
       this.writing(() =>
         v.kind === 'verified'
-          ? this.d.audit.record('verified', { at, planId: plan.id, action: plan.action, detail: { before: v.before, after: v.after } })
+          ? this.d.audit.record('verified', { at, planId: plan.id, action: plan.action, detail: { before: v.before, after: v.after, ...(v.convergence ? { convergence: v.convergence } : {}) } })
           : this.d.audit.record('verify_skipped', { at, planId: plan.id, action: plan.action, detail: { reason: v.reason } }),
       );
       return v;
@@ -281,7 +346,9 @@ export class RemediationFlow {
 }
 
 function describe(plan: RemediationPlan): Record<string, unknown> {
-  return plan.action === 'terminate_idle'
-    ? { database: plan.target.database, minutes: plan.minutes, pids: plan.sessions.map((s) => s.pid) }
-    : { candidates: plan.candidates.map((c) => c.name), expected: plan.expectedInstances };
+  if (plan.action === 'terminate_idle') return { database: plan.target.database, minutes: plan.minutes, pids: plan.sessions.map((s) => s.pid) };
+  // The replica counts before and after go into the trail: what an Undo restores.
+  if (plan.action === 'undo_scale') return { undoes: plan.undoes, scale: plan.services.map((s) => ({ service: s.name, from: s.from, to: s.to })) };
+  const scale = plan.candidates.flatMap((c) => (c.scale ? [{ service: c.name, from: c.scale.from, to: c.scale.to }] : []));
+  return { candidates: plan.candidates.map((c) => c.name), expected: plan.expectedInstances, ...(scale.length > 0 ? { scale } : {}) };
 }

@@ -3,11 +3,14 @@ import { actionFigures, type ActionFigures } from '../core/action-figures.js';
 import { appIdleSessions, runningInstances, unreadSources } from '../core/derived-facts.js';
 import type { IdleSession, ProbeError } from '../core/facts.js';
 import { terminableIdleSessions } from '../core/pgbouncer-math.js';
-import type { RemediationAction } from '../core/recommendations.js';
+import type { RemediationAction as ProposedAction } from '../core/recommendations.js';
 import type { Report } from '../core/report.js';
-import type { StopCandidate } from '../core/stop-candidates.js';
+import type { ScalableKind, StopCandidate } from '../core/stop-candidates.js';
+import type { InstanceOutcome } from './executors.js';
 
-export type { RemediationAction } from '../core/recommendations.js';
+/** What a plan does: a fix a report proposes, or the Undo of a scale-down, offered after one (never proposed). */
+export type RemediationAction = ProposedAction | 'undo_scale';
+export type { ProposedAction };
 
 /** Who asked or approved: a Slack user ID, or the local user of the CLI. */
 export interface Actor {
@@ -43,7 +46,19 @@ export interface StopExtraPlan extends PlanBase {
   candidates: StopCandidate[];
 }
 
-export type RemediationPlan = TerminateIdlePlan | StopExtraPlan;
+/**
+ * Undo of a stop_extra that scaled services: each back to its previous replica count. Its `before`
+ * is the scale-down's: the state the Undo returns to, which the check after it compares with.
+ */
+export interface UndoScalePlan extends PlanBase {
+  action: 'undo_scale';
+  /** The stop_extra plan it undoes. */
+  undoes: string;
+  /** `from`: the count the scale-down left (refused at execution if it changed since); `to`: the count before it. */
+  services: { id: string; name: string; kind: ScalableKind; location: string; createdAt: string | undefined; from: number; to: number }[];
+}
+
+export type RemediationPlan = TerminateIdlePlan | StopExtraPlan | UndoScalePlan;
 
 /** What could not be read, so that no plan can be made: never "nothing to do". */
 export type BlindSpot = Pick<ProbeError, 'source' | 'kind' | 'message' | 'hint'>;
@@ -58,7 +73,7 @@ export function newPlanId(): string {
 }
 
 /** The runbook's fix for exactly what the report shows; a plan needs everything it acts on to have been read. */
-export function makePlan(action: RemediationAction, report: Report, requestedBy: Actor, now: Date, ttlMinutes: number): PlanningResult {
+export function makePlan(action: ProposedAction, report: Report, requestedBy: Actor, now: Date, ttlMinutes: number): PlanningResult {
   const base: PlanBase = {
     id: newPlanId(),
     createdAt: now.toISOString(),
@@ -111,5 +126,40 @@ function planStopExtra(report: Report, base: PlanBase): PlanningResult {
       runningIds: runningInstances(report.facts).map((i) => i.id),
       candidates: report.stopCandidates,
     },
+  };
+}
+
+/** How long an Undo stays offered: longer than a plan, since a mistake may show only later. */
+export const UNDO_TTL_MINUTES = 24 * 60;
+
+/**
+ * The Undo offered after a stop_extra scaled services down; null when nothing was scaled. It is a
+ * plan like any other (stored, approved, run once, audited), asked for by whoever approved the action.
+ */
+export function planUndoScale(
+  plan: StopExtraPlan,
+  outcomes: Pick<InstanceOutcome, 'id' | 'outcome' | 'scaledFrom' | 'scaledTo'>[],
+  approver: Actor,
+  now: Date,
+): UndoScalePlan | null {
+  const services = plan.candidates.flatMap((c) => {
+    const o = outcomes.find((x) => x.id === c.id);
+    if (!c.scale || o?.outcome !== 'scaled' || o.scaledFrom === undefined || o.scaledTo === undefined || o.scaledFrom === o.scaledTo) return [];
+    return [{ id: c.id, name: c.name, kind: c.scale.kind, location: c.location, createdAt: c.createdAt, from: o.scaledTo, to: o.scaledFrom }];
+  });
+  if (services.length === 0) return null;
+  // Typed after `dbpool undo`: an id starting with "-" would read as an option.
+  let id = newPlanId();
+  while (id.startsWith('-')) id = newPlanId();
+  return {
+    id,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + UNDO_TTL_MINUTES * 60_000).toISOString(),
+    requestedBy: approver,
+    target: plan.target,
+    action: 'undo_scale',
+    before: plan.before,
+    undoes: plan.id,
+    services,
   };
 }

@@ -129,7 +129,7 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
 }
 
 /** The state file is for the commands that plan, audit or sum up; the reports need none. */
-const STATE_COMMANDS: ReadonlySet<string> = new Set(['terminate-idle', 'stop-extra', 'audit', 'summary']);
+const STATE_COMMANDS: ReadonlySet<string> = new Set(['terminate-idle', 'stop-extra', 'undo', 'audit', 'summary']);
 
 /**
  * Only what the command uses is loaded and opened: help, lang and math need no database (nor the

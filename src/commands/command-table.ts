@@ -32,6 +32,7 @@ export type CommandResult =
   | { kind: 'check'; report: Report }
   | { kind: 'help' }
   | { kind: 'lang'; lang: Lang }
+  /** `report`: what the plan was made from (for an Undo, stored after its action: the instances now). */
   | { kind: 'plan'; plan: RemediationPlan; report: Report }
   | { kind: 'refused'; refusal: Extract<RequestResult, { ok: false }> }
   | { kind: 'audit'; entries: AuditEntry[] }
@@ -123,6 +124,14 @@ const auditArgs = z
   .object({ positionals: z.array(z.string()).max(0), options: z.object({ limit: count(1, 500).default(20) }).strict() })
   .transform((a) => ({ limit: a.options.limit }));
 
+/** The id printed after a scale-down (and in the audit): 16 random bytes, base64url, never starting with '-'. */
+const undoArgs = z
+  .object({
+    positionals: z.tuple([z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)]),
+    options: z.object({ yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() }).strict(),
+  })
+  .transform((a) => ({ id: a.positionals[0] }));
+
 const langArgs = z.object({ positionals: z.tuple([z.enum(['fa', 'en'])]), options: z.object({}).strict() }).transform((a) => a.positionals[0]);
 
 /** Without a state store nothing can be planned or audited: a refusal, not a wrong argument. */
@@ -183,6 +192,18 @@ function commandsFor(limits: CommandLimits): CommandSpec<never>[] {
     },
     planCommand('terminate-idle'),
     planCommand('stop-extra'),
+    {
+      // The Undo a scale-down stored, shown for approval like a new plan (issue #13).
+      name: 'undo',
+      args: undoArgs,
+      run: async (ctx, a: z.infer<typeof undoArgs>) => {
+        const diagnoser = needDiagnoser(ctx);
+        if (!ctx.remediation) return STATE_UNAVAILABLE;
+        const found = ctx.remediation.pendingUndo(a.id);
+        if (!found.ok) return { kind: 'refused', refusal: found };
+        return { kind: 'plan', plan: found.plan, report: await diagnoser.diagnose('instances') };
+      },
+    },
     {
       name: 'audit',
       args: auditArgs,

@@ -5,9 +5,22 @@ import type { AppInstance, ConnectionStates, Facts, IdleSession, LogPatternCount
  * the metrics read these instead of deriving them again (and differently).
  */
 
-/** Every instance of every source, running or not. */
+/**
+ * Every instance of every source, running or not, each once: a replica two engines see (a task a
+ * Swarm manager lists on another node, and that node's own engine) is kept as the engine that
+ * looked into it saw it.
+ */
 export function allInstances(facts: Pick<Facts, 'instances'>): AppInstance[] {
-  return facts.instances.flatMap((s) => s.instances);
+  const byId = new Map<string, AppInstance>();
+  for (const i of facts.instances.flatMap((s) => s.instances)) {
+    const seen = byId.get(i.id);
+    if (!seen || insight(i) > insight(seen)) byId.set(i.id, i);
+  }
+  return [...byId.values()];
+}
+
+function insight(i: AppInstance): number {
+  return (i.processes ? 2 : 0) + (i.logs ? 1 : 0);
 }
 
 /** The running instances: the only ones whose pools hold connections. */

@@ -162,6 +162,8 @@ export type PostgresObservation =
 export type SettingValue =
   | { value: number; origin: 'env' }
   | { value: number; origin: 'fallback' }
+  /** From the service's spec (Swarm TaskTemplate.ContainerSpec.Env): for a replica whose container cannot be inspected. */
+  | { value: number; origin: 'spec' }
   | { value: null; origin: 'unknown'; reason: string };
 
 /**
@@ -243,6 +245,12 @@ export interface AppInstance {
   logs?: LogStats;
   /** Where the instance connects, when its environment says; undefined or null when unknown. */
   dbEndpoint?: DbEndpoint | null;
+  /** The service that manages it (Swarm, Compose, ...); absent for a bare container or process. */
+  service?: ServiceRef;
+  /** The node it runs on, when an orchestrator says. */
+  node?: string | null;
+  /** Docker's restart policy (always, unless-stopped, on-failure, no); absent when unknown. */
+  restartPolicy?: string | null;
   errors: ProbeError[];
 }
 
@@ -252,6 +260,13 @@ export interface InstanceObservation {
   ok: boolean;
   instances: AppInstance[];
   error?: ProbeError;
+  /** The services the instances belong to, as their orchestrator describes them (services.ts). */
+  services?: AppService[];
+  /**
+   * Swarm tasks were seen but the services could not be read (the engine is a worker, not a
+   * manager, or the call failed): only this node's tasks are known, and nothing can be scaled here.
+   */
+  swarmUnread?: { reason: 'not_manager' | 'error'; message: string; services: string[] };
 }
 
 export interface ObserveOptions {
@@ -265,6 +280,62 @@ export interface InstanceSource {
   observe(signal?: AbortSignal, options?: ObserveOptions): Promise<InstanceObservation>;
   /** Whether the source answers at all, as cheaply as it can be asked (an engine's ping); throws when not. Absent: nothing to ask. */
   ping?(signal: AbortSignal): Promise<void>;
+}
+
+// ---------------------------------------------------------------- Services: what manages the instances
+
+/**
+ * What starts an instance, and starts it again after a stop: the unit an action must address.
+ * Docker's sources give Swarm and Compose services; a Kubernetes source gives Deployments the same way.
+ */
+export type ServiceKind = 'swarm' | 'compose' | 'kubernetes';
+
+/** An instance's place in its service. */
+export interface ServiceRef {
+  kind: ServiceKind;
+  /** Swarm service ID; "project/service" for Compose; "namespace/name" for a Deployment. */
+  id: string;
+  name: string;
+  /** The replica's number (Swarm task slot, Compose container number), when it has one. */
+  slot?: number | null;
+}
+
+/** One replica as the orchestrator lists it (a Swarm task, a pod), seen or not by dbpool. */
+export interface ServiceReplica {
+  id: string;
+  slot: number | null;
+  node: string | null;
+  /** What it is doing: running, starting, shutdown, ... */
+  state: string;
+  /** What the orchestrator wants of it: running, shutdown, ... */
+  desiredState: string;
+  containerId: string | null;
+  createdAt: string | null;
+}
+
+export interface AppService {
+  kind: ServiceKind;
+  id: string;
+  name: string;
+  /** The engine or cluster it was read from. */
+  location: string;
+  /** replicated: a desired count that can be scaled; global: one per node; containers: Compose's, no count kept. */
+  mode: 'replicated' | 'global' | 'containers';
+  /** Replicas the orchestrator keeps running; null when it keeps no count (global, Compose). */
+  desiredReplicas: number | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  image: string | null;
+  /** Swarm's version index of the spec, which an update must name. */
+  version: number | null;
+  /** The pool settings in the service's spec, for replicas whose own environment cannot be read. */
+  poolSize: SettingValue;
+  workerNum: SettingValue;
+  taskWorkerNum: SettingValue;
+  /** Replicas the orchestrator lists (Swarm: the tasks with a container running or about to). */
+  replicas: ServiceReplica[];
+  /** Compose: what `docker compose up` reads, so the report can show the line to change. */
+  compose?: { project: string; service: string; configFiles: string[]; workingDir: string | null };
 }
 
 // ---------------------------------------------------------------- PgBouncer

@@ -1,11 +1,12 @@
 import type { Attribution } from './attribution.js';
 import { inTransaction, runningInstances, sumPatterns } from './derived-facts.js';
-import type { Facts, ProbeError, ProbeHintRef, ProcessRole } from './facts.js';
+import type { Facts, ProbeError, ProbeHintRef, ProcessRole, ServiceKind } from './facts.js';
 import { holdingFindings } from './holding-findings.js';
 import { pgbouncerFindings, type PgBouncerFindingParams } from './pgbouncer-findings.js';
 import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
 import { pgbouncerLogCounts } from './pgbouncer-signs.js';
 import type { PoolMath } from './pool-math.js';
+import type { ServiceGroup } from './services.js';
 import type { StopCandidate } from './stop-candidates.js';
 import { fitRatio, type Thresholds } from './thresholds.js';
 
@@ -22,6 +23,16 @@ export interface FindingParams extends PgBouncerFindingParams {
   server_full_in_logs: { instance: string; count: number; lastSeen: string | null };
   app_pool_exhausted: { instance: string; count: number; lastSeen: string | null; idleInTransaction: number };
   extra_instances: { running: number; expected: number; candidates: string[] };
+  /** Orchestrated services with more replicas than expected: the older service beside a newer one, or too many replicas. */
+  extra_replicas: {
+    running: number;
+    expected: number;
+    services: { kind: ServiceKind; name: string; from: number; to: number; createdAt: string | null }[];
+    /** The services kept beside them (the newer ones). */
+    beside: string[];
+  };
+  /** Swarm tasks seen, their services not read: only this engine's tasks count, nothing can be scaled through it. */
+  swarm_services_unread: { source: string; reason: 'not_manager' | 'error'; message: string; services: string[] };
   idle_sessions_old: { count: number; minutes: number; oldestSeconds: number };
   idle_in_transaction: { count: number; oldestSeconds: number | null };
   states_hidden: { hidden: number };
@@ -60,6 +71,8 @@ export interface FindingInput {
   pgbouncer?: PgBouncerMath;
   /** Which instance and process holds each connection, where it could be measured. */
   holding?: Attribution | null;
+  /** The orchestrated services (services.ts); absent: none. */
+  services?: ServiceGroup[];
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { crit: 0, warn: 1, info: 2 };
@@ -190,6 +203,7 @@ function instanceFindings(input: FindingInput): Finding[] {
   const out: Finding[] = [];
   const running = runningInstances(facts);
   for (const source of facts.instances) {
+    if (source.swarmUnread) out.push(finding('swarm_services_unread', source.swarmUnread.reason === 'error' ? 'warn' : 'info', { source: source.source, ...source.swarmUnread }));
     if (!source.ok && source.error) {
       out.push(
         finding('instance_source_failed', 'warn', {
@@ -231,12 +245,25 @@ function instanceFindings(input: FindingInput): Finding[] {
       out.push(finding('workers_mismatch', 'warn', { instance: d.name, running: d.workers ?? 0, configured }));
     }
   }
-  if (stopCandidates.length > 0) {
+  // Issue #13: a service is scaled, a container stopped; each is said in its own terms.
+  const scaled = stopCandidates.filter((c) => c.scale);
+  const stopped = stopCandidates.filter((c) => !c.scale);
+  if (stopped.length > 0) {
     out.push(
       finding('extra_instances', 'warn', {
         running: running.length,
         expected: expectedInstances,
-        candidates: stopCandidates.map((c) => c.name),
+        candidates: stopped.map((c) => c.name),
+      }),
+    );
+  }
+  if (scaled.length > 0) {
+    out.push(
+      finding('extra_replicas', 'warn', {
+        running: running.length,
+        expected: expectedInstances,
+        services: scaled.map((c) => ({ kind: c.scale!.kind, name: c.name, from: c.scale!.from, to: c.scale!.to, createdAt: c.createdAt ?? null })),
+        beside: (input.services ?? []).filter((g) => g.kind !== 'compose' && g.running > 0 && !scaled.some((c) => c.id === g.id)).map((g) => g.name),
       }),
     );
   }

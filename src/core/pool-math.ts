@@ -7,7 +7,8 @@ import type { AppInstance, PostgresFacts, ProcessRole } from './facts.js';
  * (workers + task workers + custom processes) x DB_POOL_SIZE connections when its pools are full.
  */
 
-export type CountOrigin = 'measured' | 'env' | 'fallback' | 'unknown';
+/** 'spec': from the service's spec; 'replica': measured on the other replicas of the same service. */
+export type CountOrigin = 'measured' | 'env' | 'spec' | 'replica' | 'fallback' | 'unknown';
 
 export interface InstanceDemand {
   id: string;

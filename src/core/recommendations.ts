@@ -1,16 +1,29 @@
 import { appIdleSessions, inTransaction, sessionsByRole } from './derived-facts.js';
-import type { Facts } from './facts.js';
+import type { Facts, ServiceKind } from './facts.js';
 import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
 import { recommendForPgBouncer, type PgBouncerRecommendationParams } from './pgbouncer-recommendations.js';
 import type { PoolMath } from './pool-math.js';
-import type { StopCandidate } from './stop-candidates.js';
+import type { ServiceGroup } from './services.js';
+import { stopRecommendations } from './stop-recommendations.js';
+import { leavingInstanceIds, type StopCandidate } from './stop-candidates.js';
 import { fitRatio, type Thresholds } from './thresholds.js';
 
 /** Parameters of each recommendation, by code; `command` is the exact line to apply. */
 export interface RecommendationParams extends PgBouncerRecommendationParams {
   lower_pool_size: { variable: string; current: number | null; suggested: number; holders: number; capacity: number };
   raise_max_connections: { current: number; suggested: number; extraMemoryMb: number };
-  stop_extra_instances: { candidates: string[] };
+  /**
+   * compose: candidates `docker compose up` starts again, with the file to change; restartAlways:
+   * containers a daemon restart starts again (policy always); restartUnlessStopped: stopped for good.
+   */
+  stop_extra_instances: {
+    candidates: string[];
+    compose?: { name: string; project: string; service: string; file: string | null }[];
+    restartAlways?: string[];
+    restartUnlessStopped?: string[];
+  };
+  /** An orchestrated service scaled down (to 0: the older service beside a newer one). */
+  scale_down_service: { kind: ServiceKind; service: string; from: number; to: number; beside: string[] };
   /** roles: what the plan touches, per role. behindPgBouncer: a PgBouncer dbpool cannot read is in the path, so some may be its server connections. */
   terminate_idle: { count: number; minutes: number; database: string; roles: { role: string; count: number }[]; behindPgBouncer?: boolean };
   use_pooler: { demand: number; suggestedPoolSize: number };
@@ -42,6 +55,8 @@ export interface RecommendationInput {
   monitorRole: string | null;
   /** The PgBouncer layer; absent or not in the path: PostgreSQL alone. */
   pgbouncer?: PgBouncerMath;
+  /** The orchestrated services (services.ts); absent: none. */
+  services?: ServiceGroup[];
 }
 
 export function recommend(input: RecommendationInput): Recommendation[] {
@@ -62,14 +77,8 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     );
   }
 
-  if (input.stopCandidates.length > 0) {
-    out.push({
-      code: 'stop_extra_instances',
-      params: { candidates: input.stopCandidates.map((c) => c.name) },
-      commands: input.stopCandidates.map((c) => ({ lang: 'shell' as const, text: stopCommand(c) })),
-      action: 'stop_extra',
-    });
-  }
+  // Services are scaled through their orchestrator, containers stopped (stop-recommendations.ts).
+  out.push(...stopRecommendations(input.stopCandidates, input.services));
 
   // Only the app's idle sessions: another role's, a superuser's or another tool's are listed, never proposed;
   // nor PgBouncer's own idle server connections: it would open them again at once.
@@ -90,7 +99,8 @@ export function recommend(input: RecommendationInput): Recommendation[] {
   const overloaded = !behindPgBouncer && math.demandRatio !== null && math.knownDemand > 0 && math.demandRatio >= fit;
   if (overloaded && math.appCapacity !== null && math.server) {
     // Demand after stopping the extra instances is what the remaining pools must fit in.
-    const remaining = math.instances.filter((i) => !input.stopCandidates.some((c) => c.id === i.id));
+    const leaving = new Set(input.stopCandidates.flatMap(leavingInstanceIds));
+    const remaining = math.instances.filter((i) => !leaving.has(i.id));
     const holders = remaining.reduce((s, i) => s + (i.holders ?? 0), 0);
     // The largest pool size whose full pools stay strictly below the fit line.
     const suggested = holders > 0 ? Math.ceil((math.appCapacity * fit) / holders) - 1 : 0;
@@ -170,12 +180,6 @@ export function terminateIdleSql(minutes: number, roles: string[]): string {
 
 function quoteLiteral(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
-}
-
-function stopCommand(c: StopCandidate): string {
-  if (c.source === 'docker') return `docker stop ${c.name}`;
-  const pid = /^pid:(\d+)$/.exec(c.id)?.[1];
-  return pid ? `kill ${pid}` : `kill <pid of ${c.name}>`;
 }
 
 function roundUp(n: number, step: number): number {

@@ -5,6 +5,7 @@ import { findFindings, type Finding } from './findings.js';
 import { computePgBouncerMath, type PgBouncerMath } from './pgbouncer-math.js';
 import { computePoolMath, instanceDemand, serverCapacity, type PoolMath } from './pool-math.js';
 import { recommend, type Recommendation } from './recommendations.js';
+import { groupServices, replicaDemands, type ServiceGroup } from './services.js';
 import { findStopCandidates, type StopCandidate } from './stop-candidates.js';
 import type { Thresholds } from './thresholds.js';
 import { decideVerdict, type Verdict } from './verdict.js';
@@ -20,6 +21,8 @@ export interface Report {
   verdict: Verdict;
   facts: Facts;
   math: PoolMath;
+  /** The orchestrated services (Swarm, Compose, ...) with their replicas; bare instances are in math and facts. */
+  services: ServiceGroup[];
   /** The PgBouncer layer: app pools against max_client_conn, server pools against PostgreSQL. */
   pgbouncer: PgBouncerMath;
   /** Which instance and process holds each connection, where measurable; null otherwise. */
@@ -44,11 +47,14 @@ export interface ReportSettings {
 export function buildReport(view: ReportView, facts: Facts, settings: ReportSettings): Report {
   const running = runningInstances(facts);
   const server = facts.postgres.ok ? serverCapacity(facts.postgres.facts) : null;
-  const math = computePoolMath(running.map(instanceDemand), server, unreadSources(facts).length);
-  const stopCandidates = findStopCandidates(running, settings.expectedInstances);
+  // Replicas dbpool could not look into take their pool processes from the ones it could (services.ts).
+  const demands = replicaDemands(running, running.map(instanceDemand));
+  const math = computePoolMath(demands, server, unreadSources(facts).length);
+  const services = groupServices(facts, running, demands);
+  const stopCandidates = findStopCandidates(running, settings.expectedInstances, services);
   const pgbouncer = computePgBouncerMath(facts, math);
   const holding = facts.postgres.ok ? attributeConnections(facts.postgres.facts, running) : null;
-  const common = { facts, math, stopCandidates, thresholds: settings.thresholds, pgbouncer };
+  const common = { facts, math, stopCandidates, thresholds: settings.thresholds, pgbouncer, services };
   const findings = findFindings({
     ...common,
     holding,
@@ -65,6 +71,7 @@ export function buildReport(view: ReportView, facts: Facts, settings: ReportSett
     verdict: decideVerdict(findings),
     facts,
     math,
+    services,
     pgbouncer,
     holding,
     stopCandidates,

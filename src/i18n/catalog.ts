@@ -1,7 +1,7 @@
 import type { CommandName } from '../commands/command-names.js';
 import type { ArgumentProblem } from '../commands/parse-command-line.js';
 import type { HeldCounts } from '../core/attribution.js';
-import type { ProbeHint, ProbeHintRef, ProcessRole } from '../core/facts.js';
+import type { ProbeHint, ProbeHintRef, ProcessRole, ServiceKind } from '../core/facts.js';
 import type { FindingCode, FindingParams } from '../core/findings.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
@@ -55,6 +55,26 @@ export interface Catalog {
     /** `startedAt`: the last start ("up" counts from it), the creation time when the start is unknown. */
     instanceLine: Msg<{ name: string; state: string; image: string | null; startedAt: string | null; now: string; location: string }>;
     health: Msg<{ health: string }>;
+    /** Issue #13: instances grouped by what manages them. */
+    serviceLine: Msg<{
+      kind: ServiceKind;
+      name: string;
+      mode: 'replicated' | 'global' | 'containers';
+      running: number;
+      desired: number | null;
+      createdAt: string | null;
+      updatedAt: string | null;
+      now: string;
+      image: string | null;
+      location: string;
+      /** False: known from its replicas' labels only. */
+      read: boolean;
+      composeFile: string | null;
+    }>;
+    replicaLine: Msg<{ name: string; node: string | null; state: string; createdAt: string | null; now: string; inspected: boolean }>;
+    serviceMathLine: Msg<{ kind: ServiceKind; name: string; replicas: number; demand: number | null }>;
+    /** After a bare container's line: what its restart policy means for a stop. */
+    restartPolicy: Msg<{ policy: string }>;
     mathLine: Msg<{ name: string; workers: number | null; workersOrigin: CountOrigin; taskWorkers: number; untold: number; customProcesses: number; poolSize: number | null; poolSizeOrigin: CountOrigin; total: number | null; poolSizeVar: string }>;
     /** `unread`: instance sources that could not be read; then the total is unknown and demand a lower bound. */
     mathTotal: Msg<{ demand: number; instances: number; capacity: number | null; unknown: number; unread: number }>;
@@ -102,6 +122,20 @@ export interface Catalog {
     /** `roles`: whose sessions, per role: the approver sees them in the plan and the confirm dialog. */
     planTerminate: Msg<{ count: number; database: string; minutes: number; roles: { role: string; count: number }[] }>;
     planStop: Msg<{ name: string; ageSeconds: number | null }>;
+    planScale: Msg<{ kind: ServiceKind; name: string; from: number; to: number; ageSeconds: number | null }>;
+    planUndo: Msg<{ kind: ServiceKind; name: string; from: number; to: number }>;
+    /** `reason`: said already (instanceReason), e.g. that the service wanted that many already. */
+    scaledLine: Msg<{ name: string; from: number; to: number; reason: string | null }>;
+    buttonScale: Msg<{ count: number }>;
+    buttonUndo: string;
+    /** In the thread after a scale-down: what Undo does, until when. */
+    undoOffer: Msg<{ services: { name: string; to: number }[]; at: string }>;
+    /** In the terminal after a scale-down: the command that undoes it. */
+    undoHint: Msg<{ command: string; at: string }>;
+    converged: Msg<{ seconds: number; services: { name: string; running: number; wanted: number }[]; connections: number | null }>;
+    notConverged: Msg<{ seconds: number; services: { name: string; running: number; wanted: number }[]; connections: number | null }>;
+    /** The check after an Undo: its "before" is the figures before the scale-down it reverses. */
+    comparedWithUndone: Msg<{ at: string }>;
     confirmTitle: string;
     confirmYes: string;
     confirmNo: string;

@@ -5,10 +5,23 @@ import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
-const ORIGIN: Record<CountOrigin, string> = { measured: 'measured', env: 'from env', fallback: 'configured fallback', unknown: 'unknown' };
+const ORIGIN: Record<CountOrigin, string> = {
+  measured: 'measured',
+  env: 'from env',
+  spec: 'from the service spec',
+  replica: 'as measured on its other replicas',
+  fallback: 'configured fallback',
+  unknown: 'unknown',
+};
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `, last at ${f.dateTime(iso)}` : '');
 const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
+const SERVICE_KIND = { swarm: 'Swarm service', compose: 'Compose service', kubernetes: 'Kubernetes Deployment' } as const;
+const ORCHESTRATOR = { swarm: 'Swarm', compose: 'Compose', kubernetes: 'Kubernetes' } as const;
+const ago = (iso: string, now: string) => Math.max(0, (Date.parse(now) - Date.parse(iso)) / 1000);
+const replicasOf = (n: number, f: Formatter) => `${f.num(n)} ${n === 1 ? 'replica' : 'replicas'}`;
+const scaleStates = (services: { name: string; running: number; wanted: number }[], f: Formatter) =>
+  f.list(services.map((s) => `${f.code(s.name)} runs ${f.num(s.running)} of ${replicasOf(s.wanted, f)}`));
 const sign = (s: PgBouncerSign, f: Formatter) =>
   s.kind === 'endpoint'
     ? `${f.list(s.instances.map(f.code))} connect to ${f.code(`${s.host ?? '?'}:${s.port ?? '?'}`)} (${s.variables.join(', ')})`
@@ -109,6 +122,36 @@ export const en: Catalog = {
       return `${f.code(p.name)}: ${p.state}${age}${image} (${p.location})`;
     },
     health: (p) => `health: ${p.health}`,
+    serviceLine: (p, f) => {
+      const replicas =
+        p.mode === 'global'
+          ? `${replicasOf(p.running, f)} running (global: one per node)`
+          : p.desired === null
+            ? `${f.num(p.running)} running`
+            : `${f.num(p.running)}/${replicasOf(p.desired, f)} running`;
+      const created = p.createdAt ? `, created ${f.duration(ago(p.createdAt, p.now))} ago` : '';
+      // Swarm stamps a new service as updated too, a moment after its creation.
+      const updated =
+        p.updatedAt && p.createdAt && Date.parse(p.updatedAt) - Date.parse(p.createdAt) > 1000 ? `, updated ${f.duration(ago(p.updatedAt, p.now))} ago` : '';
+      const image = p.image ? `, image ${f.code(p.image)}` : '';
+      const file = p.composeFile ? `, file ${f.code(p.composeFile)}` : '';
+      const unread = p.read ? '' : '; known from its containers only';
+      return `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${replicas}${created}${updated}${image}${file} (${p.location})${unread}`;
+    },
+    replicaLine: (p, f) => {
+      const node = p.node ? ` on node ${f.code(p.node)}` : '';
+      const age = p.createdAt ? `, up ${f.duration(ago(p.createdAt, p.now))}` : '';
+      const seen = p.inspected ? '' : ': its container could not be inspected (another node), so its pool settings come from the service spec';
+      return `${f.code(p.name)}${node}: ${p.state}${age}${seen}`;
+    },
+    serviceMathLine: (p, f) =>
+      `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${replicasOf(p.replicas, f)}, ${val(p.demand, f)} connections when every pool is full`,
+    restartPolicy: (p, f) =>
+      p.policy === 'always'
+        ? `restart policy ${f.code('always')}: a restart of the Docker daemon starts it again even after a stop`
+        : p.policy === 'unless-stopped'
+          ? `restart policy ${f.code('unless-stopped')}: a stop holds, even across a daemon restart`
+          : `restart policy ${f.code(p.policy)}`,
     mathLine: (p, f) => {
       const parts: string[] = [];
       if (p.workers !== 0 || (p.untold === 0 && p.customProcesses === 0)) parts.push(`${val(p.workers, f)} workers${originNote(p.workersOrigin)}`);
@@ -236,6 +279,18 @@ export const en: Catalog = {
       (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} sessions are idle in transaction).` : '.'),
     extra_instances: (p, f) =>
       `${f.num(p.running)} instances are running where ${f.num(p.expected)} is expected: ${f.list(p.candidates.map(f.code))} should probably be stopped.`,
+    extra_replicas: (p, f) => {
+      const what = p.services.map((s) =>
+        s.to === 0
+          ? `the older ${SERVICE_KIND[s.kind]} ${f.code(s.name)}${s.createdAt ? ` (created ${f.dateTime(s.createdAt)})` : ''} runs beside ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'the newer instances'}`
+          : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} wants ${replicasOf(s.from, f)} where ${f.num(s.to)} would do`,
+      );
+      return `${replicasOf(p.running, f)} of the app run where ${f.num(p.expected)} ${p.expected === 1 ? 'is' : 'are'} expected: ${what.join('; ')}. Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} start new ones.`;
+    },
+    swarm_services_unread: (p, f) =>
+      p.reason === 'not_manager'
+        ? `${f.code(p.source)} runs Swarm tasks (${f.list(p.services.map(f.code))}) but is not a Swarm manager: dbpool sees only this node's tasks and cannot scale their services through it. Add a manager to ${f.code('DBPOOL_DOCKER_HOSTS')}.`
+        : `The Swarm services on ${f.code(p.source)} could not be read (${f.code(p.message)}): tasks on other nodes are not counted.`,
     idle_sessions_old: (p, f) =>
       `${f.num(p.count)} sessions have been idle for more than ${f.num(p.minutes)} minutes (the oldest ${f.duration(p.oldestSeconds)}).`,
     idle_in_transaction: (p, f) =>
@@ -289,7 +344,25 @@ export const en: Catalog = {
       `Lower ${f.code(p.variable)}${p.current === null ? '' : ` from ${f.num(p.current)}`} to ${f.num(p.suggested)}: ${f.num(p.holders)} pool-holding processes then fit in ${f.num(p.capacity)} with margin. Restart the app after the change.`,
     raise_max_connections: (p, f) =>
       `Raise max_connections from ${f.num(p.current)} to ${f.num(p.suggested)} (needs a PostgreSQL restart; about ${f.num(p.extraMemoryMb)} MB more memory).`,
-    stop_extra_instances: (p, f) => `Stop the extra instances: ${f.list(p.candidates.map(f.code))}.`,
+    stop_extra_instances: (p, f) =>
+      `Stop the extra instances: ${f.list(p.candidates.map(f.code))}.` +
+      (p.compose ?? [])
+        .map(
+          (c) =>
+            ` ${f.code(c.name)} belongs to Compose project ${f.code(c.project)}: \`docker compose up\` starts it again unless its service ${f.code(c.service)} is changed${c.file ? ` in ${f.code(c.file)}` : ''} (the lines below).`,
+        )
+        .join('') +
+      (p.restartAlways?.length
+        ? ` ${f.list(p.restartAlways.map(f.code))}: restart policy ${f.code('always')}, so a restart of the Docker daemon starts it again unless the policy is changed first (\`docker update --restart=no\`, below).`
+        : '') +
+      (p.restartUnlessStopped?.length
+        ? ` ${f.list(p.restartUnlessStopped.map(f.code))}: restart policy ${f.code('unless-stopped')}, so the stop holds across a daemon restart.`
+        : ''),
+    scale_down_service: (p, f) =>
+      (p.to === 0
+        ? `Scale the older ${SERVICE_KIND[p.kind]} ${f.code(p.service)} from ${f.num(p.from)} to 0 replicas${p.beside.length > 0 ? `, keeping ${f.list(p.beside.map(f.code))}` : ''}`
+        : `Scale ${SERVICE_KIND[p.kind]} ${f.code(p.service)} from ${f.num(p.from)} to ${replicasOf(p.to, f)}`) +
+      `: ${ORCHESTRATOR[p.kind]} then stops the extra tasks and keeps them stopped. Do not \`docker stop\` its containers: ${ORCHESTRATOR[p.kind]} starts new ones within seconds.`,
     terminate_idle: (p, f) =>
       `Terminate the app's ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)} (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer ? " Behind PgBouncer some may be its server connections: terminating those only moves the problem (it opens them again); let dbpool read PgBouncer to tell them apart." : ''),
@@ -322,6 +395,20 @@ export const en: Catalog = {
     planTerminate: (p, f) =>
       `Terminate ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}: ${roleList(p.roles, f)}`,
     planStop: (p, f) => `Stop ${f.code(p.name)}${p.ageSeconds === null ? '' : `, created ${f.duration(p.ageSeconds)} ago`}`,
+    planScale: (p, f) =>
+      `Scale ${SERVICE_KIND[p.kind]} ${f.code(p.name)} from ${f.num(p.from)} to ${replicasOf(p.to, f)}${p.ageSeconds === null ? '' : `, created ${f.duration(p.ageSeconds)} ago`}`,
+    planUndo: (p, f) => `Undo: scale ${SERVICE_KIND[p.kind]} ${f.code(p.name)} back from ${f.num(p.from)} to ${replicasOf(p.to, f)}`,
+    scaledLine: (p, f) => `${f.code(p.name)}: scaled from ${f.num(p.from)} to ${replicasOf(p.to, f)}${p.reason ? ` (${p.reason})` : ''}`,
+    buttonScale: (p, f) => `Scale down ${f.num(p.count)} extra`,
+    buttonUndo: 'Undo',
+    undoOffer: (p, f) =>
+      `Undo scales ${f.list(p.services.map((s) => `${f.code(s.name)} back to ${replicasOf(s.to, f)}`))}. Like the action, it needs an approver's confirm; offered until ${p.at}.`,
+    undoHint: (p, f) => `To undo: ${f.code(p.command)} (until ${p.at}).`,
+    converged: (p, f) =>
+      `Converged after ${f.duration(p.seconds)}: ${scaleStates(p.services, f)}${p.connections === null ? '' : `; the app's connections settled at ${f.num(p.connections)}`}.`,
+    notConverged: (p, f) =>
+      `Not converged after ${f.duration(p.seconds)}: ${scaleStates(p.services, f)}${p.connections === null ? '' : ` (the app holds ${f.num(p.connections)} connections)`}. The orchestrator is still at work, or cannot place the tasks: look again with \`dbpool status\`.`,
+    comparedWithUndone: (p) => `Compared with the figures before the scale-down this undoes (${p.at}):`,
     confirmTitle: 'Are you sure?',
     confirmYes: 'Yes, do it',
     confirmNo: 'Cancel',
@@ -360,7 +447,7 @@ export const en: Catalog = {
       not_terminated: 'not terminated',
       error: 'error',
     },
-    instance: { stopped: 'stopped', killed: 'killed after the grace period', already_stopped: 'already stopped', refused: 'left running', error: 'error' },
+    instance: { stopped: 'stopped', killed: 'killed after the grace period', already_stopped: 'already stopped', scaled: 'scaled', refused: 'left running', error: 'error' },
     instanceReason: {
       gone: "no longer running, or no longer the app's",
       replaced: 'another instance has this id now',
@@ -373,6 +460,11 @@ export const en: Catalog = {
       still_running: 'still running',
       no_such_container: 'no such container',
       no_answer: 'the engine did not answer in time',
+      swarm_task: 'a task of a Swarm service: Swarm would start another, so the service is scaled instead',
+      no_scaler: 'dbpool cannot scale this kind of service',
+      global_service: 'a global service runs one task per node and has no replica count to scale',
+      replicas_changed: 'its replica count changed since the plan: diagnose again',
+      already_at: 'it wanted that many already',
       failed: 'it failed',
     },
     sessionLine: (p, f) => `pid ${f.code(String(p.pid))}: ${p.outcome}${p.detail ? ` (${f.code(p.detail)})` : ''}`,
@@ -434,7 +526,8 @@ export const en: Catalog = {
       math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator',
       check: 'check [-w 75%] [-c 90%] - the status as one Nagios/Icinga plugin line with perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] - terminate idle sessions, after a confirm',
-      'stop-extra': 'stop-extra [--yes] [--dry-run] - stop the older extra instances, after a confirm',
+      'stop-extra': 'stop-extra [--yes] [--dry-run] - stop the older extra instances (scale down a Swarm service), after a confirm',
+      undo: 'undo <id> [--yes] [--dry-run] - scale a service back after stop-extra scaled it down, after a confirm',
       audit: 'audit [--limit N] - the latest requests, approvals, refusals and outcomes',
       summary: 'summary - the last 24 hours: peak, p95, time above the thresholds, refusals, actions',
       lang: 'lang fa|en - the language of your reports',

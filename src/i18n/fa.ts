@@ -8,12 +8,19 @@ const val = (n: number | null, f: Formatter) => (n === null ? '؟' : f.num(n));
 const ORIGIN: Record<CountOrigin, string> = {
   measured: 'اندازه‌گیری‌شده',
   env: 'از env',
+  spec: 'از spec سرویس',
+  replica: 'مانند replicaهای اندازه‌گیری‌شده‌ی دیگرش',
   fallback: 'مقدار پیش‌فرض پیکربندی',
   unknown: 'نامعلوم',
 };
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
 const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
 const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
+const SERVICE_KIND = { swarm: 'سرویس Swarm', compose: 'سرویس Compose', kubernetes: 'Deployment در Kubernetes' } as const;
+const ORCHESTRATOR = { swarm: 'Swarm', compose: 'Compose', kubernetes: 'Kubernetes' } as const;
+const ago = (iso: string, now: string) => Math.max(0, (Date.parse(now) - Date.parse(iso)) / 1000);
+const scaleStates = (services: { name: string; running: number; wanted: number }[], f: Formatter) =>
+  f.list(services.map((s) => `${f.code(s.name)} ${f.num(s.running)} از ${f.num(s.wanted)} replica را اجرا می‌کند`));
 const sign = (s: PgBouncerSign, f: Formatter) =>
   s.kind === 'endpoint'
     ? `${f.list(s.instances.map(f.code))} به ${f.code(`${s.host ?? '?'}:${s.port ?? '?'}`)} وصل می‌شوند (${f.list(s.variables.map(f.code))})`
@@ -119,6 +126,36 @@ export const fa: Catalog = {
       return `${f.code(p.name)}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${image} (${f.code(p.location)})`;
     },
     health: (p, f) => `سلامت: ${f.code(p.health)}`,
+    serviceLine: (p, f) => {
+      const replicas =
+        p.mode === 'global'
+          ? `${f.num(p.running)} replica در حال اجرا (global: یکی روی هر node)`
+          : p.desired === null
+            ? `${f.num(p.running)} در حال اجرا`
+            : `${f.num(p.running)} از ${f.num(p.desired)} replica در حال اجرا`;
+      const created = p.createdAt ? `، ساخته‌شده ${f.duration(ago(p.createdAt, p.now))} پیش` : '';
+      // Swarm stamps a new service as updated too, a moment after its creation.
+      const updated =
+        p.updatedAt && p.createdAt && Date.parse(p.updatedAt) - Date.parse(p.createdAt) > 1000 ? `، به‌روزشده ${f.duration(ago(p.updatedAt, p.now))} پیش` : '';
+      const image = p.image ? `، image ${f.code(p.image)}` : '';
+      const file = p.composeFile ? `، فایل ${f.code(p.composeFile)}` : '';
+      const unread = p.read ? '' : '؛ فقط از روی containerهایش شناخته شده';
+      return `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${replicas}${created}${updated}${image}${file} (${f.code(p.location)})${unread}`;
+    },
+    replicaLine: (p, f) => {
+      const node = p.node ? ` روی node ${f.code(p.node)}` : '';
+      const age = p.createdAt ? `، ${f.duration(ago(p.createdAt, p.now))} است که اجرا می‌شود` : '';
+      const seen = p.inspected ? '' : ': container آن بررسی نشد (روی node دیگری است)، پس تنظیمات pool آن از spec سرویس آمده است';
+      return `${f.code(p.name)}${node}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${seen}`;
+    },
+    serviceMathLine: (p, f) =>
+      `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${f.num(p.replicas)} replica، ${val(p.demand, f)} اتصال وقتی همه‌ی poolها پر باشند`,
+    restartPolicy: (p, f) =>
+      p.policy === 'always'
+        ? `سیاست راه‌اندازی دوباره ${f.code('always')}: راه‌اندازی دوباره‌ی daemon داکر آن را حتی پس از توقف دوباره روشن می‌کند`
+        : p.policy === 'unless-stopped'
+          ? `سیاست راه‌اندازی دوباره ${f.code('unless-stopped')}: توقف پابرجا می‌ماند، حتی پس از راه‌اندازی دوباره‌ی daemon`
+          : `سیاست راه‌اندازی دوباره ${f.code(p.policy)}`,
     mathLine: (p, f) => {
       const parts: string[] = [];
       if (p.workers !== 0 || (p.untold === 0 && p.customProcesses === 0)) parts.push(`${val(p.workers, f)} worker${originNote(p.workersOrigin)}`);
@@ -246,6 +283,18 @@ export const fa: Catalog = {
       (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در تراکنش‌اند).` : '.'),
     extra_instances: (p, f) =>
       `${f.num(p.running)} نمونه در حال اجراست در حالی که ${f.num(p.expected)} نمونه انتظار می‌رود: احتمالاً باید ${f.list(p.candidates.map(f.code))} متوقف شود.`,
+    extra_replicas: (p, f) => {
+      const what = p.services.map((s) =>
+        s.to === 0
+          ? `${SERVICE_KIND[s.kind]} قدیمی‌تر ${f.code(s.name)}${s.createdAt ? ` (ساخته‌شده در ${f.dateTime(s.createdAt)})` : ''} کنار ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'نمونه‌های تازه‌تر'} اجرا می‌شود`
+          : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} ${f.num(s.from)} replica می‌خواهد در حالی که ${f.num(s.to)} کافی است`,
+      );
+      return `${f.num(p.running)} replica از برنامه در حال اجراست در حالی که ${f.num(p.expected)} انتظار می‌رود: ${what.join('؛ ')}. تعداد replicaهای سرویس را کم کنید؛ توقف containerهای task آن فقط باعث می‌شود ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} به‌جایشان containerهای تازه راه بیندازد.`;
+    },
+    swarm_services_unread: (p, f) =>
+      p.reason === 'not_manager'
+        ? `${f.code(p.source)} taskهای Swarm را اجرا می‌کند (${f.list(p.services.map(f.code))}) ولی manager در Swarm نیست: dbpool فقط taskهای همین node را می‌بیند و نمی‌تواند از راه آن تعداد replicaهای سرویس‌ها را تغییر دهد. یک manager را به ${f.code('DBPOOL_DOCKER_HOSTS')} اضافه کنید.`
+        : `سرویس‌های Swarm در ${f.code(p.source)} خوانده نشدند (${f.code(p.message)}): taskهای روی nodeهای دیگر شمرده نمی‌شوند.`,
     idle_sessions_old: (p, f) =>
       `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار مانده‌اند (قدیمی‌ترین ${f.duration(p.oldestSeconds)}).`,
     idle_in_transaction: (p, f) =>
@@ -302,7 +351,25 @@ export const fa: Catalog = {
       `${f.code(p.variable)} را${p.current === null ? '' : ` از ${f.num(p.current)}`} به ${f.num(p.suggested)} کم کنید: آن‌گاه ${f.num(p.holders)} پردازه‌ی دارای pool با حاشیه‌ی امن در ${f.num(p.capacity)} جا می‌شوند. پس از تغییر، برنامه را دوباره راه‌اندازی کنید.`,
     raise_max_connections: (p, f) =>
       `${f.code('max_connections')} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (نیاز به راه‌اندازی دوباره‌ی PostgreSQL؛ حدود ${f.num(p.extraMemoryMb)} مگابایت حافظه‌ی بیشتر).`,
-    stop_extra_instances: (p, f) => `نمونه‌های اضافه را متوقف کنید: ${f.list(p.candidates.map(f.code))}.`,
+    stop_extra_instances: (p, f) =>
+      `نمونه‌های اضافه را متوقف کنید: ${f.list(p.candidates.map(f.code))}.` +
+      (p.compose ?? [])
+        .map(
+          (c) =>
+            ` ${f.code(c.name)} جزو پروژه‌ی Compose ${f.code(c.project)} است: ${f.code('docker compose up')} دوباره آن را راه می‌اندازد مگر آنکه سرویس ${f.code(c.service)}${c.file ? ` در ${f.code(c.file)}` : ''} تغییر کند (خطوط زیر).`,
+        )
+        .join('') +
+      (p.restartAlways?.length
+        ? ` ${f.list(p.restartAlways.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('always')} است، پس راه‌اندازی دوباره‌ی daemon داکر دوباره روشنش می‌کند مگر آنکه اول این سیاست عوض شود (${f.code('docker update --restart=no')}، در زیر).`
+        : '') +
+      (p.restartUnlessStopped?.length
+        ? ` ${f.list(p.restartUnlessStopped.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('unless-stopped')} است، پس توقف پس از راه‌اندازی دوباره‌ی daemon هم پابرجا می‌ماند.`
+        : ''),
+    scale_down_service: (p, f) =>
+      (p.to === 0
+        ? `تعداد replicaهای ${SERVICE_KIND[p.kind]} قدیمی‌تر ${f.code(p.service)} را از ${f.num(p.from)} به ${f.num(0)} برسانید${p.beside.length > 0 ? ` و ${f.list(p.beside.map(f.code))} را نگه دارید` : ''}`
+        : `تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.service)} را از ${f.num(p.from)} به ${f.num(p.to)} برسانید`) +
+      `: آن‌گاه ${ORCHESTRATOR[p.kind]} taskهای اضافه را متوقف می‌کند و متوقف نگه می‌دارد. containerهای آن را با ${f.code('docker stop')} متوقف نکنید: ${ORCHESTRATOR[p.kind]} در چند ثانیه containerهای تازه راه می‌اندازد.`,
     terminate_idle: (p, f) =>
       `${f.num(p.count)} نشست برنامه را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer
@@ -338,6 +405,20 @@ export const fa: Catalog = {
     planTerminate: (p, f) =>
       `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند: ${roleList(p.roles, f)}`,
     planStop: (p, f) => `توقف ${f.code(p.name)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,
+    planScale: (p, f) =>
+      `تغییر تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.name)} از ${f.num(p.from)} به ${f.num(p.to)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,
+    planUndo: (p, f) => `برگرداندن: تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.name)} از ${f.num(p.from)} دوباره به ${f.num(p.to)}`,
+    scaledLine: (p, f) => `${f.code(p.name)}: تعداد replicaها از ${f.num(p.from)} به ${f.num(p.to)} رسید${p.reason ? ` (${p.reason})` : ''}`,
+    buttonScale: (p, f) => `کم کردن ${f.num(p.count)} مورد اضافه`,
+    buttonUndo: 'برگرداندن',
+    undoOffer: (p, f) =>
+      `«برگرداندن» ${f.list(p.services.map((s) => `${f.code(s.name)} را به ${f.num(s.to)} replica`))} برمی‌گرداند. مانند خود اقدام، به تأیید یک تأییدکننده نیاز دارد؛ تا ${p.at} در دسترس است.`,
+    undoHint: (p, f) => `برای برگرداندن: ${f.code(p.command)} (تا ${p.at}).`,
+    converged: (p, f) =>
+      `پس از ${f.duration(p.seconds)} به وضعیت خواسته رسید: ${scaleStates(p.services, f)}${p.connections === null ? '' : `؛ اتصال‌های برنامه روی ${f.num(p.connections)} ثابت ماند`}.`,
+    notConverged: (p, f) =>
+      `پس از ${f.duration(p.seconds)} هنوز به وضعیت خواسته نرسیده است: ${scaleStates(p.services, f)}${p.connections === null ? '' : ` (برنامه ${f.num(p.connections)} اتصال دارد)`}. ارکستراتور هنوز در کار است یا نمی‌تواند taskها را جا بدهد: با ${f.code('dbpool status')} دوباره نگاه کنید.`,
+    comparedWithUndone: (p) => `در مقایسه با ارقام پیش از کم کردن replicaها، یعنی وضعیتی که این برگرداندن به آن بازمی‌گردد (${p.at}):`,
     confirmTitle: 'مطمئن هستید؟',
     confirmYes: 'بله، انجام بده',
     confirmNo: 'انصراف',
@@ -376,7 +457,7 @@ export const fa: Catalog = {
       not_terminated: 'بسته نشد',
       error: 'خطا',
     },
-    instance: { stopped: 'متوقف شد', killed: 'پس از مهلت به اجبار بسته شد', already_stopped: 'پیش‌تر متوقف شده بود', refused: 'در حال اجرا ماند', error: 'خطا' },
+    instance: { stopped: 'متوقف شد', killed: 'پس از مهلت به اجبار بسته شد', already_stopped: 'پیش‌تر متوقف شده بود', scaled: 'تعداد replicaهایش تغییر کرد', refused: 'در حال اجرا ماند', error: 'خطا' },
     instanceReason: {
       gone: 'دیگر در حال اجرا نیست یا دیگر نمونه‌ی برنامه نیست',
       replaced: 'اکنون نمونه‌ی دیگری این شناسه را دارد',
@@ -389,6 +470,11 @@ export const fa: Catalog = {
       still_running: 'هنوز در حال اجراست',
       no_such_container: 'چنین کانتینری وجود ندارد',
       no_answer: 'موتور به‌موقع پاسخ نداد',
+      swarm_task: 'یک task از سرویس Swarm است: Swarm به‌جای آن یکی دیگر راه می‌اندازد، پس به‌جای توقف، تعداد replicaهای سرویس کم می‌شود',
+      no_scaler: 'dbpool راهی برای تغییر تعداد replicaهای این نوع سرویس ندارد',
+      global_service: 'سرویس global روی هر node یک task دارد و تعداد replica ندارد که تغییر کند',
+      replicas_changed: 'تعداد replicaهای آن پس از ساختن طرح تغییر کرده است: دوباره بررسی کنید',
+      already_at: 'از پیش همین تعداد را می‌خواست',
       failed: 'ناموفق بود',
     },
     sessionLine: (p, f) => `pid ${f.code(String(p.pid))}: ${p.outcome}${p.detail ? ` (${f.code(p.detail)})` : ''}`,
@@ -450,7 +536,8 @@ export const fa: Catalog = {
       math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی',
       check: 'check [-w 75%] [-c 90%] — وضعیت در یک خط افزونه‌ی Nagios/Icinga همراه با perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] — بستن نشست‌های بیکار، پس از تأیید',
-      'stop-extra': 'stop-extra [--yes] [--dry-run] — توقف نمونه‌های اضافه‌ی قدیمی‌تر، پس از تأیید',
+      'stop-extra': 'stop-extra [--yes] [--dry-run] — توقف نمونه‌های اضافه‌ی قدیمی‌تر (یا کم کردن replicaهای سرویس Swarm)، پس از تأیید',
+      undo: 'undo <id> [--yes] [--dry-run] — برگرداندن تعداد replicaهای سرویسی که stop-extra کم کرده بود، پس از تأیید',
       audit: 'audit [--limit N] — آخرین درخواست‌ها، تأییدها، ردها و نتیجه‌ها',
       summary: 'summary — ۲۴ ساعت گذشته: اوج، p95، زمان بالای آستانه‌ها، ردها و اقدام‌ها',
       lang: 'lang fa|en — زبان گزارش‌های شما',

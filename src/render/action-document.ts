@@ -1,7 +1,9 @@
 import type { AuditEntry } from '../actions/audit-log.js';
+import type { Convergence } from '../actions/await-convergence.js';
 import { outcomeCounts, type ExecutionOutcome } from '../actions/execute-plan.js';
+import type { InstanceOutcome } from '../actions/executors.js';
 import type { RequestResult, Verification } from '../actions/remediation-flow.js';
-import type { RemediationPlan } from '../actions/remediation-plan.js';
+import type { RemediationPlan, StopExtraPlan, UndoScalePlan } from '../actions/remediation-plan.js';
 import type { Refusal } from '../actions/approval-guard.js';
 import { sessionsByRole } from '../core/derived-facts.js';
 import type { Catalog } from '../i18n/catalog.js';
@@ -11,9 +13,20 @@ import { cutList } from './cut-list.js';
 /** Sentences about remediation, medium-independent: the terminal and Block Kit lay them out. */
 
 export function planTitle(plan: RemediationPlan, t: Catalog, f: Formatter): string {
-  return plan.action === 'terminate_idle'
-    ? t.action.planTerminate({ count: plan.sessions.length, database: plan.target.database, minutes: plan.minutes, roles: sessionsByRole(plan.sessions) }, f)
-    : plan.candidates.map((c) => t.action.planStop({ name: c.name, ageSeconds: ageSeconds(c.createdAt, plan.createdAt) }, f)).join('; ');
+  if (plan.action === 'terminate_idle') {
+    return t.action.planTerminate({ count: plan.sessions.length, database: plan.target.database, minutes: plan.minutes, roles: sessionsByRole(plan.sessions) }, f);
+  }
+  return candidateLines(plan, t, f).join('; ');
+}
+
+/** One line per service or container the plan touches: a service is scaled (issue #13), a container stopped. */
+function candidateLines(plan: StopExtraPlan | UndoScalePlan, t: Catalog, f: Formatter): string[] {
+  if (plan.action === 'undo_scale') return plan.services.map((s) => t.action.planUndo({ kind: s.kind, name: s.name, from: s.from, to: s.to }, f));
+  return plan.candidates.map((c) =>
+    c.scale
+      ? t.action.planScale({ kind: c.scale.kind, name: c.name, from: c.scale.from, to: c.scale.to, ageSeconds: ageSeconds(c.createdAt, plan.createdAt) }, f)
+      : t.action.planStop({ name: c.name, ageSeconds: ageSeconds(c.createdAt, plan.createdAt) }, f),
+  );
 }
 
 /** What exactly will be touched, one line each. */
@@ -23,7 +36,7 @@ export function planLines(plan: RemediationPlan, t: Catalog, f: Formatter, maxIt
       ? plan.sessions.map((s) =>
           t.label.idleSession({ pid: s.pid, user: s.user, application: s.application, client: s.client, seconds: s.idleSeconds }, f),
         )
-      : plan.candidates.map((c) => t.action.planStop({ name: c.name, ageSeconds: ageSeconds(c.createdAt, plan.createdAt) }, f));
+      : candidateLines(plan, t, f);
   return cutList(lines, maxItems, t, f);
 }
 
@@ -31,13 +44,21 @@ export function outcomeLines(outcome: ExecutionOutcome, t: Catalog, f: Formatter
   const lines =
     outcome.action === 'terminate_idle'
       ? outcome.sessions.map((s) => t.action.sessionLine({ pid: s.pid, outcome: t.action.session[s.outcome], detail: s.detail ?? null }, f))
-      : outcome.instances.map((i) =>
-          t.action.instanceLine(
-            { name: i.name, outcome: t.action.instance[i.outcome], reason: i.reason ? t.action.instanceReason[i.reason] : null, detail: i.detail ?? null },
-            f,
-          ),
-        );
+      : outcome.instances.map((i) => instanceOutcomeLine(i, t, f));
   return [t.action.summary(outcomeCounts(outcome), f), ...cutList(lines, maxItems, t, f)];
+}
+
+function instanceOutcomeLine(i: InstanceOutcome, t: Catalog, f: Formatter): string {
+  const reason = i.reason ? t.action.instanceReason[i.reason] : null;
+  if (i.outcome === 'scaled' && i.scaledFrom !== undefined && i.scaledTo !== undefined) {
+    return t.action.scaledLine({ name: i.name, from: i.scaledFrom, to: i.scaledTo, reason }, f);
+  }
+  return t.action.instanceLine({ name: i.name, outcome: t.action.instance[i.outcome], reason, detail: i.detail ?? null }, f);
+}
+
+/** After a scale-down, how to undo it from a command line (`dbpool undo <id>`, `/dbpool undo <id>`). */
+export function undoHint(undo: UndoScalePlan, command: string, t: Catalog, f: Formatter): string {
+  return t.action.undoHint({ command: `${command} undo ${undo.id}`, at: f.dateTime(undo.expiresAt) }, f);
 }
 
 /** Why nothing ran: a refusal, or the action's own failure with its words. */
@@ -55,15 +76,26 @@ export function requestRefusalLines(result: Extract<RequestResult, { ok: false }
 export function verificationLines(v: Verification, t: Catalog, f: Formatter): string[] {
   if (v.kind === 'skipped') return [t.action.verifySkipped[v.reason]];
   const { before, after } = v;
-  const lines = [
+  const lines: string[] = [];
+  // Issue #13: whether the orchestrator got there, before the numbers that depend on it.
+  if (v.convergence) lines.push(convergenceLine(v.convergence, t, f));
+  if (v.undoes) lines.push(t.action.comparedWithUndone({ at: f.dateTime(before.at) }, f));
+  lines.push(
     t.action.beforeAfter({ before: before.connections, after: after.connections, usable: after.usable }, f),
     t.action.instancesBeforeAfter({ before: before.runningInstances, after: after.runningInstances }, f),
-  ];
+  );
   if (after.workerStarts !== null && after.serverFullErrors !== null) {
     lines.push(t.action.workersStarted({ starts: after.workerStarts, fullErrors: after.serverFullErrors }, f));
   }
   lines.push(`${t.verdict[after.verdict]} — ${t.verdictHeadline[after.verdict]}`);
   return lines;
+}
+
+function convergenceLine(c: Convergence, t: Catalog, f: Formatter): string {
+  const services = c.services.map((s) => ({ name: s.name, running: s.running, wanted: s.wanted }));
+  return c.converged
+    ? t.action.converged({ seconds: c.waitedSeconds, services, connections: c.connections }, f)
+    : t.action.notConverged({ seconds: c.waitedSeconds, services, connections: c.connections }, f);
 }
 
 export function auditLines(entries: AuditEntry[], t: Catalog, f: Formatter): string[] {

@@ -8,6 +8,7 @@ import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
 import { pgbouncerEntries } from './pgbouncer-entries.js';
 import { holdingLines, holdingSummary, unattributedEntry } from './holding-entries.js';
+import { restartNote, serviceEntries, serviceMathEntries } from './service-entries.js';
 
 /**
  * A report as sentences, in one language, independent of the medium. The terminal, Block Kit and
@@ -184,6 +185,7 @@ function poolMathEntries(report: Report, t: Catalog, f: Formatter): DocEntry[] {
     ),
   }));
   if (m.instances.length === 0) entries.push({ text: t.label.noInstances });
+  entries.push(...serviceMathEntries(report, t, f));
   // Behind PgBouncer the pools are compared with its max_client_conn (its own section), not with PostgreSQL.
   if (report.pgbouncer.inPath && m.instances.length > 0) {
     entries.push({ text: t.label.mathTotalViaPgBouncer({ demand: m.knownDemand, instances: m.instances.length, unknown: m.unknownDemandInstances }, f) });
@@ -223,7 +225,13 @@ function limited<T>(items: T[], o: DocumentOptions, t: Catalog, f: Formatter, re
 }
 
 function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
-  const instances = allInstances(report.facts);
+  // Replicas of a service are listed under it (service-entries.ts), with what each holds; the rest one by one.
+  const all = allInstances(report.facts);
+  const instances = all.filter((i) => !i.service);
+  const services = serviceEntries(report, t, f, o, (id) => {
+    const replica = all.find((i) => i.id === id);
+    return replica ? holdingLines(report, replica, t, f, o) : [];
+  });
   const entries = limited(instances, o, t, f, (i) => ({
     text: [
       t.label.instanceLine(
@@ -236,13 +244,15 @@ function instanceEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOp
           location: i.location,
         },
         f,
-      ) + (i.health ? ` · ${t.label.health({ health: i.health }, f)}` : ''),
+      ) +
+        (i.health ? ` · ${t.label.health({ health: i.health }, f)}` : '') +
+        restartNote(i, t, f),
       ...holdingLines(report, i, t, f, o),
     ].join('\n'),
   }));
-  if (instances.length === 0) entries.push({ text: t.label.noInstances });
+  if (instances.length === 0 && services.length === 0) entries.push({ text: t.label.noInstances });
   const unattributed = report.view === 'instances' ? unattributedEntry(report, t, f) : [];
-  return [...entries, ...unattributed, ...sourceFailures(report, t, f)];
+  return [...services, ...entries, ...unattributed, ...sourceFailures(report, t, f)];
 }
 
 function workerEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {

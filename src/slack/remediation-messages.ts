@@ -1,6 +1,6 @@
 import type { ExecutionOutcome } from '../actions/execute-plan.js';
 import type { ApprovalResult, Verification } from '../actions/remediation-flow.js';
-import type { RemediationPlan } from '../actions/remediation-plan.js';
+import type { RemediationPlan, UndoScalePlan } from '../actions/remediation-plan.js';
 import type { Report } from '../core/report.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
 import { outcomeLines, planLines, planTitle, refusalLines, verificationLines } from '../render/action-document.js';
@@ -16,6 +16,8 @@ export function proposeButtons(report: Report, lang: Lang): SlackButton[] {
   const t = catalogFor(lang);
   const f = slackFormatter(lang);
   const buttons: SlackButton[] = [];
+  // One plan covers every extra instance: services scaled (issue #13) and containers stopped.
+  const stop = report.recommendations.filter((r) => r.action === 'stop_extra');
   for (const r of report.recommendations) {
     if (r.action === 'terminate_idle' && r.code === 'terminate_idle') {
       buttons.push({
@@ -23,10 +25,11 @@ export function proposeButtons(report: Report, lang: Lang): SlackButton[] {
         text: t.action.buttonTerminate({ count: r.params.count }, f),
         value: encodeButtonValue({ command: `terminate-idle --minutes ${r.params.minutes}`, lang }),
       });
-    } else if (r.action === 'stop_extra' && r.code === 'stop_extra_instances') {
+    } else if (r === stop[0]) {
+      const count = report.stopCandidates.length;
       buttons.push({
         actionId: ACTION_IDS.proposeStopExtra,
-        text: t.action.buttonStop({ count: r.params.candidates.length }, f),
+        text: stop.every((x) => x.code === 'scale_down_service') ? t.action.buttonScale({ count }, f) : t.action.buttonStop({ count }, f),
         value: encodeButtonValue({ command: 'stop-extra', lang }),
       });
     }
@@ -98,4 +101,26 @@ export function verificationMessage(v: Verification, lang: Lang): SlackMessage {
   const t = catalogFor(lang);
   const f = slackFormatter(lang);
   return textToSlack([`*${escapeMrkdwn(t.action.verifyTitle)}*`, ...verificationLines(v, t, f).map(escapeMrkdwn)], lang);
+}
+
+/**
+ * In the thread after a scale-down, the way back (issue #13). The button carries only the stored
+ * Undo plan's id; its click is an approval like any plan's (handleApprovePlan), behind the same gate.
+ */
+export function undoOfferMessage(plan: UndoScalePlan, lang: Lang, timeZone?: string): SlackMessage {
+  const t = catalogFor(lang);
+  const f = slackFormatter(lang, timeZone);
+  const services = plan.services.map((s) => ({ name: s.name, to: s.to }));
+  return textToSlack(
+    [`:leftwards_arrow_with_hook: ${escapeMrkdwn(t.action.undoOffer({ services, at: f.dateTime(plan.expiresAt) }, f))}`],
+    lang,
+    [
+      {
+        actionId: ACTION_IDS.undoScale,
+        text: t.action.buttonUndo,
+        value: plan.id,
+        confirm: { title: t.action.confirmTitle, text: planTitle(plan, t, f), confirm: t.action.confirmYes, deny: t.action.confirmNo },
+      },
+    ],
+  );
 }

@@ -22,6 +22,8 @@ export const ACTION_IDS = {
   /** On a proposed plan: the danger button with Slack's confirm dialog, and its Cancel. */
   approvePlan: 'dbpool_approve_plan',
   cancelPlan: 'dbpool_cancel_plan',
+  /** In the thread after a Swarm scale-down: approve the stored Undo (scale back), like any plan. */
+  undoScale: 'dbpool_undo_scale',
   /** On an early warning: no more warnings for an hour. */
   muteWarnings: 'dbpool_mute_warnings',
 } as const;

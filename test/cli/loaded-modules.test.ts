@@ -22,7 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The packages (and Node built-ins of note) a run of the bin loaded. */
+/** The packages (and Node built-ins of note) a run of the bin loaded, and dbpool's own modules as `dist:<path>`. */
 async function loaded(args: string[], env: Record<string, string> = {}): Promise<Set<string>> {
   const file = path.join(dir, `${args[0]}-${Math.random().toString(36).slice(2)}.txt`);
   await new Promise<void>((resolve, reject) => {
@@ -38,6 +38,8 @@ async function loaded(args: string[], env: Record<string, string> = {}): Promise
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)?.[1];
     if (pkg) packages.add(pkg);
     if (line === 'node:sqlite') packages.add('node:sqlite');
+    const own = /\/dist\/(.+\.js)$/.exec(line)?.[1];
+    if (own) packages.add(`dist:${own}`);
   }
   return packages;
 }
@@ -58,9 +60,18 @@ describe('what each command loads (the built bin, a child process)', () => {
     const viaProcesses = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'process' });
     expect(viaProcesses).toContain('pg');
     for (const pkg of ['dockerode', ...NEVER_FOR_REPORTS]) expect(viaProcesses, `status loads ${pkg}`).not.toContain(pkg);
+    // The Docker side (Swarm's reads included) only where Docker is the source.
+    for (const own of ['dist:probes/docker/docker-instance-source.js', 'dist:probes/docker/swarm-services.js', 'dist:probes/docker/service-scaler.js']) {
+      expect(viaProcesses, `status loads ${own}`).not.toContain(own);
+    }
     const viaDocker = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'docker' });
     expect(viaDocker).toContain('dockerode');
+    expect(viaDocker).toContain('dist:probes/docker/swarm-services.js');
     for (const pkg of NEVER_FOR_REPORTS) expect(viaDocker, `status loads ${pkg}`).not.toContain(pkg);
+    // A report changes nothing: no stopper, no scaler, no remediation flow.
+    for (const own of ['dist:probes/docker/service-scaler.js', 'dist:probes/docker/docker-stopper.js', 'dist:actions/remediation-flow.js']) {
+      expect(viaDocker, `status loads ${own}`).not.toContain(own);
+    }
   });
 
   it('check loads what status loads, not more', async () => {

@@ -88,8 +88,8 @@ export async function localSwooleSkipReason(): Promise<string | null> {
 /** The app the Docker tests run is the real Swoole app: the host's PHP must have Swoole. */
 export const phpSkipReason = swooleSkipReason;
 
-/** Directories bind-mounted read-only so the host's php and its libraries work in the container. */
-async function hostPhpBinds(php: string): Promise<string[]> {
+/** Directories bind-mounted read-only so the host's php and its libraries work in the container (Swarm services too). */
+export async function hostPhpBinds(php: string): Promise<string[]> {
   const dirs = ['/usr', '/lib', '/lib64', '/lib32', '/etc/php'].filter((d) => existsSync(d));
   const phpDir = path.dirname(php);
   if (!dirs.some((d) => phpDir === d || phpDir.startsWith(`${d}/`))) dirs.push(phpDir);
@@ -146,6 +146,8 @@ export interface ContainerSpec {
   network?: string;
   /** More bind mounts (`host:container:ro`). */
   binds?: string[];
+  /** Docker's restart policy (always, unless-stopped, ...); default none. */
+  restartPolicy?: string;
 }
 
 export interface StartedContainer {
@@ -267,7 +269,12 @@ export class TestContainers {
       Env: env,
       Tty: spec.tty ?? false,
       Labels: { [TEST_LABEL]: '1', [RUN_LABEL]: this.runId, ...spec.labels },
-      HostConfig: { NetworkMode: spec.network ?? 'host', Binds: [...binds, ...(spec.binds ?? [])], Init: false },
+      HostConfig: {
+        NetworkMode: spec.network ?? 'host',
+        Binds: [...binds, ...(spec.binds ?? [])],
+        Init: false,
+        ...(spec.restartPolicy ? { RestartPolicy: { Name: spec.restartPolicy } } : {}),
+      },
     });
     const started = { id: container.id, name, container };
     this.started.push(started);

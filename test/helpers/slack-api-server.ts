@@ -28,8 +28,8 @@ export interface SlackApiServer {
   callsOf(method: string): RecordedCall[];
   /** Next call of `method` gets HTTP 429 with Retry-After. */
   rateLimitOnce(method: string, retryAfterSeconds?: number): void;
-  /** `method` answers { ok: false, error } for `channel` (or always). */
-  failWith(method: string, error: string, channel?: string): void;
+  /** `method` answers { ok: false, error } for `channel` (or always), until the returned function is called. */
+  failWith(method: string, error: string, channel?: string): () => void;
   /** Calls of `method` ('*': every Web API method) get no answer until the returned function is called. */
   hang(method: string): () => void;
   /** Calls of `method` ('*': every one) are answered after `ms`. */
@@ -135,7 +135,14 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
     responseUrl: (id = 'r1') => `${base}/respond/${id}`,
     callsOf: (method) => calls.filter((c) => c.method === method),
     rateLimitOnce: (method, retryAfterSeconds = 1) => void rateLimited.set(method, retryAfterSeconds),
-    failWith: (method, error, channel) => void failures.push({ method, error, channel }),
+    failWith: (method, error, channel) => {
+      const failure = { method, error, channel };
+      failures.push(failure);
+      return () => {
+        const at = failures.indexOf(failure);
+        if (at >= 0) failures.splice(at, 1);
+      };
+    },
     hang(method) {
       const queue: (() => void)[] = [];
       held.set(method, queue);

@@ -74,21 +74,24 @@ export function blockActionPayload(fields: {
   user_id?: string;
   channel_id?: string;
   message_ts: string;
+  /** A button on a reply in a thread: the thread's parent. */
+  thread_ts?: string;
   response_url: string;
 }): Record<string, unknown> {
   const channel = fields.channel_id ?? 'C0INCIDENT';
+  const thread = fields.thread_ts ? { thread_ts: fields.thread_ts } : {};
   return {
     type: 'block_actions',
     user: { id: fields.user_id ?? 'U0ONCALL', username: 'oncall', name: 'oncall', team_id: 'T0TEST' },
     api_app_id: 'A0DBPOOL',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: fields.message_ts, channel_id: channel, is_ephemeral: false },
+    container: { type: 'message', message_ts: fields.message_ts, channel_id: channel, is_ephemeral: false, ...thread },
     trigger_id: '13345224609.738474920.8088930838d88f008e0',
     team: { id: 'T0TEST', domain: 'example' },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: channel, name: 'incident' },
-    message: { type: 'message', user: 'U0BOT', ts: fields.message_ts, bot_id: 'B0BOT', text: 'report', blocks: [] },
+    message: { type: 'message', user: 'U0BOT', ts: fields.message_ts, ...thread, bot_id: 'B0BOT', text: 'report', blocks: [] },
     state: { values: {} },
     response_url: fields.response_url,
     actions: [

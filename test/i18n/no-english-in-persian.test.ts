@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Refusal } from '../../src/actions/approval-guard.js';
 import type { ExecutionOutcome } from '../../src/actions/execute-plan.js';
 import type { InstanceReason, SessionOutcomeKind } from '../../src/actions/executors.js';
-import { makePlan } from '../../src/actions/remediation-plan.js';
+import { makePlan, planUndoScale } from '../../src/actions/remediation-plan.js';
 import type { ArgumentProblem } from '../../src/commands/parse-command-line.js';
 import { actionFigures } from '../../src/core/action-figures.js';
 import type { Facts, ProbeHint } from '../../src/core/facts.js';
@@ -16,12 +16,13 @@ import { buildWhatIfReport } from '../../src/core/what-if.js';
 import type { Catalog } from '../../src/i18n/catalog.js';
 import { fa } from '../../src/i18n/fa.js';
 import { createFormatter } from '../../src/i18n/format.js';
-import { outcomeLines, planLines, planTitle, refusalLines, requestRefusalLines, verificationLines } from '../../src/render/action-document.js';
+import { outcomeLines, planLines, planTitle, refusalLines, requestRefusalLines, undoHint, verificationLines } from '../../src/render/action-document.js';
 import { argumentText, helpLines } from '../../src/render/help.js';
 import { buildDocument } from '../../src/render/report-document.js';
 import { facts, instance } from '../fixtures/facts.js';
 import { pgbouncerFacts, pgbouncerOk } from '../fixtures/pgbouncer-facts.js';
 import { settings } from '../fixtures/report-settings.js';
+import { composeIncident, swarmIncident } from '../fixtures/swarm.js';
 
 const OPEN = '\u27E6';
 const CLOSE = '\u27E7';
@@ -97,7 +98,23 @@ const holder = instance({
 });
 const held = (port: number, state: string) => ({ pid: 5000 + port, clientAddr: '10.0.0.5', clientPort: port, state, user: 'app', application: 'php', stateSeconds: 900 });
 
+/** Swarm seen through a worker engine, and a manager whose services could not be read. */
+const swarmUnread = (reason: 'not_manager' | 'error'): Facts => {
+  const f = swarmIncident();
+  f.instances[0]!.services = [];
+  f.instances[0]!.swarmUnread = { reason, message: 'This node is not a swarm manager.', services: ['php_swoole_app'] };
+  return f;
+};
+const swarmReports = [
+  ...(['status', 'instances', 'workers', 'config'] as const).map((view) => buildReport(view, swarmIncident(), settings())),
+  buildReport('status', swarmIncident(), settings({ expectedInstances: 2 })),
+  buildReport('status', swarmUnread('not_manager'), settings()),
+  buildReport('status', swarmUnread('error'), settings()),
+  ...(['status', 'instances'] as const).map((view) => buildReport(view, composeIncident(), settings())),
+];
+
 const reports = [
+  ...swarmReports,
   ...REPORT_VIEWS.filter((v) => v !== 'math').map((view) => buildReport(view, incident, settings())),
   buildReport('status', { ...facts(), postgres: pgDown, instances: dockerDown }, settings()),
   buildReport('status', { ...facts(), postgres: { ...pgDown, error: { kind: 'server_full', source: 'postgres db:5432/madras', message: 'sorry, too many clients already' } } }, settings()),
@@ -113,7 +130,25 @@ const reports = [
 ];
 
 const SESSIONS: SessionOutcomeKind[] = ['terminated', 'no_longer_idle', 'gone', 'not_permitted', 'not_terminated', 'error'];
-const REASONS: InstanceReason[] = ['gone', 'replaced', 'below_expected', 'no_stopper', 'not_app', 'unknown_engine', 'not_a_process', 'not_permitted', 'still_running', 'no_such_container', 'no_answer', 'failed'];
+const REASONS: InstanceReason[] = [
+  'gone',
+  'replaced',
+  'below_expected',
+  'no_stopper',
+  'not_app',
+  'unknown_engine',
+  'not_a_process',
+  'not_permitted',
+  'still_running',
+  'no_such_container',
+  'no_answer',
+  'swarm_task',
+  'no_scaler',
+  'global_service',
+  'replicas_changed',
+  'already_at',
+  'failed',
+];
 const REFUSALS: (Refusal | 'nothing_to_do')[] = ['unknown_plan', 'expired', 'already_ran', 'cancelled', 'not_approver', 'requester_cannot_approve', 'read_only', 'hourly_cap', 'cannot_cancel', 'state_unavailable', 'shutting_down', 'nothing_to_do'];
 const HINTS = Object.keys(fa.hint) as ProbeHint[];
 const PROBLEMS: ArgumentProblem[] = [
@@ -142,7 +177,19 @@ function everything(t: Catalog): string[] {
   }
   const planned = makePlan('terminate_idle', reports[0]!, { kind: 'slack', id: 'U1' }, new Date(), 15);
   const stop = makePlan('stop_extra', buildReport('status', facts({}, [instance(), busy]), settings()), { kind: 'slack', id: 'U1' }, new Date(), 15);
-  for (const p of [planned, stop]) if (p.ok) out.push(planTitle(p.plan, t, f), ...planLines(p.plan, t, f, 10));
+  // A scale-down of the older Swarm service and of extra replicas, and the Undo it leaves.
+  const scale = makePlan('stop_extra', swarmReports[0]!, { kind: 'slack', id: 'U1' }, new Date(), 15);
+  const replicas = makePlan('stop_extra', swarmReports[4]!, { kind: 'slack', id: 'U1' }, new Date(), 15);
+  for (const p of [planned, stop, scale, replicas]) if (p.ok) out.push(planTitle(p.plan, t, f), ...planLines(p.plan, t, f, 10));
+  if (!scale.ok || scale.plan.action !== 'stop_extra') throw new Error('expected a scale-down plan');
+  const scaled = scale.plan.candidates.map((c) => ({ id: c.id, name: c.name, outcome: 'scaled' as const, scaledFrom: 2, scaledTo: 0 }));
+  const undo = planUndoScale(scale.plan, scaled, { kind: 'slack', id: 'U1' }, new Date());
+  if (!undo) throw new Error('expected an undo');
+  out.push(planTitle(undo, t, f), ...planLines(undo, t, f, 10), undoHint(undo, 'dbpool', t, f));
+  out.push(t.action.undoOffer({ services: undo.services.map((s) => ({ name: s.name, to: s.to })), at: f.dateTime(undo.expiresAt) }, f));
+  out.push(t.action.buttonScale({ count: 2 }, f), t.action.buttonUndo);
+  out.push(...outcomeLines({ action: 'stop_extra', instances: [...scaled, { ...scaled[0]!, reason: 'already_at' }] }, t, f, 50));
+  out.push(...outcomeLines({ action: 'undo_scale', instances: [{ ...scaled[0]!, scaledFrom: 0, scaledTo: 2 }, { id: 'x', name: 'php_swoole_app', outcome: 'refused', reason: 'replicas_changed' }] }, t, f, 50));
   const sessions: ExecutionOutcome = { action: 'terminate_idle', sessions: SESSIONS.map((outcome, pid) => ({ pid, outcome, detail: 'permission denied to terminate process' })) };
   const instances: ExecutionOutcome = {
     action: 'stop_extra',
@@ -153,7 +200,11 @@ function everything(t: Catalog): string[] {
   out.push(...refusalLines({ reason: 'execution_failed', detail: 'connect ENOENT /var/run/docker.sock' }, t, f));
   out.push(...requestRefusalLines({ ok: false, reason: 'blind', unread: [pgDown.error, dockerDown[0]!.error!] }, t, f));
   const before = actionFigures(reports[0]!);
-  out.push(...verificationLines({ kind: 'verified', before, after: actionFigures(reports[7]!) }, t, f));
+  out.push(...verificationLines({ kind: 'verified', before, after: actionFigures(reports[7]!), convergence: null }, t, f));
+  // The check after a scale: converged or not within the bound, and after an Undo.
+  const services = [{ name: 'php_swoole_app', running: 0, wanted: 0 }];
+  out.push(...verificationLines({ kind: 'verified', before, after: actionFigures(reports[0]!), convergence: { converged: true, waitedSeconds: 12, services, connections: 48 } }, t, f));
+  out.push(...verificationLines({ kind: 'verified', before, after: actionFigures(reports[0]!), convergence: { converged: false, waitedSeconds: 120, services, connections: null }, undoes: true }, t, f));
   out.push(...verificationLines({ kind: 'skipped', reason: 'shutdown' }, t, f), ...verificationLines({ kind: 'skipped', reason: 'failed' }, t, f));
   for (const code of HINTS) out.push(t.hint[code]({ code, file: '/etc/ca.pem', ms: 5000 }, f));
   // The help's command syntax is identifiers; its descriptions are prose.

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { ACTION_HANDLERS } from '../../src/slack/listeners/buttons/index.js';
 import { makePlan } from '../../src/actions/remediation-plan.js';
 import { buildReport } from '../../src/core/report.js';
-import { approvalMessage, proposeButtons } from '../../src/slack/remediation-messages.js';
+import { approvalMessage, proposeButtons, undoOfferMessage } from '../../src/slack/remediation-messages.js';
 import { createSlackWarningPoster } from '../../src/slack/scheduled-posts.js';
 import { reportButtons } from '../../src/slack/report-buttons.js';
 import { facts, instance } from '../fixtures/facts.js';
@@ -113,7 +113,22 @@ describe('manifest.yml', () => {
       channel: 'C1',
       lang: 'en',
     });
-    for (const block of [...approvalMessage(plan!, 'en', 'U1').blocks, ...(warning[0]?.blocks as never[])]) {
+    // Issue #13: the Undo offered in the thread after a Swarm scale-down.
+    const undo = undoOfferMessage(
+      {
+        id: 'u'.repeat(22),
+        createdAt: '2026-11-26T10:00:00.000Z',
+        expiresAt: '2026-11-27T10:00:00.000Z',
+        requestedBy: { kind: 'slack', id: 'U1' },
+        target: { host: 'db', database: 'madras' },
+        action: 'undo_scale',
+        before: { at: '2026-11-26T10:00:00.000Z', connections: 97, usable: 97, runningInstances: 2, workerStarts: null, serverFullErrors: null, verdict: 'CRIT' },
+        undoes: 'p'.repeat(22),
+        services: [{ id: 'svc', name: 'php_swoole_app', kind: 'swarm', location: 'unix:///var/run/docker.sock', createdAt: undefined, from: 0, to: 1 }],
+      },
+      'en',
+    );
+    for (const block of [...approvalMessage(plan!, 'en', 'U1').blocks, ...(warning[0]?.blocks as never[]), ...undo.blocks]) {
       for (const e of (block as { elements?: { action_id?: string }[] }).elements ?? []) if (e.action_id) onMessages.add(e.action_id);
     }
     expect([...onMessages].sort()).toEqual(Object.values(ACTION_IDS).sort());

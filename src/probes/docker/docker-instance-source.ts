@@ -11,6 +11,8 @@ import { listAppContainers, parseLabelSelector, type ContainerSelector } from '.
 import type { ProcessListing } from './list-container-processes.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 import { probeContainer } from './probe-container.js';
+import { attachServices } from './attach-services.js';
+import { readSwarm, type SwarmRead } from './swarm-services.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface DockerSourceOptions {
@@ -91,11 +93,16 @@ export function createDockerInstanceSource(
       // The client that answered the list asks the per-container questions too.
       let docker: Docker;
       let containers;
+      // Issue #13: the Swarm services (on a manager) are read while the containers are listed.
+      let swarm: Promise<SwarmRead> | undefined;
       try {
-        ({ docker, containers } = await client.run(async (d) => ({
-          docker: d,
-          containers: await withDeadline(timeoutMs, signal, (s) => listAppContainers(d, selector, s)),
-        })));
+        ({ docker, containers } = await client.run(async (d) => {
+          swarm = withDeadline(timeoutMs, signal, (s) => readSwarm(d, selector, config.app, engine, s)).catch(
+            (err: unknown): SwarmRead => ({ manager: false, reason: 'error', message: err instanceof Error ? err.message : String(err) }),
+          );
+          const serviceIds = swarm.then((r) => new Set(r.manager ? r.services.map((x) => x.id) : []));
+          return { docker: d, containers: await withDeadline(timeoutMs, signal, (s) => listAppContainers(d, selector, s, serviceIds)) };
+        }));
       } catch (err) {
         const error = dockerProbeError(err, name, 'list containers');
         // An engine that does not answer is unreachable, whatever the transport made of it.
@@ -119,9 +126,10 @@ export function createDockerInstanceSource(
       // for a free slot (callers bound a source by 2 x timeout): late ones report a timeout each.
       const budget = AbortSignal.timeout(Math.max(1, 2 * timeoutMs - (Date.now() - started)));
       const probeSignal = signal ? AbortSignal.any([signal, budget]) : budget;
-      const instances = await mapWithConcurrency(containers, concurrency, (c) => probeContainer(ctx, c, probeSignal));
-      log.debug({ containers: instances.length, ms: Date.now() - started }, 'docker engine observed');
-      return { source: name, ok: true, instances };
+      const probed = await mapWithConcurrency(containers, concurrency, (c) => probeContainer(ctx, c, probeSignal));
+      const attached = attachServices(probed, containers, (await swarm) ?? null, engine);
+      log.debug({ containers: probed.length, replicas: attached.instances.length, ms: Date.now() - started }, 'docker engine observed');
+      return { source: name, ok: true, ...attached };
     },
   };
 }

@@ -44,6 +44,9 @@ export function createDockerStopper(config: Config): InstanceStopper {
             const before = await container.inspect({ abortSignal: signal });
             const name = before.Name.replace(/^\//, '');
             if (!selectsContainer(selector, name, before.Config.Labels)) return { ...base, outcome: 'refused', reason: 'not_app', detail: name };
+            // Swarm would start a replacement within seconds: its service is scaled instead (issue #13).
+            const service = before.Config.Labels?.['com.docker.swarm.service.name'];
+            if (service) return { ...base, outcome: 'refused', reason: 'swarm_task', detail: service };
             if (!before.State.Running) return { ...base, outcome: 'already_stopped' };
             await container.stop({ t: graceSeconds, abortSignal: signal });
             const after = await container.inspect({ abortSignal: signal });

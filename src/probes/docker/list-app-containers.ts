@@ -13,6 +13,8 @@ export interface AppContainer {
   state: string;
   /** Creation time from the listing (whole seconds); inspect gives the exact one. */
   createdAt: string;
+  /** Its labels: Swarm's and Compose's say which service manages it. */
+  labels?: Record<string, string>;
 }
 
 export function parseLabelSelector(label: string | undefined): ContainerSelector['label'] {
@@ -32,12 +34,25 @@ export function selectsContainer(selector: ContainerSelector, name: string, labe
  * The runbook's `docker ps | grep php_swoole`: running containers only (a stopped one holds no
  * connections). The name is matched here, with JavaScript's regex, not by the engine's Go one.
  */
-export async function listAppContainers(docker: Docker, selector: ContainerSelector, signal: AbortSignal): Promise<AppContainer[]> {
+export async function listAppContainers(
+  docker: Docker,
+  selector: ContainerSelector,
+  signal: AbortSignal,
+  /** Also these, whatever their names: the task containers of the app's Swarm services (by service ID). */
+  swarmServiceIds?: Promise<ReadonlySet<string>>,
+): Promise<AppContainer[]> {
   const listed = await docker.listContainers({ all: false, abortSignal: signal });
-  return listed.flatMap((c) => {
+  const named = listed.map((c) => ({
+    c,
     // Names are "/name"; linked containers add "/other/alias" entries, which are not names.
-    const name = (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? c.Id.slice(0, 12);
-    if (!selectsContainer(selector, name, c.Labels)) return [];
-    return [{ id: c.Id, name, image: c.Image, state: c.State, createdAt: new Date(c.Created * 1000).toISOString() }];
+    name: (c.Names ?? []).map((n) => n.replace(/^\//, '')).find((n) => !n.includes('/')) ?? c.Id.slice(0, 12),
+    serviceId: c.Labels?.['com.docker.swarm.service.id'],
+  }));
+  const matched = named.map((x) => selectsContainer(selector, x.name, x.c.Labels));
+  // Only a Swarm task the name and label do not select waits for the services (selected by their own labels).
+  const services = named.some((x, i) => !matched[i] && x.serviceId) ? ((await swarmServiceIds) ?? new Set<string>()) : new Set<string>();
+  return named.flatMap(({ c, name, serviceId }, i) => {
+    if (!matched[i] && !(serviceId && services.has(serviceId))) return [];
+    return [{ id: c.Id, name, image: c.Image, state: c.State, createdAt: new Date(c.Created * 1000).toISOString(), labels: c.Labels ?? {} }];
   });
 }

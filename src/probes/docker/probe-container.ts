@@ -137,6 +137,8 @@ export async function probeContainer(ctx: ContainerProbeContext, c: AppContainer
     health: info.State?.Health?.Status,
     ...containerPoolSettings(info.Config?.Env ?? [], ctx.app),
     dbEndpoint: readDbEndpoint(info.Config?.Env ?? []),
+    // Issue #13: `always` brings a stopped container back on a daemon restart.
+    restartPolicy: info.HostConfig?.RestartPolicy?.Name || null,
     processes,
     addresses: containerAddresses(info),
     logs: logStats,

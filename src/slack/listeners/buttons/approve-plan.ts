@@ -1,9 +1,9 @@
-import type { Actor } from '../../../actions/remediation-plan.js';
+import type { Actor, UndoScalePlan } from '../../../actions/remediation-plan.js';
 import { catalogFor, type Lang } from '../../../i18n/index.js';
 import { slackFormatter, textToSlack, type SlackMessage } from '../../../render/block-kit.js';
 import { escapeMrkdwn } from '../../../render/slack-mrkdwn.js';
 import { refusalLines } from '../../../render/action-document.js';
-import { approvedMessage, cancelledMessage, verificationMessage } from '../../remediation-messages.js';
+import { approvedMessage, cancelledMessage, undoOfferMessage, verificationMessage } from '../../remediation-messages.js';
 import { slackFailure, type SlackDeps } from '../../serve-request.js';
 import { refuseAction, type ActionArgs } from './report-button.js';
 
@@ -14,6 +14,8 @@ interface Click {
   userId: string;
   channelId: string;
   ts: string;
+  /** The thread the message is in (an Undo offer is a reply), else the message itself. */
+  threadTs: string;
   planId: string;
   lang: Lang;
   actor: Actor;
@@ -31,12 +33,14 @@ async function readClick({ action, body, respond }: ActionArgs, deps: SlackDeps)
   }
   // Members of DBPOOL_APPROVER_GROUP approve and cancel too: read from memory, refreshed in the background.
   const inApproverGroup = deps.config.remediation.approvers.includes(userId) ? false : await deps.approverGroup.includes(userId);
-  return { userId, channelId, ts, planId, lang: deps.languages.get(userId), actor: { kind: 'slack', id: userId, inApproverGroup } };
+  const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts ?? ts;
+  return { userId, channelId, ts, threadTs, planId, lang: deps.languages.get(userId), actor: { kind: 'slack', id: userId, inApproverGroup } };
 }
 
 /**
- * The confirm click. The flow runs the action at once and never waits for Slack; this only renders:
- * "running" when the plan is taken, the outcome when it is done, the check after it in the thread.
+ * The confirm click, on a proposed plan or on an Undo offer (the same approval). The flow runs the
+ * action at once and never waits for Slack; this only renders: "running" when the plan is taken,
+ * the outcome when it is done, a scale-down's Undo offer and the check after it in the thread.
  */
 export async function handleApprovePlan(args: ActionArgs, deps: SlackDeps): Promise<void> {
   await args.ack();
@@ -62,10 +66,21 @@ export async function handleApprovePlan(args: ActionArgs, deps: SlackDeps): Prom
     deps.logger.error({ err: slackFailure(err), planId: click.planId }, 'could not show the outcome of the action'),
   );
   if (!result.ok) return;
+  if (result.undo) await offerUndo(args, deps, click, result.undo);
   const verification = await result.verification;
   await args.client.chat
-    .postMessage({ channel: click.channelId, thread_ts: click.ts, ...verificationMessage(verification, click.lang) })
+    .postMessage({ channel: click.channelId, thread_ts: click.threadTs, ...verificationMessage(verification, click.lang) })
     .catch((err: unknown) => deps.logger.error({ err: slackFailure(err), planId: click.planId }, 'could not post the check after the action'));
+}
+
+/** The Undo of a scale-down, in the thread; kept with the plan so that a restart can update it. */
+async function offerUndo(args: ActionArgs, deps: SlackDeps, click: Click, undo: UndoScalePlan): Promise<void> {
+  try {
+    const posted = await args.client.chat.postMessage({ channel: click.channelId, thread_ts: click.threadTs, ...undoOfferMessage(undo, click.lang, deps.timeZone) });
+    if (posted.ts) deps.context.remediation?.attachMessage(undo.id, { channel: click.channelId, ts: posted.ts, lang: click.lang });
+  } catch (err) {
+    deps.logger.error({ err: slackFailure(err), planId: undo.id }, 'could not offer the undo');
+  }
 }
 
 /** Cancel on a proposed plan: by whoever asked for it, or an approver (by ID or group). */

@@ -19,6 +19,8 @@ export const ACTION_HANDLERS: Record<ActionId, ActionHandler> = {
   [ACTION_IDS.proposeStopExtra]: handleProposeRemediation,
   [ACTION_IDS.approvePlan]: handleApprovePlan,
   [ACTION_IDS.cancelPlan]: handleCancelPlan,
+  // Issue #13: an Undo is a stored plan; its click is an approval with every guard.
+  [ACTION_IDS.undoScale]: handleApprovePlan,
   [ACTION_IDS.muteWarnings]: handleMuteWarnings,
 };
 
