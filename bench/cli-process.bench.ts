@@ -8,10 +8,11 @@
  *   the runbook's commands on the same containers, typed one after another
  *   check_pgactivity -s backends           (Debian's check-pgactivity) on the same server
  *   and at 20 containers: status vs the runbook                         goal: >= 20x
+ * math and status again on Node 24 (the image's runtime, with V8's compile cache) when npx provides it.
  * Peak RSS of `dbpool status` comes from a preload that reports the process's own maxRSS at exit.
  * Alone: npx tsx bench/cli-process.bench.ts (needs `npm run build` first)
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,9 @@ export async function benchCliProcess(): Promise<Figure[]> {
     const math = dbpool('math --workers 4 --pool 30 --instances 2 --max-connections 200');
     const status = dbpool('status');
     const check = dbpool('check');
+    // The image's runtime, with V8's compile cache (Node 22+): the same commands on Node 24 when npx has it.
+    const node24 = node24Path();
+    const on24 = (c: Contender): Contender[] => (node24 ? [{ ...c, name: `${c.name} (Node 24)`, command: c.command.replace(/^node /, `${node24} `) }] : []);
     const pgactivity: Contender | null = checkPgactivity
       ? {
           name: 'check_pgactivity -s backends',
@@ -77,7 +81,7 @@ export async function benchCliProcess(): Promise<Figure[]> {
       : null;
     const runbook = (): Contender => ({ name: `runbook commands (${names.length} containers)`, command: runbookScript(names, containers.prefix, server), env: { ...process.env, PGPASSWORD: server.password } });
 
-    const at2 = await interleaved([floor, math, status, check, runbook(), ...(pgactivity ? [pgactivity] : [])]);
+    const at2 = await interleaved([floor, math, status, check, ...on24(math), ...on24(status), runbook(), ...(pgactivity ? [pgactivity] : [])]);
     const ms = (name: string) => at2.get(name) ?? NaN;
     for (const [name, value] of at2) figures.push({ name: `2 containers: ${name}, median of ${RUNS}`, value: `${value.toFixed(0)} ms` });
     figures.push({ name: '2 containers: runbook / dbpool status', value: `${(ms(runbook().name) / ms(status.name)).toFixed(1)}x (goal >= 5x)` });
@@ -97,6 +101,13 @@ export async function benchCliProcess(): Promise<Figure[]> {
     await rm(work, { recursive: true, force: true });
   }
   return figures;
+}
+
+/** Node 24's binary as `npx -y node@24` provides it (the tests' test:node24 fetches it); null when there is none. */
+function node24Path(): string | null {
+  const found = spawnSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 120_000 });
+  const file = found.status === 0 ? found.stdout.trim() : '';
+  return file.startsWith('/') ? file : null;
 }
 
 /** The runbook's steps 1 to 4 as typed, one command after another. */
