@@ -7,7 +7,8 @@ import { EngineClient } from './engine-client.js';
 import { createSocketReader } from '../proc-sockets.js';
 import { snapshotHostProcesses } from './host-proc-processes.js';
 import { parseEngineAddress, type EngineEndpoint } from './engine-address.js';
-import { listAppContainers, parseLabelSelector, type ContainerSelector } from './list-app-containers.js';
+import { appSelector } from './configured-engines.js';
+import { listAppContainers } from './list-app-containers.js';
 import type { ProcessListing } from './list-container-processes.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 import { probeContainer } from './probe-container.js';
@@ -56,10 +57,7 @@ export function createDockerInstanceSource(
   }
   const engine = endpoint instanceof Error ? (address ?? '?') : endpoint.address;
   const name = `docker ${engine}`;
-  const selector: ContainerSelector = {
-    namePattern: new RegExp(config.app.containerPattern),
-    label: parseLabelSelector(config.app.containerLabel),
-  };
+  const selector = appSelector(config);
   const processPattern = new RegExp(config.app.processPattern);
   const { timeoutMs, concurrency } = config.probes;
   const log = logger.child({ engine });

@@ -2,9 +2,8 @@ import type { InstanceOutcome, InstanceStopper } from '../../actions/executors.j
 import type { Config } from '../../config.js';
 import type { StopCandidate } from '../../core/stop-candidates.js';
 import { dockerProbeError } from './classify-docker-error.js';
-import { parseEngineAddress } from './engine-address.js';
-import { EngineClient } from './engine-client.js';
-import { parseLabelSelector, selectsContainer } from './list-app-containers.js';
+import { appSelector, configuredEngines } from './configured-engines.js';
+import { selectsContainer } from './list-app-containers.js';
 
 /** Beyond the grace period, what the engine may take to inspect, stop and kill. */
 const ENGINE_SLACK_MS = 30_000;
@@ -16,18 +15,8 @@ const ENGINE_SLACK_MS = 30_000;
  * an engine that stops answering gives 'no_answer' at the deadline.
  */
 export function createDockerStopper(config: Config): InstanceStopper {
-  const tls = { verify: config.docker.tlsVerify, certPath: config.docker.certPath };
-  const selector = { namePattern: new RegExp(config.app.containerPattern), label: parseLabelSelector(config.app.containerLabel) };
-  const addresses = config.docker.hosts.length > 0 ? config.docker.hosts : [undefined];
-  const engines = new Map<string, EngineClient>();
-  for (const address of addresses) {
-    try {
-      const endpoint = parseEngineAddress(address, tls);
-      engines.set(endpoint.address, new EngineClient(endpoint));
-    } catch {
-      // An address that does not parse was reported by the instance source already.
-    }
-  }
+  const selector = appSelector(config);
+  const engines = configuredEngines(config);
 
   return {
     source: 'docker',

@@ -2,9 +2,7 @@ import type Docker from 'dockerode';
 import type { InstanceOutcome, ScaleTarget, ServiceScaler } from '../../actions/executors.js';
 import type { Config } from '../../config.js';
 import { dockerProbeError } from './classify-docker-error.js';
-import { parseEngineAddress } from './engine-address.js';
-import { EngineClient } from './engine-client.js';
-import { parseLabelSelector } from './list-app-containers.js';
+import { appSelector, configuredEngines } from './configured-engines.js';
 import { selectsService } from './swarm-services.js';
 
 /** What the engine may take to inspect and update a service: the update returns once the spec is stored. */
@@ -19,18 +17,8 @@ const ENGINE_SLACK_MS = 30_000;
  * answering gives 'no_answer' at the deadline.
  */
 export function createSwarmScaler(config: Config): ServiceScaler {
-  const tls = { verify: config.docker.tlsVerify, certPath: config.docker.certPath };
-  const selector = { namePattern: new RegExp(config.app.containerPattern), label: parseLabelSelector(config.app.containerLabel) };
-  const addresses = config.docker.hosts.length > 0 ? config.docker.hosts : [undefined];
-  const engines = new Map<string, EngineClient>();
-  for (const address of addresses) {
-    try {
-      const endpoint = parseEngineAddress(address, tls);
-      engines.set(endpoint.address, new EngineClient(endpoint));
-    } catch {
-      // Reported by the instance source already.
-    }
-  }
+  const selector = appSelector(config);
+  const engines = configuredEngines(config);
 
   return {
     kind: 'swarm',
