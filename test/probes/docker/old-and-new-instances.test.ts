@@ -60,7 +60,10 @@ describe.skipIf(skip !== null)('old + new instances doubling the demand (real en
     const [oldInst, newInst] = instances;
     expect(oldInst?.logs?.serverFull.reduce((n, p) => n + p.count, 0)).toBe(0);
     const refusals = newInst?.logs?.serverFull.reduce((n, p) => n + p.count, 0) ?? 0;
-    expect(refusals).toBe(24 - (MAX_CONNECTIONS - RESERVED));
+    // At least what the usable slots cannot hold. Maybe one or two more: the new instance's workers
+    // connect at once, and a backend PostgreSQL refuses holds its slot until it has exited, so an
+    // attempt in that moment is refused too. The exact count is checked against the server below.
+    expect(refusals).toBeGreaterThanOrEqual(24 - (MAX_CONNECTIONS - RESERVED));
     expect(newInst?.logs?.serverFull.find((p) => p.count > 0)?.lastSeen).toEqual(expect.any(String));
     expect(newInst?.logs?.poolExhausted.reduce((n, p) => n + p.count, 0)).toBeGreaterThan(0);
 
@@ -72,9 +75,10 @@ describe.skipIf(skip !== null)('old + new instances doubling the demand (real en
       const { rows } = await admin.query<{ app: string; n: number }>(
         `SELECT application_name AS app, count(*)::int AS n FROM pg_stat_activity WHERE usename = 'app' GROUP BY 1 ORDER BY 1`,
       );
+      // Every refusal in the new one's log is a connection it asked for and does not hold.
       expect(rows).toEqual([
         { app: old.name, n: 12 },
-        { app: fresh.name, n: MAX_CONNECTIONS - RESERVED - 12 },
+        { app: fresh.name, n: 12 - refusals },
       ]);
     } finally {
       await admin.end();

@@ -144,8 +144,12 @@ describe.skipIf(skip !== null)('held connections attributed to the real Swoole i
       expect(status.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['server_at_limit', 'demand_exceeds_capacity', 'server_full_in_logs', 'extra_instances']));
       const rows = await activity(admin);
       await expectGroundTruth(status.holding, [old, fresh], rows, true);
-      // 17 usable slots: the old one filled its 12, the new one got what this test's own session left.
-      expect(byName(status.holding).map((i) => i.held.total)).toEqual([12, 17 - 12 - 1]);
+      // 17 usable slots: the old one filled its 12, the new one got what this test's own session left,
+      // or one less: its workers connect at once, and a refused backend holds its slot until it exits.
+      const [oldHeld, newHeld] = byName(status.holding).map((i) => i.held.total);
+      expect(oldHeld).toBe(12);
+      expect(newHeld).toBeGreaterThanOrEqual(17 - 12 - 2);
+      expect(newHeld).toBeLessThanOrEqual(17 - 12 - 1);
     });
   });
 
