@@ -77,7 +77,7 @@ export async function createServices(config: Config, logger: Logger, options: Se
   const diagnoser = postgres
     ? createDiagnoser({ postgres, pgbouncers, instanceSources, now, sourceTimeoutMs }, config, metrics ? { onReport: metrics.observeReport } : {})
     : null;
-  const state = options.state === false ? null : await openState(config, options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
+  const state = options.state === false ? null : await openState(options.stateFile ?? path.join(config.stateDir, 'dbpool.sqlite'), logger);
   const remediation = state && diagnoser ? await createRemediation(config, { ...state, diagnoser, postgres, metrics, now, logger }) : null;
   const history = state?.history ?? null;
   const audit = state?.audit ?? null;
@@ -150,7 +150,7 @@ async function createRemediation(
 }
 
 /** The state file and the stores over it; null when it cannot be opened (remediation is refused then). */
-async function openState(config: Config, file: string, logger: Logger): Promise<{ stateDb: StateDb; audit: AuditLog; history: HistoryStore } | null> {
+async function openState(file: string, logger: Logger): Promise<{ stateDb: StateDb; audit: AuditLog; history: HistoryStore } | null> {
   const [{ openStateDb }, { AuditLog }, { HistoryStore }] = await Promise.all([
     import('./state/state-store.js'),
     import('./actions/audit-log.js'),
@@ -166,23 +166,26 @@ async function openState(config: Config, file: string, logger: Logger): Promise<
   return { stateDb, audit: new AuditLog(stateDb, logger.child({ component: 'audit' })), history: new HistoryStore(stateDb) };
 }
 
-/** Each stopper loads its client when a stop runs: a plan made and declined never loads dockerode. */
+/** A part loaded on its first use, once: a plan made and declined never loads dockerode. */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+/** Each stopper loads its client when a stop runs. */
 function stoppersFor(config: Config): InstanceStopper[] {
-  const lazy = (source: InstanceStopper['source'], load: () => Promise<InstanceStopper>): InstanceStopper => {
-    let stopper: Promise<InstanceStopper> | undefined;
-    return { source, stop: async (candidate, grace) => (await (stopper ??= load())).stop(candidate, grace) };
-  };
+  const processes = onFirstUse(async () => (await import('./probes/processes/process-stopper.js')).createProcessStopper());
+  const docker = onFirstUse(async () => (await import('./probes/docker/docker-stopper.js')).createDockerStopper(config));
   return [
-    lazy('process', async () => (await import('./probes/processes/process-stopper.js')).createProcessStopper()),
-    lazy('docker', async () => (await import('./probes/docker/docker-stopper.js')).createDockerStopper(config)),
+    { source: 'process', stop: async (candidate, grace) => (await processes()).stop(candidate, grace) },
+    { source: 'docker', stop: async (candidate, grace) => (await docker()).stop(candidate, grace) },
   ];
 }
 
-/** Swarm's scaler loads dockerode when a scale runs, like the stoppers (issue #13). */
+/** Swarm's scaler loads dockerode when a scale runs, like the stoppers. */
 function scalersFor(config: Config): ServiceScaler[] {
-  let scaler: Promise<ServiceScaler> | undefined;
-  const load = async () => (await import('./probes/docker/service-scaler.js')).createSwarmScaler(config);
-  return [{ kind: 'swarm', scale: async (target, to, from) => (await (scaler ??= load())).scale(target, to, from) }];
+  const swarm = onFirstUse(async () => (await import('./probes/docker/service-scaler.js')).createSwarmScaler(config));
+  return [{ kind: 'swarm', scale: async (target, to, from) => (await swarm()).scale(target, to, from) }];
 }
 
 const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';

@@ -1,4 +1,6 @@
+import type { RemediationFlow } from '../../../actions/remediation-flow.js';
 import type { Actor, UndoScalePlan } from '../../../actions/remediation-plan.js';
+import type { Catalog } from '../../../i18n/catalog.js';
 import { catalogFor, type Lang } from '../../../i18n/index.js';
 import { slackFormatter, textToSlack, type SlackMessage } from '../../../render/block-kit.js';
 import { escapeMrkdwn } from '../../../render/slack-mrkdwn.js';
@@ -21,8 +23,23 @@ interface Click {
   actor: Actor;
 }
 
-/** Common reading of Approve and Cancel: a well-formed id on a message; the user as an actor. */
-async function readClick({ action, body, respond }: ActionArgs, deps: SlackDeps): Promise<Click | null> {
+/**
+ * Common reading of Approve and Cancel: a well-formed id on a message, the user as an actor, and the
+ * remediation flow (said to be unavailable when there is none). Null when the click was answered here.
+ */
+async function readClick(args: ActionArgs, deps: SlackDeps): Promise<(Click & { flow: RemediationFlow; t: Catalog }) | null> {
+  const click = await readIds(args, deps);
+  if (!click) return null;
+  const t = catalogFor(click.lang);
+  const flow = deps.context.remediation;
+  if (!flow) {
+    await say(args, t.action.refused.state_unavailable, click.lang);
+    return null;
+  }
+  return { ...click, flow, t };
+}
+
+async function readIds({ action, body, respond }: ActionArgs, deps: SlackDeps): Promise<Click | null> {
   const userId = body.user.id;
   const channelId = body.channel?.id ?? body.container?.channel_id;
   const ts = body.container?.message_ts ?? body.message?.ts;
@@ -46,9 +63,7 @@ export async function handleApprovePlan(args: ActionArgs, deps: SlackDeps): Prom
   await args.ack();
   const click = await readClick(args, deps);
   if (!click) return;
-  const t = catalogFor(click.lang);
-  const flow = deps.context.remediation;
-  if (!flow) return say(args, t.action.refused.state_unavailable, click.lang);
+  const { flow, t } = click;
   const update = (message: SlackMessage) => args.client.chat.update({ channel: click.channelId, ts: click.ts, ...message });
   const approvedAt = deps.context.now();
   let shown: Promise<unknown> = Promise.resolve();
@@ -88,9 +103,7 @@ export async function handleCancelPlan(args: ActionArgs, deps: SlackDeps): Promi
   await args.ack();
   const click = await readClick(args, deps);
   if (!click) return;
-  const t = catalogFor(click.lang);
-  const flow = deps.context.remediation;
-  if (!flow) return say(args, t.action.refused.state_unavailable, click.lang);
+  const { flow, t } = click;
   const result = flow.cancel(click.planId, click.actor);
   if (!result.ok) return say(args, t.action.refused[result.reason], click.lang);
   await args.client.chat.update({ channel: click.channelId, ts: click.ts, ...cancelledMessage(result.plan, click.lang, click.userId) });
