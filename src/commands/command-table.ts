@@ -106,7 +106,7 @@ const mathArgs = z
 /** A utilization line in percent of the usable slots, `80%` or `80`, as check_pgactivity takes it. */
 const percent = z.string().transform((raw, ctx) => {
   const n = parseDecimal(raw.replace(/%$/, ''), false);
-  if (n !== null && n > 0 && n < 100) return n / 100;
+  if (n !== null && n >= 1 && n <= 99) return n / 100;
   ctx.addIssue({ code: 'custom', params: { range: { min: 1, max: 99, whole: false } } });
   return z.NEVER;
 });
