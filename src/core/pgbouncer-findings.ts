@@ -1,3 +1,4 @@
+import { allInstances } from './derived-facts.js';
 import type { ProbeError, ProbeHintRef } from './facts.js';
 import type { Finding, FindingInput, Severity } from './findings.js';
 import { terminableIdleSessions, type BouncerLayer, type PgBouncerMath } from './pgbouncer-math.js';
@@ -104,7 +105,7 @@ function layerFindings(layer: BouncerLayer, { facts, math, thresholds }: Input):
 /** PgBouncer's refusals as the app logged them: the symptom the app's users saw. */
 function logFindings({ facts }: Input): Finding[] {
   const out: Finding[] = [];
-  for (const inst of facts.instances.flatMap((s) => s.instances)) {
+  for (const inst of allInstances(facts)) {
     for (const c of pgbouncerLogCounts(inst)) {
       out.push(
         finding('pgbouncer_errors_in_logs', CRIT_LOG_ERRORS.has(c.kind) ? 'crit' : 'warn', {

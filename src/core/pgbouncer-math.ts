@@ -1,3 +1,4 @@
+import { runningInstances } from './derived-facts.js';
 import type { AppInstance, Facts, PgBouncerFacts, PgBouncerSettings } from './facts.js';
 import { findPgBouncerSigns, looksLikePgBouncer, pgbouncerLogCounts, sameAddress, type PgBouncerSign } from './pgbouncer-signs.js';
 import type { InstanceDemand, PoolMath } from './pool-math.js';
@@ -85,7 +86,7 @@ export function computePgBouncerMath(facts: Facts, math: PoolMath): PgBouncerMat
 
   const pg = facts.postgres;
   const postgresAddress = pg.ok ? pg.facts.host : pg.host;
-  const running = facts.instances.flatMap((s) => s.instances).filter((i) => i.state === 'running');
+  const running = runningInstances(facts);
   const demandOf = new Map(math.instances.map((d) => [d.id, d]));
   const routed = new Map<string, InstanceDemand[]>(observations.map((o) => [o.address, []]));
   const via: string[] = [];

@@ -1,3 +1,4 @@
+import { allInstances } from './derived-facts.js';
 import type { Facts, LogPatternCount } from './facts.js';
 import type { Recommendation } from './recommendations.js';
 import { WAIT_WARN_SECONDS } from './pgbouncer-findings.js';
@@ -44,7 +45,7 @@ export function recommendForPgBouncer(input: PgBouncerRecommendationInput): Rec[
   for (const layer of b.bouncers) out.push(...layerRecommendations(layer, input));
   if (!b.configured) {
     // Unread, but the app's logs already say which setting refuses it.
-    const refused = input.facts.instances.flatMap((s) => s.instances).some((i) => maxClientConnRefusals(i.logs?.pgbouncerErrors));
+    const refused = allInstances(input.facts).some((i) => maxClientConnRefusals(i.logs?.pgbouncerErrors));
     if (refused && b.unattributedDemand > 0) {
       const suggested = roundUp((b.unattributedDemand + 1) / fitRatio(input.thresholds), 10);
       out.push(rec('raise_max_client_conn', { address: null, current: null, suggested, demand: b.unattributedDemand }, [{ lang: 'ini', text: `max_client_conn = ${suggested}` }]));
@@ -189,9 +190,7 @@ function others({ math, pgbouncer: b }: PgBouncerRecommendationInput): number {
 }
 
 function refusalsLogged(facts: Facts, layer: BouncerLayer): boolean {
-  return facts.instances
-    .flatMap((s) => s.instances)
-    .some((i) => layer.instances.includes(i.name) && maxClientConnRefusals(i.logs?.pgbouncerErrors));
+  return allInstances(facts).some((i) => layer.instances.includes(i.name) && maxClientConnRefusals(i.logs?.pgbouncerErrors));
 }
 
 function maxClientConnRefusals(counts: LogPatternCount[] | undefined): boolean {

@@ -1,4 +1,4 @@
-import { sumPatterns } from './derived-facts.js';
+import { runningInstances, sumPatterns } from './derived-facts.js';
 import type { AppInstance, DbEndpoint, Facts } from './facts.js';
 
 /**
@@ -67,7 +67,7 @@ export function findPgBouncerSigns(facts: Facts): PgBouncerSign[] {
   const pg = facts.postgres;
   const postgresAddress = pg.ok ? pg.facts.host : pg.host;
   const out: PgBouncerSign[] = [];
-  const running = facts.instances.flatMap((s) => s.instances).filter((i) => i.state === 'running');
+  const running = runningInstances(facts);
   const endpoints = new Map<string, Extract<PgBouncerSign, { kind: 'endpoint' }>>();
   const logs = new Map<PgBouncerLogKind, Extract<PgBouncerSign, { kind: 'log' }>>();
   for (const inst of running) {
