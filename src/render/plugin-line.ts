@@ -1,3 +1,4 @@
+import { inTransaction, runningCount } from '../core/derived-facts.js';
 import type { Report } from '../core/report.js';
 import { fitRatio } from '../core/thresholds.js';
 import type { Verdict } from '../core/verdict.js';
@@ -55,12 +56,13 @@ export function perfdata(report: Report): Perf[] {
     { label: 'max_connections', value: pg.facts.maxConnections, min: 0 },
     { label: 'active', value: pg.facts.states.active, min: 0 },
     { label: 'idle', value: pg.facts.states.idle, min: 0 },
-    { label: 'idle_in_transaction', value: pg.facts.states.idleInTransaction + pg.facts.states.idleInTransactionAborted, min: 0 },
+    { label: 'idle_in_transaction', value: inTransaction(pg.facts.states), min: 0 },
     { label: 'idle_old', value: pg.facts.idleSessions.length, min: 0 },
   ];
-  const sourcesSeen = report.facts.instances.length > 0 && report.facts.instances.every((s) => s.ok);
-  if (sourcesSeen) out.push({ label: 'instances', value: math.instances.length, min: 0 });
-  if (math.appCapacity !== null && math.totalDemand !== null && sourcesSeen) {
+  // Null while a source is unread (or none is configured): then neither instances nor demand are known.
+  const running = runningCount(report.facts);
+  if (running !== null) out.push({ label: 'instances', value: running, min: 0 });
+  if (math.appCapacity !== null && math.totalDemand !== null && running !== null) {
     out.push(
       { label: 'demand', value: math.totalDemand, warn: lastFine(math.appCapacity, fitRatio(th)), crit: math.appCapacity, min: 0 },
       { label: 'app_capacity', value: math.appCapacity, min: 0 },
