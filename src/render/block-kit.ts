@@ -5,7 +5,7 @@ import type { Verdict } from '../core/verdict.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
 import { createFormatter, type Formatter } from '../i18n/format.js';
 import { buildDocument, type DocEntry, type ReportDocument } from './report-document.js';
-import { codeBlock, escapeMrkdwn, RLM, slackCode, truncateMrkdwn, truncatePlain } from './slack-mrkdwn.js';
+import { codeBlock, escapeMrkdwn, rtlText, slackCode, truncateMrkdwn, truncatePlain } from './slack-mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -131,9 +131,9 @@ export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): 
   return { text: truncatePlain(escapeMrkdwn(fallback), SLACK_LIMITS.fallbackText), blocks };
 }
 
-/** Persian lines start with a right-to-left mark, so a line opening with a code span still reads right to left. */
+/** Persian lines are marked right to left (see rtlLine), so code spans and numbers keep their places. */
 function directed(doc: Pick<ReportDocument, 'dir'>, s: string): string {
-  return doc.dir === 'rtl' ? s.split('\n').map((l) => RLM + l).join('\n') : s;
+  return doc.dir === 'rtl' ? rtlText(s) : s;
 }
 
 /** One entry: its sentence, then its exact commands in a code block; never longer than a section. */
@@ -188,7 +188,7 @@ function buttonElement(b: SlackButton): types.Button {
 /** A message that is just a few lines of mrkdwn (help, refusals, "checking…"), within the limits. */
 export function textToSlack(lines: string[], lang: Lang, buttons: SlackButton[] = []): SlackMessage {
   const rtl = catalogFor(lang).dir === 'rtl';
-  const text = lines.map((l) => (rtl ? RLM + l : l)).join('\n');
+  const text = rtl ? rtlText(lines.join('\n')) : lines.join('\n');
   const shown = buttons.filter(fitsSlack).slice(0, SLACK_LIMITS.actionsElements);
   return {
     text: truncatePlain(text, SLACK_LIMITS.fallbackText),
