@@ -44,7 +44,7 @@ interface Output {
 /** How each kind of result reaches the terminal, and its exit code: the Slack deliveries' mirror. */
 const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<CommandResult, { kind: K }>) => Promise<number> } = {
   report: async (o, r) => {
-    o.io.stdout(o.json ? renderJson(r.report) : renderText(r.report, { lang: o.lang, color: o.io.isTerminal }));
+    o.io.stdout(o.json ? renderJson(r.report) : renderText(r.report, { lang: o.lang, color: o.io.isTerminal, timeZone: o.ctx.config.timeZone }));
     return VERDICT_EXIT_CODE[r.report.verdict];
   },
   check: async (o, r) => {
@@ -71,7 +71,7 @@ const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<Comma
   },
   summary: async (o, r) => {
     const [{ renderSummary }, { summaryDocumentToText }] = await Promise.all([import('../render/render-summary.js'), import('../render/summary-text.js')]);
-    const { doc } = await renderSummary(r.summary, o.lang, { timeZone: o.ctx.config.schedule.summaryTimeZone, chart: false });
+    const { doc } = await renderSummary(r.summary, o.lang, { timeZone: o.ctx.config.timeZone, chart: false });
     o.io.stdout(o.json ? JSON.stringify(r.summary, null, 2) + '\n' : summaryDocumentToText(doc));
     return 0;
   },
@@ -112,7 +112,7 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
   }
 
   const t = catalogFor(lang);
-  const f = createFormatter(lang);
+  const f = createFormatter(lang, { timeZone: config.timeZone });
   const services = await servicesFor(command.name, config, io, seams.services);
   const requester = { kind: 'cli' as const, id: os.userInfo().username };
   try {

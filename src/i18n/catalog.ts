@@ -18,6 +18,8 @@ type Msg<P> = (p: P, f: Formatter) => string;
 /** Every sentence dbpool shows a person. en.ts and fa.ts implement it with the same keys. */
 export interface Catalog {
   dir: 'ltr' | 'rtl';
+  /** How the language says which clock a time is on: "Tehran time", «به وقت تهران». */
+  zoneName: (timeZone: string) => string;
   verdict: Record<Verdict, string>;
   verdictHeadline: Record<Verdict, string>;
   origin: Record<CountOrigin, string>;

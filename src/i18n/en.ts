@@ -75,6 +75,7 @@ const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
 
 export const en: Catalog = {
   dir: 'ltr',
+  zoneName: (zone) => (zone === 'UTC' || zone === 'Etc/UTC' ? 'UTC' : `${(zone.split('/').pop() ?? zone).replace(/_/g, ' ')} time`),
   verdict: { OK: 'OK', WARN: 'WARNING', CRIT: 'CRITICAL', UNKNOWN: 'UNKNOWN' },
   verdictHeadline: {
     OK: 'Connections are healthy',

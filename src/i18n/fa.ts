@@ -77,8 +77,14 @@ const subject = (s: string, f: Formatter) => (s === 'argument' ? 'آرگومان
 const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
   [message ? f.code(message) : '', h ? hint[h.code](h, f) : ''].filter(Boolean).join(': ');
 
+/** Zones people name by a city; any other by the region ICU gives it («وقت آلمان» -> «به وقت آلمان»). */
+const ZONE_CITY: Record<string, string> = { 'Asia/Tehran': 'تهران', UTC: 'جهانی (UTC)', 'Etc/UTC': 'جهانی (UTC)', 'Asia/Dubai': 'دبی', 'Europe/Istanbul': 'استانبول' };
+const zoneRegion = (zone: string) =>
+  (new Intl.DateTimeFormat('fa-IR', { timeZone: zone, timeZoneName: 'shortGeneric' }).formatToParts(new Date(0)).find((p) => p.type === 'timeZoneName')?.value ?? zone).replace(/^وقت /, '');
+
 export const fa: Catalog = {
   dir: 'rtl',
+  zoneName: (zone) => `به وقت ${ZONE_CITY[zone] ?? zoneRegion(zone)}`,
   verdict: { OK: 'سالم', WARN: 'هشدار', CRIT: 'بحرانی', UNKNOWN: 'نامعلوم' },
   verdictHeadline: {
     OK: 'وضعیت اتصال‌ها سالم است',

@@ -1,4 +1,5 @@
 import type { Lang } from './catalog.js';
+import { catalogFor } from './index.js';
 
 /** How numbers, times and literal text look in one language and one medium (terminal, Slack). */
 export interface Formatter {
@@ -9,7 +10,7 @@ export interface Formatter {
   code(s: string): string;
   /** A duration in seconds: "3d 4h", "۳ روز ۴ ساعت". */
   duration(seconds: number): string;
-  /** An instant, in the language's calendar (Persian calendar in Persian). */
+  /** An instant, in the language's calendar (Persian calendar in Persian), on the configured clock, said by name ("Tehran time"). */
   dateTime(iso: string): string;
   list(items: string[]): string;
 }
@@ -17,6 +18,7 @@ export interface Formatter {
 export interface FormatterOptions {
   /** Wraps literal text; the medium decides (backticks for Slack, bidi isolates in a terminal). */
   code?: (s: string) => string;
+  /** The one clock every time is shown on (config.timeZone); UTC when none is given. */
   timeZone?: string;
 }
 
@@ -34,6 +36,8 @@ export function ltrIsolate(s: string): string {
 export function createFormatter(lang: Lang, options: FormatterOptions = {}): Formatter {
   const locale = LOCALE[lang];
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
+  const timeZone = options.timeZone ?? 'UTC';
+  // ICU names the zone by its offset («‎+۳:۳۰ گرینویچ», "GMT+3:30"); people say "Tehran time".
   const dateTime = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
     year: 'numeric',
     month: lang === 'fa' ? 'long' : 'short',
@@ -41,9 +45,9 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
     hour: '2-digit',
     minute: '2-digit',
     hour12: false,
-    timeZone: options.timeZone ?? 'UTC',
-    timeZoneName: 'short',
+    timeZone,
   });
+  const zoneName = catalogFor(lang).zoneName(timeZone);
   const code = options.code ?? (lang === 'fa' ? ltrIsolate : (s: string) => s);
   const listFormat = new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' });
   const [d, h, m, s] = UNITS[lang];
@@ -65,7 +69,7 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
       if (shown.length === 0) return `${integer.format(0)}${s}`;
       return shown.map(([v, unit]) => `${integer.format(v)}${unit}`).join(sep);
     },
-    dateTime: (iso) => dateTime.format(new Date(iso)),
+    dateTime: (iso) => `${dateTime.format(new Date(iso))} ${zoneName}`,
     list: (items) => listFormat.format(items),
   };
 }

@@ -26,6 +26,7 @@ export interface SlackDeps {
   context: CommandContext;
   languages: UserLanguageStore;
   logger: Logger;
+  /** The one clock of every time shown: config.timeZone (createSlackApp sets it); UTC without. */
   timeZone?: string;
   /** The "Mute 1h" button's effect; absent when no early warnings run. */
   muteWarnings?: (until: Date) => void;
@@ -115,7 +116,7 @@ const DELIVERIES: { [K in CommandResult['kind']]: Delivery<K> } = {
     if (!r.req.channelId) throw new Error('a summary request without a channel');
     // The chart stack (Chart.js, the canvas) is loaded by the one delivery that draws it.
     const { renderSummary } = await import('../render/render-summary.js');
-    const { doc, png } = await renderSummary(result.summary, r.lang, { timeZone: r.deps.config.schedule.summaryTimeZone, chart: true, code: slackCode });
+    const { doc, png } = await renderSummary(result.summary, r.lang, { timeZone: r.deps.timeZone ?? r.deps.config.timeZone, chart: true, code: slackCode });
     await createSlackSummaryPoster(r.req.client, r.log).postSummary(doc, png, r.req.channelId, r.lang);
   },
 };

@@ -37,4 +37,11 @@ describe('message catalogs', () => {
     expect(f.dateTime('2026-11-26T10:00:00Z')).toContain('2026');
     expect(f.duration(610)).toBe('10m 10s');
   });
+
+  it('a time says its clock the way people say it, in both languages', () => {
+    expect(createFormatter('fa', { timeZone: 'Asia/Tehran' }).dateTime('2026-11-26T10:00:00Z')).toBe('۵ آذر ۱۴۰۵ ساعت ۱۳:۳۰ به وقت تهران');
+    expect(createFormatter('en', { timeZone: 'Asia/Tehran' }).dateTime('2026-11-26T10:00:00Z')).toBe('26 Nov 2026, 13:30 Tehran time');
+    expect(createFormatter('en').dateTime('2026-11-26T10:00:00Z')).toBe('26 Nov 2026, 10:00 UTC');
+    expect(createFormatter('fa', { timeZone: 'Europe/Berlin' }).dateTime('2026-11-26T10:00:00Z')).toMatch(/^۵ آذر ۱۴۰۵ ساعت ۱۱:۰۰ به وقت [\u0600-\u06FF ]+$/);
+  });
 });
