@@ -249,6 +249,9 @@ export interface Catalog {
     chartCapacity: string;
     chartWarn: Msg<{ percent: number }>;
     chartCrit: Msg<{ percent: number }>;
+    /** The chart's marks: when connections were refused, and while more instances ran than expected. */
+    chartRefusals: string;
+    chartExtraInstances: string;
   };
   /** Early warnings (src/schedule/warning-state.ts decisions). Percentages are 0..100. */
   warning: {

@@ -598,6 +598,8 @@ export const en: Catalog = {
     chartCapacity: 'Usable slots',
     chartWarn: (p, f) => `Warning (${f.percent(p.percent)})`,
     chartCrit: (p, f) => `Critical (${f.percent(p.percent)})`,
+    chartRefusals: 'Connections refused',
+    chartExtraInstances: 'Extra app instance running',
   },
   warning: {
     opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: Critical' : ':warning: Warning'}: connection utilization is ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,

@@ -613,6 +613,8 @@ export const fa: Catalog = {
     chartCapacity: 'جای قابل استفاده',
     chartWarn: (p, f) => `هشدار (${f.percent(p.percent)})`,
     chartCrit: (p, f) => `بحرانی (${f.percent(p.percent)})`,
+    chartRefusals: 'اتصال‌های ردشده',
+    chartExtraInstances: 'نمونه‌ی اضافه‌ی برنامه در حال اجرا',
   },
   warning: {
     opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}: بهره‌وری اتصال‌ها ${f.percent(p.utilization)} است (آستانه ${f.percent(p.threshold)}).`,
