@@ -36,6 +36,8 @@ export function ltrIsolate(s: string): string {
 export function createFormatter(lang: Lang, options: FormatterOptions = {}): Formatter {
   const locale = LOCALE[lang];
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
+  // The sign where ICU puts it: «۷۵٪», "75%".
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, useGrouping: false });
   const timeZone = options.timeZone ?? 'UTC';
   // ICU names the zone by its offset («‎+۳:۳۰ گرینویچ», "GMT+3:30"); people say "Tehran time".
   const dateTime = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
@@ -55,7 +57,7 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
   return {
     lang,
     num: (n) => integer.format(n),
-    percent: (n) => (lang === 'fa' ? `٪${integer.format(Math.round(n))}` : `${integer.format(Math.round(n))}%`),
+    percent: (n) => percent.format(Math.round(n) / 100),
     code,
     duration(seconds) {
       const total = Math.max(0, Math.round(seconds));

@@ -25,7 +25,8 @@ describe('message catalogs', () => {
   it('Persian numbers use Persian digits and the Persian calendar', () => {
     const f = createFormatter('fa');
     expect(f.num(1234)).toBe('۱۲۳۴');
-    expect(f.percent(82)).toBe('٪۸۲');
+    expect(f.percent(82)).toBe('۸۲٪');
+    expect(f.percent(105)).toBe('۱۰۵٪');
     expect(f.dateTime('2026-11-26T10:00:00Z')).toContain('۱۴۰۵');
     expect(f.duration(3 * 86400 + 4 * 3600)).toBe('۳ روز و ۴ ساعت');
     expect(f.code('DB_POOL_SIZE')).toBe('\u2066DB_POOL_SIZE\u2069');
