@@ -18,6 +18,8 @@ import type { WarningStateStore } from '../state/warning-state-store.js';
 export interface SummaryPoster {
   /** png is null where upload is not allowed: the document's sparkline stands in for it. */
   postSummary(doc: SummaryDocument, png: Buffer | null, channel: string, lang: Lang): Promise<void>;
+  /** How the medium sets identifiers (Slack: code spans); the terminal's bidi isolates without. */
+  code?: (s: string) => string;
 }
 
 export interface SchedulerDeps {
@@ -145,7 +147,7 @@ export class Scheduler {
     if (!this.d.runs.claim(due.localDate, now, this.d.replicaId)) return 'already-claimed';
     try {
       const summary = await buildSummary(this.summaryDeps(), now);
-      const { doc, png } = await renderSummary(summary, s.summaryLang, { timeZone: this.d.config.timeZone, chart: true });
+      const { doc, png } = await renderSummary(summary, s.summaryLang, { timeZone: this.d.config.timeZone, chart: true, code: this.d.summaryPoster.code });
       await this.d.summaryPoster.postSummary(doc, png, s.summaryChannel, s.summaryLang);
       this.d.runs.finish(due.localDate, 'posted');
       this.d.logger.info({ localDate: due.localDate, lateMs: due.lateMs }, 'daily summary posted');

@@ -4,7 +4,7 @@ import type { Lang } from '../i18n/index.js';
 import { catalogFor } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { documentToBlocks, reportToSlack, slackFormatter, type SlackButton } from '../render/block-kit.js';
-import { escapeMrkdwn } from '../render/slack-mrkdwn.js';
+import { escapeMrkdwn, slackCode } from '../render/slack-mrkdwn.js';
 import type { SummaryDocument } from '../render/summary-document.js';
 import type { SummaryPoster } from '../schedule/scheduler.js';
 import type { WarningPoster } from '../schedule/warning-job.js';
@@ -18,6 +18,7 @@ import { ACTION_IDS } from './slack-constants.js';
  */
 export function createSlackSummaryPoster(client: webApi.WebClient, logger: Logger): SummaryPoster {
   return {
+    code: slackCode,
     async postSummary(doc, png, channel, lang) {
       let uploaded = false;
       if (png) {
