@@ -3,29 +3,11 @@
  * Slack has no escape for a backtick inside a code span, so one is replaced by a look-alike.
  */
 
+import { rtlLine } from './rtl-marks.js';
+
+export { RLM, rtlLine } from './rtl-marks.js';
+
 const LOOKALIKE_BACKTICK = '\u02CB';
-/** Right-to-left mark: makes Slack lay out a Persian line right to left even when it starts with a code span. */
-export const RLM = '\u200F';
-
-/** What a Latin-word mark must not enter: code spans, :emoji:, <links and mentions>, &entities;. */
-const PROTECTED = /(`[^`\n]*`|:[a-z0-9_+-]+:|<[^>\n]*>|&[a-z]+;)/;
-/** A Latin word with a number after it (only spaces or punctuation between): "PostgreSQL ۳۷", "pool: ۵". */
-const LATIN_BEFORE_NUMBER = /[A-Za-z][\w.-]*(?=[^\p{L}\p{N}`\n]*[0-9\u06F0-\u06F9])/gu;
-
-/**
- * One line of Persian mrkdwn as Slack must lay it out: right to left from its first character, and a
- * right-to-left mark after every code span and every Latin word a number follows. Without it the
- * Unicode Bidirectional Algorithm gives the digits after Latin text (rule W7) the Latin direction:
- * `max_connections` ۴۰ − ۳ would read «۳ − ۴۰ max_connections». The terminal isolates instead
- * (U+2066..2069), which Slack's clients do not all honour.
- */
-export function rtlLine(line: string): string {
-  const marked = line
-    .split(PROTECTED)
-    .map((part, i) => (i % 2 === 0 ? part.replace(LATIN_BEFORE_NUMBER, (w) => w + RLM) : part.startsWith('`') ? part + RLM : part))
-    .join('');
-  return (RLM + marked).replace(/\u200F{2,}/g, RLM);
-}
 
 /** Persian mrkdwn text, line by line; the lines of a fenced code block are left as they are. */
 export function rtlText(text: string): string {

@@ -3,7 +3,7 @@
  * seed incident, a healthy app, an app whose own pool is exhausted), as Slack shows it. Persian says
  * everything in Persian (Latin only in identifiers and quoted server words, which are code spans),
  * and every Persian line reads, laid out by the Unicode Bidirectional Algorithm, in the order it was
- * written; English carries no right-to-left marks.
+ * written, in Slack and in a terminal; English carries no right-to-left marks.
  */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/remediation-plan.js';
@@ -17,6 +17,7 @@ import { buildSummaryDocument } from '../../src/render/summary-document.js';
 import { approvalMessage, proposeButtons } from '../../src/slack/remediation-messages.js';
 import { reportButtons } from '../../src/slack/report-buttons.js';
 import { summaryToSlack } from '../../src/slack/scheduled-posts.js';
+import { renderText } from '../../src/render/text.js';
 import { facts, instance } from '../fixtures/facts.js';
 import { settings } from '../fixtures/report-settings.js';
 import { okSample } from '../fixtures/samples.js';
@@ -111,6 +112,22 @@ describe('every view in both languages, in the three situations', () => {
           }
         }
         expect(lines).toBeGreaterThan(20);
+      });
+
+      it(`${lang}, ${situation}, in a terminal that lays out bidi text`, () => {
+        for (const view of REPORT_VIEWS.filter((v) => v !== 'math')) {
+          const text = renderText(situationReport(situation, view), { lang, timeZone: 'Asia/Tehran' });
+          // Commands are indented six spaces and stay as typed, left to right.
+          for (const line of text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('      '))) {
+            if (lang === 'en') {
+              expect(line, view).not.toContain(RLM);
+              continue;
+            }
+            expect(latinProse(line), `${view}: ${line}`).toEqual([]);
+            expect(paragraphDirection(line), `${view}: ${line}`).toBe('rtl');
+            expect(readingOrder(line), `${view}: ${line}\ndrawn: ${drawn(line)}`).toEqual(tokens(line));
+          }
+        }
       });
     }
   }

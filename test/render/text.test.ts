@@ -27,7 +27,7 @@ describe('terminal report', () => {
   });
 
   it('Persian: Persian digits, identifiers kept left-to-right, commands verbatim', () => {
-    const text = renderText(incident(), { lang: 'fa' });
+    const text = renderText(incident(), { lang: 'fa' }).replace(/\u200F/g, ''); // right-to-left marks: test/render/every-view-both-languages.test.ts
     expect(text).toMatch(/^بحرانی — /);
     expect(text).toContain('۹۷ از ۹۷ اتصال قابل استفاده');
     expect(text).toContain('\u2066php_swoole_app_new\u2069');
