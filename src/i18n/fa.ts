@@ -280,7 +280,7 @@ export const fa: Catalog = {
       `${f.code(p.instance)} ${f.num(p.count)} بار خطای ${f.code('too many clients')} ثبت کرده${when(p.lastSeen, f)}: PostgreSQL آن را رد کرده است.`,
     app_pool_exhausted: (p, f) =>
       `${f.code(p.instance)} ${f.num(p.count)} بار پر شدن pool خودش را ثبت کرده${when(p.lastSeen, f)} در حالی که PostgreSQL جا دارد: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند` +
-      (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در تراکنش‌اند).` : '.'),
+      (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در ${f.plural(p.idleInTransaction, { one: 'تراکنش است', other: 'تراکنش‌اند' })}).` : '.'),
     extra_instances: (p, f) =>
       `${f.num(p.running)} نمونه در حال اجراست در حالی که ${f.num(p.expected)} نمونه انتظار می‌رود: احتمالاً باید ${f.list(p.candidates.map(f.code))} متوقف شود.`,
     extra_replicas: (p, f) => {
@@ -296,9 +296,9 @@ export const fa: Catalog = {
         ? `${f.code(p.source)} taskهای Swarm را اجرا می‌کند (${f.list(p.services.map(f.code))}) ولی manager در Swarm نیست: dbpool فقط taskهای همین node را می‌بیند و نمی‌تواند از راه آن تعداد replicaهای سرویس‌ها را تغییر دهد. یک manager را به ${f.code('DBPOOL_DOCKER_HOSTS')} اضافه کنید.`
         : `سرویس‌های Swarm در ${f.code(p.source)} خوانده نشدند (${f.code(p.message)}): taskهای روی nodeهای دیگر شمرده نمی‌شوند.`,
     idle_sessions_old: (p, f) =>
-      `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار مانده‌اند (قدیمی‌ترین ${f.duration(p.oldestSeconds)}).`,
+      `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })} (قدیمی‌ترین ${f.duration(p.oldestSeconds)}).`,
     idle_in_transaction: (p, f) =>
-      `${f.num(p.count)} نشست بیکار در تراکنش‌اند${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه می‌دارند، نشانه‌ی نشت در کد.`,
+      `${f.num(p.count)} نشست بیکار در ${f.plural(p.count, { one: 'تراکنش است', other: 'تراکنش‌اند' })}${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه ${f.plural(p.count, { one: 'می‌دارد', other: 'می‌دارند' })}، نشانه‌ی نشت در کد.`,
     states_hidden: (p, f) => `وضعیت ${f.num(p.hidden)} نشست از نقش dbpool پنهان است: شمارش بر اساس وضعیت ناقص است.`,
     instance_source_failed: (p, f) =>
       `فهرست نمونه‌های برنامه از ${f.code(p.source)} خوانده نشد (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,

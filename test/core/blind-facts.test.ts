@@ -29,7 +29,7 @@ describe('what dbpool could not read', () => {
     expect(runningCount(report.facts)).toBeNull();
     expect(actionFigures(report).runningInstances).toBeNull();
     const text = renderText(report, { lang: 'en' });
-    expect(text).toContain('Total: unknown, 1 instance sources could not be read');
+    expect(text).toContain('Total: unknown, 1 instance source could not be read');
     expect(text).not.toMatch(/0 connections over 0 instances|Headroom/);
   });
 
