@@ -34,7 +34,8 @@ export interface Catalog {
     pgbouncer: string;
   };
   label: {
-    usage: Msg<{ connections: number; usable: number; max: number; reserved: number }>;
+    /** `connections`: the usage (app + other clients); dbpool's `own` apart. */
+    usage: Msg<{ connections: number; app: number; other: number; own: number; usable: number; max: number; reserved: number }>;
     database: Msg<{ database: string; connections: number }>;
     background: Msg<{ count: number }>;
     states: string;

@@ -31,6 +31,9 @@ const W = {
   has: { one: 'has', other: 'have' },
   wait: { one: 'waits', other: 'wait' },
 } as const;
+/** Why a usage can exceed the usable slots: said wherever it does. */
+const overUsable = (p: { connections: number; usable: number }, f: Formatter) =>
+  p.connections > p.usable ? `, ${f.num(p.connections - p.usable)} over the usable slots: superuser sessions in the reserved slots` : '';
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
 const ORIGIN: Record<CountOrigin, string> = {
   measured: 'measured',
@@ -124,7 +127,9 @@ export const en: Catalog = {
   },
   label: {
     usage: (p, f) =>
-      `${f.num(p.connections)} / ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}, ${f.num(p.reserved)} reserved)`,
+      `${f.num(p.connections)} / ${f.num(p.usable)} usable connections in use: the app ${f.num(p.app)}, other clients ${f.num(p.other)}` +
+      ` (max_connections ${f.num(p.max)}, ${f.num(p.reserved)} reserved)${overUsable(p, f)}` +
+      (p.own > 0 ? `; dbpool's own: ${f.num(p.own)}, not counted` : ''),
     database: (p, f) => `${f.num(p.connections)} in database ${f.code(p.database)}`,
     background: (p, f) => `${f.count(p.count, W.backgroundProcess)} (not counted against max_connections)`,
     states: 'By state',
@@ -291,8 +296,10 @@ export const en: Catalog = {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
       `PostgreSQL ${f.code(p.source)} refuses new connections: ${failure(p.message, p.hint, f)}. Even dbpool could not connect.`,
-    server_at_limit: (p, f) =>
-      `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}). New connections are refused ("too many clients already", or "remaining connection slots are reserved").`,
+    server_at_limit: (p, f) => {
+      const own = p.own === 0 ? '' : p.connections >= p.usable ? `; dbpool's own ${f.count(p.own, W.connection)} ${f.plural(p.own, { one: 'is in a reserved slot', other: 'are in reserved slots' })}` : ` and dbpool's own ${f.num(p.own)}`;
+      return `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections in use (the app ${f.num(p.app)}, other clients ${f.num(p.other)})${own}${overUsable(p, f)}. PostgreSQL refuses the app's new connections.`;
+    },
     utilization_high: (p, f) =>
       `${f.percent(p.percent)} of usable connections in use (${f.num(p.connections)} / ${f.num(p.usable)}), above the ${f.percent(p.threshold)} threshold.`,
     demand_exceeds_capacity: (p, f) =>
@@ -300,10 +307,14 @@ export const en: Catalog = {
     demand_near_capacity: (p, f) =>
       `Full pools would take ${f.percent(p.percent)} of the app's capacity (${f.num(p.demand)} / ${f.num(p.capacity)}).`,
     server_full_in_logs: (p, f) =>
-      `${f.code(p.instance)} logged "too many clients" ${f.count(p.count, W.time)}${when(p.lastSeen, f)}: PostgreSQL refused it.`,
-    app_pool_exhausted: (p, f) =>
-      `${f.code(p.instance)} logged its own pool exhausted ${f.count(p.count, W.time)}${when(p.lastSeen, f)} while PostgreSQL has room: the pool is too small for the load, or connections leak` +
-      (p.idleInTransaction > 0 ? ` (${f.count(p.idleInTransaction, W.session)} ${f.plural(p.idleInTransaction, W.is)} idle in transaction).` : '.'),
+      `${f.code(p.instance)} logged "${p.quote ?? 'too many clients already'}" ${f.count(p.count, W.time)}${when(p.lastSeen, f)}: PostgreSQL refused it.`,
+    app_pool_exhausted: (p, f) => {
+      const what = `${f.code(p.instance)} logged ${p.quote ? `"${p.quote}"` : 'its own pool exhausted'} ${f.count(p.count, W.time)}${when(p.lastSeen, f)}`;
+      // With the server full the pool cannot grow: the server is the cause, not the pool.
+      if (p.free === 0) return `${what}, while PostgreSQL is full too: the pool waits for connections the server refuses.`;
+      const leak = p.idleInTransaction > 0 ? ` (${f.count(p.idleInTransaction, W.session)} ${f.plural(p.idleInTransaction, W.is)} idle in transaction)` : '';
+      return `${what} while PostgreSQL has room${p.free === null ? '' : ` (${f.num(p.free)} free)`}: its own pool is too small for the load, or connections leak${leak}.`;
+    },
     extra_instances: (p, f) =>
       `${f.count(p.running, W.instance)} ${f.plural(p.running, W.is)} running where ${f.num(p.expected)} ${f.plural(p.expected, W.is)} expected: ${f.list(p.candidates.map(f.code))} should probably be stopped.`,
     extra_replicas: (p, f) => {

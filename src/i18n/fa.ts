@@ -14,6 +14,9 @@ const ORIGIN: Record<CountOrigin, string> = {
   unknown: 'نامعلوم',
 };
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
+/** Why a usage can exceed the usable slots: said wherever it does. */
+const overUsable = (p: { connections: number; usable: number }, f: Formatter) =>
+  p.connections > p.usable ? `، ${f.num(p.connections - p.usable)} اتصال بیش از جاهای قابل استفاده: نشست‌های superuser در جاهای رزرو` : '';
 const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
 const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
 const SERVICE_KIND = { swarm: 'سرویس Swarm', compose: 'سرویس Compose', kubernetes: 'Deployment در Kubernetes' } as const;
@@ -101,7 +104,9 @@ export const fa: Catalog = {
   },
   label: {
     usage: (p, f) =>
-      `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)`,
+      `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است: برنامه ${f.num(p.app)}، کلاینت‌های دیگر ${f.num(p.other)}` +
+      ` (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)${overUsable(p, f)}` +
+      (p.own > 0 ? `؛ اتصال‌های خود dbpool: ${f.num(p.own)}، جزو این شمارش نیستند` : ''),
     database: (p, f) => `${f.num(p.connections)} در پایگاه داده‌ی ${f.code(p.database)}`,
     background: (p, f) => `${f.num(p.count)} پردازه‌ی پس‌زمینه (جزو ${f.code('max_connections')} حساب نمی‌شوند)`,
     states: 'بر اساس وضعیت',
@@ -268,8 +273,10 @@ export const fa: Catalog = {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
       `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${failure(p.message, p.hint, f)}. حتی dbpool هم نتوانست وصل شود.`,
-    server_at_limit: (p, f) =>
-      `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}). اتصال‌های تازه رد می‌شوند (${f.code('too many clients already')} یا ${f.code('remaining connection slots are reserved')}).`,
+    server_at_limit: (p, f) => {
+      const own = p.own === 0 ? '' : p.connections >= p.usable ? `؛ ${f.num(p.own)} اتصال خود dbpool در جاهای رزرو است` : ` و ${f.num(p.own)} اتصال خود dbpool`;
+      return `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است (برنامه ${f.num(p.app)}، کلاینت‌های دیگر ${f.num(p.other)})${own}${overUsable(p, f)}. PostgreSQL اتصال‌های تازه‌ی برنامه را رد می‌کند.`;
+    },
     utilization_high: (p, f) =>
       `${f.percent(p.percent)} از اتصال‌های قابل استفاده در حال استفاده است (${f.num(p.connections)} از ${f.num(p.usable)})، بالاتر از آستانه‌ی ${f.percent(p.threshold)}.`,
     demand_exceeds_capacity: (p, f) =>
@@ -277,10 +284,13 @@ export const fa: Catalog = {
     demand_near_capacity: (p, f) =>
       `poolهای پر ${f.percent(p.percent)} از ظرفیت برنامه را می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}).`,
     server_full_in_logs: (p, f) =>
-      `${f.code(p.instance)} ${f.num(p.count)} بار خطای ${f.code('too many clients')} ثبت کرده${when(p.lastSeen, f)}: PostgreSQL آن را رد کرده است.`,
-    app_pool_exhausted: (p, f) =>
-      `${f.code(p.instance)} ${f.num(p.count)} بار پر شدن pool خودش را ثبت کرده${when(p.lastSeen, f)} در حالی که PostgreSQL جا دارد: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند` +
-      (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در ${f.plural(p.idleInTransaction, { one: 'تراکنش است', other: 'تراکنش‌اند' })}).` : '.'),
+      `${f.code(p.instance)} ${f.num(p.count)} بار پیام «${f.code(p.quote ?? 'too many clients already')}» را ثبت کرده${when(p.lastSeen, f)}: PostgreSQL آن را رد کرده است.`,
+    app_pool_exhausted: (p, f) => {
+      const what = `${f.code(p.instance)} ${f.num(p.count)} بار ${p.quote ? `پیام «${f.code(p.quote)}» را` : 'پر شدن pool خودش را'} ثبت کرده${when(p.lastSeen, f)}`;
+      if (p.free === 0) return `${what} و PostgreSQL هم پر است: pool منتظر اتصال‌هایی است که سرور رد می‌کند.`;
+      const leak = p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در ${f.plural(p.idleInTransaction, { one: 'تراکنش است', other: 'تراکنش‌اند' })})` : '';
+      return `${what} در حالی که PostgreSQL جا دارد${p.free === null ? '' : ` (${f.num(p.free)} جای خالی)`}: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند${leak}.`;
+    },
     extra_instances: (p, f) =>
       `${f.num(p.running)} نمونه در حال اجراست در حالی که ${f.num(p.expected)} نمونه انتظار می‌رود: احتمالاً باید ${f.list(p.candidates.map(f.code))} متوقف شود.`,
     extra_replicas: (p, f) => {

@@ -1,6 +1,7 @@
 import { allInstances, runningInstances, sumPatterns, usableSlots } from '../core/derived-facts.js';
 import type { CountByKey, PostgresFacts } from '../core/facts.js';
 import type { Severity } from '../core/findings.js';
+import { serverCapacity } from '../core/pool-math.js';
 import type { Report } from '../core/report.js';
 import type { Verdict } from '../core/verdict.js';
 import type { Catalog } from '../i18n/catalog.js';
@@ -139,8 +140,8 @@ function connectionEntries(report: Report, t: Catalog, f: Formatter, o: Document
 }
 
 export function usageLine(p: PostgresFacts, t: Catalog, f: Formatter): string {
-  const reserved = p.superuserReservedConnections + p.reservedConnections;
-  return t.label.usage({ connections: p.clientConnections, usable: usableSlots(p), max: p.maxConnections, reserved }, f);
+  const s = serverCapacity(p);
+  return t.label.usage({ connections: s.used, app: s.appConnections, other: s.otherClients, own: s.ownConnections, usable: usableSlots(p), max: p.maxConnections, reserved: s.reservedSlots }, f);
 }
 
 function stateSummary(p: PostgresFacts, t: Catalog, f: Formatter): string {
