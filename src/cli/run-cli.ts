@@ -3,6 +3,7 @@ import type { CommandContext, CommandLimits, CommandResult } from '../commands/c
 import { prepareCommand, type PreparedCommand } from '../commands/command-table.js';
 import { ArgumentError, parseCommandLine } from '../commands/parse-command-line.js';
 import { ConfigError, loadConfig, processEnvironment, type Config } from '../config.js';
+import { reportExitCode } from '../core/report.js';
 import { VERDICT_EXIT_CODE } from '../core/verdict.js';
 import type { Catalog } from '../i18n/catalog.js';
 import { createFormatter, type Formatter } from '../i18n/format.js';
@@ -45,7 +46,7 @@ interface Output {
 const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<CommandResult, { kind: K }>) => Promise<number> } = {
   report: async (o, r) => {
     o.io.stdout(o.json ? renderJson(r.report) : renderText(r.report, { lang: o.lang, color: o.io.isTerminal }));
-    return VERDICT_EXIT_CODE[r.report.verdict];
+    return reportExitCode(r.report);
   },
   check: async (o, r) => {
     o.io.stdout(o.json ? renderJson(r.report) : renderPluginLine(r.report, o.t, o.f));

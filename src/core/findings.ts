@@ -196,7 +196,7 @@ function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput):
             lastSeen: exhausted.lastSeen,
             quote: exhausted.quote,
             idleInTransaction: inTx,
-            free: server && math.usableSlots !== null ? Math.max(0, math.usableSlots - server.clientConnections) : null,
+            free: server && math.usableSlots !== null ? Math.max(0, math.usableSlots - server.used) : null,
           }),
         );
       }

@@ -3,6 +3,7 @@ import type { ArgumentProblem } from '../commands/parse-command-line.js';
 import type { HeldCounts } from '../core/attribution.js';
 import type { ProbeHint, ProbeHintRef, ProcessRole, ServiceKind } from '../core/facts.js';
 import type { FindingCode, FindingParams } from '../core/findings.js';
+import type { HeadlineCause, HeadlineFix } from '../core/headline.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
 import type { Verdict } from '../core/verdict.js';
@@ -20,6 +21,15 @@ export interface Catalog {
   dir: 'ltr' | 'rtl';
   verdict: Record<Verdict, string>;
   verdictHeadline: Record<Verdict, string>;
+  /** The first line: the diagnosis and the fix (core/headline.ts); plain text, it heads Slack's notification. */
+  headline: {
+    /** In place of the verdict word for `math`: a calculation, not an incident. */
+    whatIfTitle: string;
+    cause: { [K in HeadlineCause['code']]: Msg<Extract<HeadlineCause, { code: K }>> };
+    fix: { [K in HeadlineFix['code']]: Msg<Extract<HeadlineFix, { code: K }>> };
+    /** The cause, then the fix. */
+    join: (cause: string, fix: string) => string;
+  };
   origin: Record<CountOrigin, string>;
   section: {
     connections: string;

@@ -27,6 +27,7 @@ const W = {
   time: { one: 'time', other: 'times' },
   worker: { one: 'worker', other: 'workers' },
   workerStart: { one: 'worker start', other: 'worker starts' },
+  appInstance: { one: 'app instance', other: 'app instances' },
   is: { one: 'is', other: 'are' },
   has: { one: 'has', other: 'have' },
   wait: { one: 'waits', other: 'wait' },
@@ -111,6 +112,39 @@ export const en: Catalog = {
     WARN: 'Connections need attention',
     CRIT: 'The database is out of connections (or about to be)',
     UNKNOWN: 'The database could not be checked',
+  },
+  headline: {
+    whatIfTitle: 'WHAT-IF',
+    cause: {
+      unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} does not answer: the connections could not be checked`,
+      refusing: () => "PostgreSQL full: it refuses even dbpool's connection",
+      server_full: (p, f) => `PostgreSQL full (${f.num(p.connections)}/${f.num(p.usable)})`,
+      utilization_high: (p, f) => `PostgreSQL at ${f.percent(p.percent)} of its usable connections (${f.num(p.connections)}/${f.num(p.usable)})`,
+      pool_exhausted: (p, f) =>
+        `app pool exhausted (${p.quote ? `"${p.quote}" x${f.num(p.count)}` : f.count(p.count, W.time)}) while PostgreSQL has ${p.free === null ? 'room' : `${f.num(p.free)} free`}`,
+      demand_exceeds: (p, f) => `the app's full pools would need ${f.count(p.demand, W.connection)}, ${f.num(p.capacity)} available`,
+      demand_near: (p, f) => `the app's full pools would take ${f.percent(p.percent)} of the ${f.num(p.capacity)} connections available`,
+      pgbouncer: (p) => en.label.pgbouncerHeadline[p.verdict],
+      extra_instances: (p, f) => `${f.count(p.running, W.appInstance)} running, ${f.num(p.expected)} expected`,
+      idle_in_transaction: (p, f) => `${f.count(p.count, W.session)} idle in transaction: the app leaves transactions open`,
+      idle_sessions: (p, f) => `${f.count(p.count, W.session)} idle for more than ${f.count(p.minutes, W.minute)}`,
+      other: (p) => en.verdictHeadline[p.verdict],
+      healthy: (p, f) =>
+        p.connections === null || p.usable === null || p.percent === null
+          ? 'Connections are healthy'
+          : `Connections are healthy: ${f.num(p.connections)}/${f.num(p.usable)} in use (${f.percent(p.percent)})`,
+      fits: (p, f) =>
+        `full pools would need ${f.count(p.demand, W.connection)}${p.capacity === null ? '' : ` of the ${f.num(p.capacity)} available`}: they fit`,
+    },
+    fix: {
+      stop_extra: (p, f) => `${f.count(p.running, W.appInstance)} running, ${f.num(p.expected)} expected -> stop ${f.list(p.stop.map(f.code))}`,
+      scale_down: (p, f) => `${f.count(p.running, { one: 'replica', other: 'replicas' })} running, ${f.num(p.expected)} expected -> scale down ${f.list(p.services.map(f.code))}`,
+      lower_pool_size: (p, f) => `lower ${f.code(p.variable)} to ${f.num(p.suggested)}`,
+      raise_max_connections: (p, f) => `raise max_connections to ${f.num(p.suggested)}`,
+      terminate_idle: (p, f) => `terminate ${f.count(p.count, W.idleSession)}`,
+      use_pooler: () => 'put PgBouncer in front of PostgreSQL',
+    },
+    join: (cause, fix) => `${cause}: ${fix}`,
   },
   origin: ORIGIN,
   section: {

@@ -89,6 +89,39 @@ export const fa: Catalog = {
     CRIT: 'اتصال‌های پایگاه داده تمام شده (یا در حال تمام شدن است)',
     UNKNOWN: 'پایگاه داده بررسی نشد',
   },
+  headline: {
+    whatIfTitle: 'محاسبه‌ی فرضی',
+    cause: {
+      unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} پاسخ نمی‌دهد: وضعیت اتصال‌ها بررسی نشد`,
+      refusing: () => 'PostgreSQL پر است و حتی اتصال dbpool را هم رد می‌کند',
+      server_full: (p, f) => `PostgreSQL پر است (${f.num(p.connections)} از ${f.num(p.usable)})`,
+      utilization_high: (p, f) => `${f.percent(p.percent)} از اتصال‌های قابل استفاده‌ی PostgreSQL در حال استفاده است (${f.num(p.connections)} از ${f.num(p.usable)})`,
+      pool_exhausted: (p, f) =>
+        `pool خود برنامه پر شده است (${p.quote ? `${f.num(p.count)} بار «${f.code(p.quote)}»` : `${f.num(p.count)} بار`}) در حالی که PostgreSQL ${p.free === null ? 'جا دارد' : `${f.num(p.free)} جای خالی دارد`}`,
+      demand_exceeds: (p, f) => `poolهای پر برنامه ${f.num(p.demand)} اتصال می‌خواهند ولی ${f.num(p.capacity)} اتصال در دسترس است`,
+      demand_near: (p, f) => `poolهای پر برنامه ${f.percent(p.percent)} از ${f.num(p.capacity)} اتصال در دسترس را می‌گیرند`,
+      pgbouncer: (p) => fa.label.pgbouncerHeadline[p.verdict],
+      extra_instances: (p, f) => `${f.num(p.running)} نمونه از برنامه در حال اجراست، ${f.num(p.expected)} نمونه انتظار می‌رود`,
+      idle_in_transaction: (p, f) => `${f.num(p.count)} نشست بیکار در تراکنش: برنامه تراکنش‌ها را باز می‌گذارد`,
+      idle_sessions: (p, f) => `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار`,
+      other: (p) => fa.verdictHeadline[p.verdict],
+      healthy: (p, f) =>
+        p.connections === null || p.usable === null || p.percent === null
+          ? 'وضعیت اتصال‌ها سالم است'
+          : `وضعیت اتصال‌ها سالم است: ${f.num(p.connections)} از ${f.num(p.usable)} در حال استفاده (${f.percent(p.percent)})`,
+      fits: (p, f) =>
+        `poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${p.capacity === null ? '' : ` از ${f.num(p.capacity)} اتصال در دسترس`}: جا می‌شوند`,
+    },
+    fix: {
+      stop_extra: (p, f) => `${f.num(p.running)} نمونه از برنامه در حال اجراست، ${f.num(p.expected)} نمونه انتظار می‌رود ← ${f.list(p.stop.map(f.code))} را متوقف کنید`,
+      scale_down: (p, f) => `${f.num(p.running)} replica در حال اجراست، ${f.num(p.expected)} انتظار می‌رود ← تعداد replicaهای ${f.list(p.services.map(f.code))} را کم کنید`,
+      lower_pool_size: (p, f) => `${f.code(p.variable)} را به ${f.num(p.suggested)} کم کنید`,
+      raise_max_connections: (p, f) => `${f.code('max_connections')} را به ${f.num(p.suggested)} برسانید`,
+      terminate_idle: (p, f) => `${f.num(p.count)} نشست بیکار را ببندید`,
+      use_pooler: () => 'PgBouncer را جلوی PostgreSQL بگذارید',
+    },
+    join: (cause, fix) => `${cause}: ${fix}`,
+  },
   origin: ORIGIN,
   section: {
     connections: 'اتصال‌ها',

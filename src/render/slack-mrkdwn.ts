@@ -19,6 +19,14 @@ export function slackCode(s: string): string {
 }
 
 /**
+ * Text for a plain_text field (the header, the notification): code spans lose their backticks,
+ * which plain text would show; in right-to-left text they stay isolated left to right instead.
+ */
+export function plainCode(s: string, rtl: boolean): string {
+  return s.replace(/`([^`]*)`/g, (_m, body: string) => (rtl ? `\u2066${body}\u2069` : body));
+}
+
+/**
  * A fenced code block of exact lines (SQL, env, shell), at most `max` characters: escaped, never
  * closed early; when too long, whole lines are dropped from the end and "…" stands for them.
  */
