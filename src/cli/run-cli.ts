@@ -63,8 +63,10 @@ const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<Comma
   plan: async (o, r) => (await import('./confirm-and-run.js')).confirmAndRun(r.plan, o.ctx, { out: o.io.stdout, ask: o.io.ask ?? (async () => null) }, o.t, o.f, o.confirm),
   refused: async (o, r) => {
     o.io.stderr(`${requestRefusalLines(r.refusal, o.t, o.f).join('\n')}\n`);
-    // Blind is not "nothing to do": what could not be read leaves the state unknown.
-    return r.refusal.reason === 'blind' ? VERDICT_EXIT_CODE.UNKNOWN : 1;
+    // Blind is not "nothing to do": what could not be read leaves the state unknown. Nothing to do is
+    // an answer, not a failure (a dry run or a script saying so exits 0).
+    if (r.refusal.reason === 'blind') return VERDICT_EXIT_CODE.UNKNOWN;
+    return r.refusal.reason === 'nothing_to_do' ? 0 : 1;
   },
   audit: async (o, r) => {
     o.io.stdout(o.json ? JSON.stringify(r.entries, null, 2) + '\n' : `${o.t.action.auditTitle}\n${auditLines(r.entries, o.t, o.f).join('\n')}\n`);

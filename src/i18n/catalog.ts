@@ -102,6 +102,8 @@ export interface Catalog {
     postgresUnavailable: Msg<{ message: string; hint: ProbeHintRef | null }>;
     noFindings: string;
     noRecommendations: string;
+    /** A view showing only some fixes (idle) has none of its own while the status has `count`. */
+    fixesElsewhere: Msg<{ count: number }>;
     andMore: Msg<{ count: number }>;
     none: string;
     /** The PgBouncer section (src/render/pgbouncer-entries.ts). */
@@ -133,6 +135,8 @@ export interface Catalog {
     /** `roles`: whose sessions, per role: the approver sees them in the plan and the confirm dialog. */
     planTerminate: Msg<{ count: number; database: string; minutes: number; roles: { role: string; count: number }[] }>;
     planStop: Msg<{ name: string; ageSeconds: number | null }>;
+    /** A stop_extra plan's title: how many are stopped (containers) and scaled down (services), and what stays. */
+    planStopTitle: Msg<{ stop: number; scale: number; keeping: string[] }>;
     planScale: Msg<{ kind: ServiceKind; name: string; from: number; to: number; ageSeconds: number | null }>;
     planUndo: Msg<{ kind: ServiceKind; name: string; from: number; to: number }>;
     /** `reason`: said already (instanceReason), e.g. that the service wanted that many already. */

@@ -261,6 +261,7 @@ export const en: Catalog = {
     postgresUnavailable: (p, f) => `PostgreSQL could not be read: ${failure(p.message, p.hint, f)}`,
     noFindings: 'Nothing wrong found.',
     noRecommendations: 'Nothing to do.',
+    fixesElsewhere: (p, f) => `No idle session to terminate; ${f.code('dbpool status')} shows the ${f.plural(p.count, { one: 'fix', other: `${f.num(p.count)} fixes` })} that apply.`,
     andMore: (p, f) => `… and ${f.num(p.count)} more`,
     none: 'none',
     pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${p.version}, pool_mode ${p.poolMode}`,
@@ -441,7 +442,8 @@ export const en: Catalog = {
     use_pooler: (p, f) =>
       `The pools ask for ${f.count(p.demand, W.connection)}, more than one server should hold: put PgBouncer in transaction mode in front of PostgreSQL.`,
     idle_in_transaction_timeout: (p, f) =>
-      `Let PostgreSQL end sessions left idle in transaction (${f.num(p.count)} now) in ${f.code(p.database)}, and find the code that leaves them open.`,
+      `Let PostgreSQL end sessions left idle in transaction in ${f.code(p.database)}, and find the code that leaves them open. ` +
+      `The setting applies to new sessions only: the ${f.count(p.count, W.session)} open now ${f.plural(p.count, { one: 'needs', other: 'need' })} terminating (${f.code('pg_terminate_backend')}) or a restart of the app.`,
     grant_pg_monitor: (p, f) => `Grant ${f.code('pg_monitor')} to dbpool's role ${f.code(p.role)} so that every session's state is visible.`,
     start_pgbouncer: (p, f) =>
       `Start ${at(p.address, f)} again and read its log for why it stopped: the app reaches PostgreSQL only through it. PostgreSQL needs no change.`,
@@ -466,6 +468,11 @@ export const en: Catalog = {
   action: {
     planTerminate: (p, f) =>
       `Terminate ${f.count(p.count, W.session)} idle for more than ${f.count(p.minutes, W.minute)} in ${f.code(p.database)}: ${roleList(p.roles, f)}`,
+    planStopTitle: (p, f) => {
+      const what = [p.stop > 0 ? `stop ${f.count(p.stop, W.extraInstance)}` : '', p.scale > 0 ? `scale down ${f.count(p.scale, { one: 'service', other: 'services' })}` : ''].filter(Boolean).join(' and ');
+      const keeping = p.keeping.length > 0 ? `, keeping ${f.list(p.keeping.map(f.code))}` : '';
+      return `${what.charAt(0).toUpperCase()}${what.slice(1)}${keeping}`;
+    },
     planStop: (p, f) => `Stop ${f.code(p.name)}${p.ageSeconds === null ? '' : `, created ${f.duration(p.ageSeconds)} ago`}`,
     planScale: (p, f) =>
       `Scale ${SERVICE_KIND[p.kind]} ${f.code(p.name)} from ${f.num(p.from)} to ${replicasOf(p.to, f)}${p.ageSeconds === null ? '' : `, created ${f.duration(p.ageSeconds)} ago`}`,

@@ -237,6 +237,7 @@ export const fa: Catalog = {
     postgresUnavailable: (p, f) => `PostgreSQL خوانده نشد: ${failure(p.message, p.hint, f)}`,
     noFindings: 'مشکلی پیدا نشد.',
     noRecommendations: 'کاری لازم نیست.',
+    fixesElsewhere: (p, f) => `نشست بیکاری برای بستن نیست؛ ${f.code('dbpool status')} ${f.plural(p.count, { one: 'راه‌حل لازم', other: `${f.num(p.count)} راه‌حل لازم` })} را نشان می‌دهد.`,
     andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
     none: 'هیچ',
     pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${f.code(p.version)}، ${f.code('pool_mode')} ${f.code(p.poolMode)}`,
@@ -421,7 +422,8 @@ export const fa: Catalog = {
     use_pooler: (p, f) =>
       `poolها ${f.num(p.demand)} اتصال می‌خواهند، بیش از آنچه یک سرور باید نگه دارد: PgBouncer را در حالت ${f.code('transaction')} جلوی PostgreSQL بگذارید.`,
     idle_in_transaction_timeout: (p, f) =>
-      `بگذارید PostgreSQL نشست‌های بیکار در تراکنش را در ${f.code(p.database)} ببندد (اکنون ${f.num(p.count)})، و کدی را که آن‌ها را باز می‌گذارد پیدا کنید.`,
+      `بگذارید PostgreSQL نشست‌های بیکار در تراکنش را در ${f.code(p.database)} ببندد، و کدی را که آن‌ها را باز می‌گذارد پیدا کنید. ` +
+      `این تنظیم فقط روی نشست‌های تازه اثر دارد: ${f.num(p.count)} نشستی که اکنون باز ${f.plural(p.count, { one: 'است', other: 'هستند' })} باید با ${f.code('pg_terminate_backend')} بسته ${f.plural(p.count, { one: 'شود', other: 'شوند' })} یا برنامه دوباره راه‌اندازی شود.`,
     grant_pg_monitor: (p, f) =>
       `نقش ${f.code('pg_monitor')} را به نقش dbpool (${f.code(p.role)}) بدهید تا وضعیت همه‌ی نشست‌ها دیده شود.`,
     start_pgbouncer: (p, f) =>
@@ -447,6 +449,11 @@ export const fa: Catalog = {
   action: {
     planTerminate: (p, f) =>
       `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند: ${roleList(p.roles, f)}`,
+    planStopTitle: (p, f) => {
+      const what = [p.stop > 0 ? `توقف ${f.num(p.stop)} نمونه‌ی اضافه` : '', p.scale > 0 ? `کم کردن replicaهای ${f.num(p.scale)} سرویس` : ''].filter(Boolean).join(' و ');
+      const keeping = p.keeping.length > 0 ? `؛ ${f.list(p.keeping.map(f.code))} ${f.plural(p.keeping.length, { one: 'می‌ماند', other: 'می‌مانند' })}` : '';
+      return `${what}${keeping}`;
+    },
     planStop: (p, f) => `توقف ${f.code(p.name)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,
     planScale: (p, f) =>
       `تغییر تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.name)} از ${f.num(p.from)} به ${f.num(p.to)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,

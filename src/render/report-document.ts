@@ -357,7 +357,8 @@ function recommendationEntries(
   filter: (r: { code: string }) => boolean = () => true,
 ): DocEntry[] {
   const recs = report.recommendations.filter(filter);
-  if (recs.length === 0) return [{ text: t.label.noRecommendations }];
+  // A view that shows only some fixes never says "nothing to do" while the status has others.
+  if (recs.length === 0) return [{ text: report.recommendations.length > 0 ? t.label.fixesElsewhere({ count: report.recommendations.length }, f) : t.label.noRecommendations }];
   return recs.map((r, i) => ({
     text: (t.recommendation[r.code] as (p: typeof r.params, f: Formatter) => string)(r.params, f),
     ordinal: `${f.num(i + 1)}.`,
