@@ -14,6 +14,9 @@ const ORIGIN: Record<CountOrigin, string> = {
   unknown: 'نامعلوم',
 };
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
+/** Why a usage can exceed the usable slots: said wherever it does. */
+const overUsable = (p: { connections: number; usable: number }, f: Formatter) =>
+  p.connections > p.usable ? `، ${f.num(p.connections - p.usable)} اتصال بیش از جاهای قابل استفاده: نشست‌های superuser در جاهای رزرو` : '';
 const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
 const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
 const SERVICE_KIND = { swarm: 'سرویس Swarm', compose: 'سرویس Compose', kubernetes: 'Deployment در Kubernetes' } as const;
@@ -92,6 +95,39 @@ export const fa: Catalog = {
     CRIT: 'اتصال‌های پایگاه داده تمام شده (یا در حال تمام شدن است)',
     UNKNOWN: 'پایگاه داده بررسی نشد',
   },
+  headline: {
+    whatIfTitle: 'محاسبه‌ی فرضی',
+    cause: {
+      unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} پاسخ نمی‌دهد: وضعیت اتصال‌ها بررسی نشد`,
+      refusing: () => 'PostgreSQL پر است و حتی اتصال dbpool را هم رد می‌کند',
+      server_full: (p, f) => `PostgreSQL پر است (${f.num(p.connections)} از ${f.num(p.usable)})`,
+      utilization_high: (p, f) => `${f.percent(p.percent)} از اتصال‌های قابل استفاده‌ی PostgreSQL در حال استفاده است (${f.num(p.connections)} از ${f.num(p.usable)})`,
+      pool_exhausted: (p, f) =>
+        `pool خود برنامه پر شده است (${p.quote ? `${f.num(p.count)} بار «${f.code(p.quote)}»` : `${f.num(p.count)} بار`}) در حالی که PostgreSQL ${p.free === null ? 'جا دارد' : `${f.num(p.free)} جای خالی دارد`}`,
+      demand_exceeds: (p, f) => `poolهای پر برنامه ${f.num(p.demand)} اتصال می‌خواهند ولی ${f.num(p.capacity)} اتصال در دسترس است`,
+      demand_near: (p, f) => `poolهای پر برنامه ${f.percent(p.percent)} از ${f.num(p.capacity)} اتصال در دسترس را می‌گیرند`,
+      pgbouncer: (p) => fa.label.pgbouncerHeadline[p.verdict],
+      extra_instances: (p, f) => `${f.num(p.running)} نمونه از برنامه در حال اجراست، ${f.num(p.expected)} نمونه انتظار می‌رود`,
+      idle_in_transaction: (p, f) => `${f.num(p.count)} نشست بیکار در تراکنش: برنامه تراکنش‌ها را باز می‌گذارد`,
+      idle_sessions: (p, f) => `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار`,
+      other: (p) => fa.verdictHeadline[p.verdict],
+      healthy: (p, f) =>
+        p.connections === null || p.usable === null || p.percent === null
+          ? 'وضعیت اتصال‌ها سالم است'
+          : `وضعیت اتصال‌ها سالم است: ${f.num(p.connections)} از ${f.num(p.usable)} در حال استفاده (${f.percent(p.percent)})`,
+      fits: (p, f) =>
+        `poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${p.capacity === null ? '' : ` از ${f.num(p.capacity)} اتصال در دسترس`}: جا می‌شوند`,
+    },
+    fix: {
+      stop_extra: (p, f) => `${f.num(p.running)} نمونه از برنامه در حال اجراست، ${f.num(p.expected)} نمونه انتظار می‌رود ← ${f.list(p.stop.map(f.code))} را متوقف کنید`,
+      scale_down: (p, f) => `${f.num(p.running)} replica در حال اجراست، ${f.num(p.expected)} انتظار می‌رود ← تعداد replicaهای ${f.list(p.services.map(f.code))} را کم کنید`,
+      lower_pool_size: (p, f) => `${f.code(p.variable)} را به ${f.num(p.suggested)} کم کنید`,
+      raise_max_connections: (p, f) => `${f.code('max_connections')} را به ${f.num(p.suggested)} برسانید`,
+      terminate_idle: (p, f) => `${f.num(p.count)} نشست بیکار را ببندید`,
+      use_pooler: () => 'PgBouncer را جلوی PostgreSQL بگذارید',
+    },
+    join: (cause, fix) => `${cause}: ${fix}`,
+  },
   origin: ORIGIN,
   section: {
     connections: 'اتصال‌ها',
@@ -107,7 +143,9 @@ export const fa: Catalog = {
   },
   label: {
     usage: (p, f) =>
-      `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)`,
+      `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است: برنامه ${f.num(p.app)}، کلاینت‌های دیگر ${f.num(p.other)}` +
+      ` (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)${overUsable(p, f)}` +
+      (p.own > 0 ? `؛ اتصال‌های خود dbpool: ${f.num(p.own)}، جزو این شمارش نیستند` : ''),
     database: (p, f) => `${f.num(p.connections)} در پایگاه داده‌ی ${f.code(p.database)}`,
     background: (p, f) => `${f.num(p.count)} پردازه‌ی پس‌زمینه (جزو ${f.code('max_connections')} حساب نمی‌شوند)`,
     states: 'بر اساس وضعیت',
@@ -205,6 +243,7 @@ export const fa: Catalog = {
     postgresUnavailable: (p, f) => `PostgreSQL خوانده نشد: ${failure(p.message, p.hint, f)}`,
     noFindings: 'مشکلی پیدا نشد.',
     noRecommendations: 'کاری لازم نیست.',
+    fixesElsewhere: (p, f) => `نشست بیکاری برای بستن نیست؛ ${f.code('dbpool status')} ${f.plural(p.count, { one: 'راه‌حل لازم', other: `${f.num(p.count)} راه‌حل لازم` })} را نشان می‌دهد.`,
     andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
     none: 'هیچ',
     pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${f.code(p.version)}، ${f.code('pool_mode')} ${f.code(p.poolMode)}`,
@@ -274,8 +313,10 @@ export const fa: Catalog = {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
       `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${failure(p.message, p.hint, f)}. حتی dbpool هم نتوانست وصل شود.`,
-    server_at_limit: (p, f) =>
-      `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}). اتصال‌های تازه رد می‌شوند (${f.code('too many clients already')} یا ${f.code('remaining connection slots are reserved')}).`,
+    server_at_limit: (p, f) => {
+      const own = p.own === 0 ? '' : p.connections >= p.usable ? `؛ ${f.num(p.own)} اتصال خود dbpool در جاهای رزرو است` : ` و ${f.num(p.own)} اتصال خود dbpool`;
+      return `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است (برنامه ${f.num(p.app)}، کلاینت‌های دیگر ${f.num(p.other)})${own}${overUsable(p, f)}. PostgreSQL اتصال‌های تازه‌ی برنامه را رد می‌کند.`;
+    },
     utilization_high: (p, f) =>
       `${f.percent(p.percent)} از اتصال‌های قابل استفاده در حال استفاده است (${f.num(p.connections)} از ${f.num(p.usable)})، بالاتر از آستانه‌ی ${f.percent(p.threshold)}.`,
     demand_exceeds_capacity: (p, f) =>
@@ -283,10 +324,13 @@ export const fa: Catalog = {
     demand_near_capacity: (p, f) =>
       `poolهای پر ${f.percent(p.percent)} از ظرفیت برنامه را می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}).`,
     server_full_in_logs: (p, f) =>
-      `${f.code(p.instance)} ${f.num(p.count)} بار خطای ${f.code('too many clients')} ثبت کرده${when(p.lastSeen, f)}: PostgreSQL آن را رد کرده است.`,
-    app_pool_exhausted: (p, f) =>
-      `${f.code(p.instance)} ${f.num(p.count)} بار پر شدن pool خودش را ثبت کرده${when(p.lastSeen, f)} در حالی که PostgreSQL جا دارد: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند` +
-      (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در تراکنش‌اند).` : '.'),
+      `${f.code(p.instance)} ${f.num(p.count)} بار پیام «${f.code(p.quote ?? 'too many clients already')}» را ثبت کرده${when(p.lastSeen, f)}: PostgreSQL آن را رد کرده است.`,
+    app_pool_exhausted: (p, f) => {
+      const what = `${f.code(p.instance)} ${f.num(p.count)} بار ${p.quote ? `پیام «${f.code(p.quote)}» را` : 'پر شدن pool خودش را'} ثبت کرده${when(p.lastSeen, f)}`;
+      if (p.free === 0) return `${what} و PostgreSQL هم پر است: pool منتظر اتصال‌هایی است که سرور رد می‌کند.`;
+      const leak = p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در ${f.plural(p.idleInTransaction, { one: 'تراکنش است', other: 'تراکنش‌اند' })})` : '';
+      return `${what} در حالی که PostgreSQL جا دارد${p.free === null ? '' : ` (${f.num(p.free)} جای خالی)`}: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند${leak}.`;
+    },
     extra_instances: (p, f) =>
       `${f.num(p.running)} نمونه در حال اجراست در حالی که ${f.num(p.expected)} نمونه انتظار می‌رود: احتمالاً باید ${f.list(p.candidates.map(f.code))} متوقف شود.`,
     extra_replicas: (p, f) => {
@@ -302,9 +346,9 @@ export const fa: Catalog = {
         ? `${f.code(p.source)} taskهای Swarm را اجرا می‌کند (${f.list(p.services.map(f.code))}) ولی manager در Swarm نیست: dbpool فقط taskهای همین node را می‌بیند و نمی‌تواند از راه آن تعداد replicaهای سرویس‌ها را تغییر دهد. یک manager را به ${f.code('DBPOOL_DOCKER_HOSTS')} اضافه کنید.`
         : `سرویس‌های Swarm در ${f.code(p.source)} خوانده نشدند (${f.code(p.message)}): taskهای روی nodeهای دیگر شمرده نمی‌شوند.`,
     idle_sessions_old: (p, f) =>
-      `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار مانده‌اند (قدیمی‌ترین ${f.duration(p.oldestSeconds)}).`,
+      `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })} (قدیمی‌ترین ${f.duration(p.oldestSeconds)}).`,
     idle_in_transaction: (p, f) =>
-      `${f.num(p.count)} نشست بیکار در تراکنش‌اند${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه می‌دارند، نشانه‌ی نشت در کد.`,
+      `${f.num(p.count)} نشست بیکار در ${f.plural(p.count, { one: 'تراکنش است', other: 'تراکنش‌اند' })}${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه ${f.plural(p.count, { one: 'می‌دارد', other: 'می‌دارند' })}، نشانه‌ی نشت در کد.`,
     states_hidden: (p, f) => `وضعیت ${f.num(p.hidden)} نشست از نقش dbpool پنهان است: شمارش بر اساس وضعیت ناقص است.`,
     instance_source_failed: (p, f) =>
       `فهرست نمونه‌های برنامه از ${f.code(p.source)} خوانده نشد (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
@@ -384,7 +428,8 @@ export const fa: Catalog = {
     use_pooler: (p, f) =>
       `poolها ${f.num(p.demand)} اتصال می‌خواهند، بیش از آنچه یک سرور باید نگه دارد: PgBouncer را در حالت ${f.code('transaction')} جلوی PostgreSQL بگذارید.`,
     idle_in_transaction_timeout: (p, f) =>
-      `بگذارید PostgreSQL نشست‌های بیکار در تراکنش را در ${f.code(p.database)} ببندد (اکنون ${f.num(p.count)})، و کدی را که آن‌ها را باز می‌گذارد پیدا کنید.`,
+      `بگذارید PostgreSQL نشست‌های بیکار در تراکنش را در ${f.code(p.database)} ببندد، و کدی را که آن‌ها را باز می‌گذارد پیدا کنید. ` +
+      `این تنظیم فقط روی نشست‌های تازه اثر دارد: ${f.num(p.count)} نشستی که اکنون باز ${f.plural(p.count, { one: 'است', other: 'هستند' })} باید با ${f.code('pg_terminate_backend')} بسته ${f.plural(p.count, { one: 'شود', other: 'شوند' })} یا برنامه دوباره راه‌اندازی شود.`,
     grant_pg_monitor: (p, f) =>
       `نقش ${f.code('pg_monitor')} را به نقش dbpool (${f.code(p.role)}) بدهید تا وضعیت همه‌ی نشست‌ها دیده شود.`,
     start_pgbouncer: (p, f) =>
@@ -410,6 +455,11 @@ export const fa: Catalog = {
   action: {
     planTerminate: (p, f) =>
       `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند: ${roleList(p.roles, f)}`,
+    planStopTitle: (p, f) => {
+      const what = [p.stop > 0 ? `توقف ${f.num(p.stop)} نمونه‌ی اضافه` : '', p.scale > 0 ? `کم کردن replicaهای ${f.num(p.scale)} سرویس` : ''].filter(Boolean).join(' و ');
+      const keeping = p.keeping.length > 0 ? `؛ ${f.list(p.keeping.map(f.code))} ${f.plural(p.keeping.length, { one: 'می‌ماند', other: 'می‌مانند' })}` : '';
+      return `${what}${keeping}`;
+    },
     planStop: (p, f) => `توقف ${f.code(p.name)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,
     planScale: (p, f) =>
       `تغییر تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.name)} از ${f.num(p.from)} به ${f.num(p.to)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,

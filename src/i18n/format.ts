@@ -13,6 +13,19 @@ export interface Formatter {
   /** An instant, in the language's calendar (Persian calendar in Persian), on the configured clock, said by name ("Tehran time"). */
   dateTime(iso: string): string;
   list(items: string[]): string;
+  /** The word that goes with n, chosen by the language's plural rules (Intl.PluralRules). */
+  plural(n: number, forms: PluralForms): string;
+  /** n and its word: "1 instance", "2 instances", «۲ نمونه». */
+  count(n: number, forms: PluralForms): string;
+}
+
+/**
+ * The forms a word takes after a number. English: one/other. Persian puts the singular noun after
+ * any number («۲ نمونه»), so its forms differ only where a verb or a phrase agrees with the number.
+ */
+export interface PluralForms {
+  one: string;
+  other: string;
 }
 
 export interface FormatterOptions {
@@ -52,6 +65,8 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
   const zoneName = catalogFor(lang).zoneName(timeZone);
   const code = options.code ?? (lang === 'fa' ? ltrIsolate : (s: string) => s);
   const listFormat = new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' });
+  const rules = new Intl.PluralRules(locale);
+  const plural = (n: number, forms: PluralForms) => (rules.select(n) === 'one' ? forms.one : forms.other);
   const [d, h, m, s] = UNITS[lang];
   const sep = lang === 'fa' ? ' و ' : ' ';
   return {
@@ -73,5 +88,7 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
     },
     dateTime: (iso) => `${dateTime.format(new Date(iso))} ${zoneName}`,
     list: (items) => listFormat.format(items),
+    plural,
+    count: (n, forms) => `${integer.format(n)} ${plural(n, forms)}`,
   };
 }

@@ -16,7 +16,10 @@ export function planTitle(plan: RemediationPlan, t: Catalog, f: Formatter): stri
   if (plan.action === 'terminate_idle') {
     return t.action.planTerminate({ count: plan.sessions.length, database: plan.target.database, minutes: plan.minutes, roles: sessionsByRole(plan.sessions) }, f);
   }
-  return candidateLines(plan, t, f).join('; ');
+  if (plan.action === 'undo_scale') return candidateLines(plan, t, f).join('; ');
+  // The lines below list each candidate; the title counts them and says what stays.
+  const scale = plan.candidates.filter((c) => c.scale).length;
+  return t.action.planStopTitle({ stop: plan.candidates.length - scale, scale, keeping: plan.keeping ?? [] }, f);
 }
 
 /** One line per service or container the plan touches: a service is scaled (issue #13), a container stopped. */

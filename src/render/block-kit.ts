@@ -5,7 +5,7 @@ import type { Verdict } from '../core/verdict.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
 import { createFormatter, type Formatter } from '../i18n/format.js';
 import { buildDocument, type DocEntry, type ReportDocument } from './report-document.js';
-import { codeBlock, escapeMrkdwn, rtlText, slackCode, truncateMrkdwn, truncatePlain } from './slack-mrkdwn.js';
+import { codeBlock, escapeMrkdwn, plainCode, rtlText, slackCode, truncateMrkdwn, truncatePlain } from './slack-mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -86,7 +86,7 @@ export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): 
   const line = (s: string) => directed(doc, s);
   const header: KnownBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: truncatePlain(line(`${VERDICT_EMOJI[doc.verdict]} ${doc.title} — ${doc.headline}`), SLACK_LIMITS.headerText), emoji: true },
+    text: { type: 'plain_text', text: truncatePlain(line(plainCode(`${VERDICT_EMOJI[doc.verdict]} ${doc.title} — ${doc.headline}`, doc.dir === 'rtl')), SLACK_LIMITS.headerText), emoji: true },
   };
 
   // Each section's entries become mrkdwn chunks; chunks are packed into as few section blocks as fit.
@@ -127,7 +127,7 @@ export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): 
     ...(actions ? [actions] : []),
   ];
   const first = doc.sections[0]?.entries[0]?.text;
-  const fallback = `${doc.title} — ${doc.headline}${first ? `\n${first}` : ''}`;
+  const fallback = plainCode(`${doc.title} — ${doc.headline}${first ? `\n${first}` : ''}`, doc.dir === 'rtl');
   return { text: truncatePlain(escapeMrkdwn(fallback), SLACK_LIMITS.fallbackText), blocks };
 }
 

@@ -35,6 +35,16 @@ export function slackCode(s: string): string {
 }
 
 /**
+ * Text for a plain_text field (the header, the notification): code spans lose their backticks,
+ * which plain text would show; in right-to-left text they stay isolated left to right instead.
+ */
+export function plainCode(s: string, rtl: boolean): string {
+  const plain = s.replace(/`([^`]*)`/g, (_m, body: string) => (rtl ? `\u2066${body}\u2069` : body));
+  // Read right to left like the mrkdwn lines (the confirm dialog and the notification have no other marks).
+  return rtl ? plain.split('\n').map(rtlLine).join('\n') : plain;
+}
+
+/**
  * A fenced code block of exact lines (SQL, env, shell), at most `max` characters: escaped, never
  * closed early; when too long, whole lines are dropped from the end and "…" stands for them.
  */

@@ -9,7 +9,7 @@ import type { SummaryDocument } from '../render/summary-document.js';
 import type { SummaryPoster } from '../schedule/scheduler.js';
 import type { WarningPoster } from '../schedule/warning-job.js';
 import { proposeButtons, reconciledMessage } from './remediation-messages.js';
-import { reportButtons } from './report-buttons.js';
+import { fixFirst, reportButtons } from './report-buttons.js';
 import { ACTION_IDS } from './slack-constants.js';
 
 /**
@@ -50,7 +50,7 @@ export function createSlackWarningPoster(client: webApi.WebClient, options: { re
       const t = catalogFor(lang);
       const mute: SlackButton = { actionId: ACTION_IDS.muteWarnings, text: t.slack.buttonMute, value: '1h' };
       const message = reportToSlack(report, lang, {
-        buttons: [...reportButtons('status', lang), ...(options.remediation ? proposeButtons(report, lang) : []), mute],
+        buttons: [...fixFirst(options.remediation ? proposeButtons(report, lang) : [], reportButtons('status', lang)), mute],
         context: [escapeMrkdwn(text)],
       });
       const thread = decision.kind === 'post-in-thread' && decision.threadTs ? { thread_ts: decision.threadTs } : {};
