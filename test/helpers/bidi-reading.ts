@@ -42,7 +42,8 @@ function columns(visible: string, direction?: 'ltr' | 'rtl'): number[] {
 const PERSIAN_NUMBER = '[\\u06F0-\\u06F9]+(?:[:/.,\\u066B\\u066C][\\u06F0-\\u06F9]+)*\\u066A?';
 const LATIN_PHRASE = "[A-Za-z0-9_.:/@$'\"=<>&+\\-\\[\\]]*[A-Za-z][A-Za-z0-9_.:/@$'\"=<>&+\\-\\[\\]]*";
 /** Words a reader takes in as one piece: a Persian word, a number, a Latin phrase (read left to right inside). */
-const TOKEN = new RegExp(`${PERSIAN_NUMBER}|${LATIN_PHRASE}(?: ${LATIN_PHRASE})*|[\\u0600-\\u06FF\\u200C]+`, 'g');
+// An isolate is read as one piece, left to right; a Latin phrase may hold plain digits ("All 5 connections are in use").
+const TOKEN = new RegExp(`\\u2066[^\\u2069]*\\u2069|${PERSIAN_NUMBER}|${LATIN_PHRASE}(?: (?:${LATIN_PHRASE}|[0-9][0-9.,:]*))*|[\\u0600-\\u06FF\\u200C]+`, 'g');
 
 /** The tokens of a line in logical (typed) order. */
 export function tokens(visible: string): string[] {

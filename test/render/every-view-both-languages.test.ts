@@ -8,8 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/remediation-plan.js';
 import { computeDailySummary } from '../../src/core/daily-summary.js';
-import { buildReport, REPORT_VIEWS, type Report } from '../../src/core/report.js';
-import { buildWhatIfReport } from '../../src/core/what-if.js';
+import { REPORT_VIEWS } from '../../src/core/report.js';
 import { catalogFor, LANGS, type Lang } from '../../src/i18n/index.js';
 import { reportToSlack, slackFormatter, type SlackMessage } from '../../src/render/block-kit.js';
 import { RLM } from '../../src/render/slack-mrkdwn.js';
@@ -18,32 +17,12 @@ import { approvalMessage, proposeButtons } from '../../src/slack/remediation-mes
 import { reportButtons } from '../../src/slack/report-buttons.js';
 import { summaryToSlack } from '../../src/slack/scheduled-posts.js';
 import { renderText } from '../../src/render/text.js';
-import { facts, instance } from '../fixtures/facts.js';
-import { settings } from '../fixtures/report-settings.js';
 import { okSample } from '../fixtures/samples.js';
+import { SITUATIONS, situationReport, whatIfReport, type Situation } from '../fixtures/situations.js';
 import { drawn, paragraphDirection, readingOrder, slackVisibleText, tokens } from '../helpers/bidi-reading.js';
 import { latinProse } from '../helpers/latin-prose.js';
 
-type Situation = 'incident' | 'healthy' | 'poolExhausted';
-const SITUATIONS: Situation[] = ['incident', 'healthy', 'poolExhausted'];
 const NOW = new Date('2026-11-26T10:00:00.000Z');
-
-function situationReport(situation: Situation, view: (typeof REPORT_VIEWS)[number]): Report {
-  const at = { observedAt: NOW.toISOString() };
-  if (situation === 'healthy') return buildReport(view, { ...facts(), ...at }, settings());
-  if (situation === 'incident') {
-    const seed = facts({ maxConnections: 40, clientConnections: 38, appConnections: 37, databaseConnections: 38 }, [
-      instance({ id: 'new', name: 'php_swoole_app_new' }),
-      instance({ id: 'old', name: 'php_swoole_app', createdAt: '2026-11-23T10:00:00.000Z' }),
-    ]);
-    return buildReport(view, { ...seed, ...at }, settings({ expectedInstances: 1 }));
-  }
-  const exhausted = facts(
-    { clientConnections: 22, appConnections: 20, states: { active: 0, idle: 10, idleInTransaction: 10, idleInTransactionAborted: 0, other: 0, hidden: 0 }, oldestIdleInTransactionSeconds: 1800 },
-    [instance({ logs: { linesRead: 500, since: null, workerStarts: { pattern: 'w', count: 4, lastSeen: null }, serverFull: [], poolExhausted: [{ pattern: 'All \\d+ connections are in use', count: 64, lastSeen: '2026-11-26T09:59:00.000Z' }] } })],
-  );
-  return buildReport(view, { ...exhausted, ...at }, settings());
-}
 
 /** Every Slack message dbpool posts in one situation: the report views with their buttons, `math`, the stop plan, the summary. */
 function messages(situation: Situation, lang: Lang): { name: string; message: SlackMessage }[] {
@@ -51,14 +30,7 @@ function messages(situation: Situation, lang: Lang): { name: string; message: Sl
     const report = situationReport(situation, view);
     return { name: view, message: reportToSlack(report, lang, { buttons: [...reportButtons(view, lang), ...proposeButtons(report, lang)], timeZone: 'Asia/Tehran' }) };
   });
-  const fits = situation !== 'incident';
-  const whatIf = buildWhatIfReport(
-    fits
-      ? { workers: 4, poolSize: 5, instances: 1, taskWorkers: 0, maxConnections: 100, reservedSlots: 3, otherClients: 1 }
-      : { workers: 4, poolSize: 5, instances: 2, taskWorkers: 0, maxConnections: 40, reservedSlots: 3, otherClients: 0 },
-    settings(),
-    NOW,
-  );
+  const whatIf = whatIfReport(situation !== 'incident');
   out.push({ name: 'math', message: reportToSlack(whatIf, lang, { timeZone: 'Asia/Tehran' }) });
   const status = situationReport(situation, 'status');
   for (const action of ['stop_extra', 'terminate_idle'] as const) {
