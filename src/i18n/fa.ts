@@ -85,14 +85,29 @@ const ZONE_CITY: Record<string, string> = { 'Asia/Tehran': 'تهران', UTC: '�
 const zoneRegion = (zone: string) =>
   (new Intl.DateTimeFormat('fa-IR', { timeZone: zone, timeZoneName: 'shortGeneric' }).formatToParts(new Date(0)).find((p) => p.type === 'timeZoneName')?.value ?? zone).replace(/^وقت /, '');
 
+/*
+ * Glossary: one Persian word per idea, everywhere (read as a Persian-speaking SRE reads it).
+ *   instance (of the app)  نمونه (نمونه‌ی برنامه)      sample (of the history)   نمونه‌برداری
+ *   connection             اتصال                       session                   نشست
+ *   pool (the app's)       pool، poolها (Latin, as in the code); its sum: «محاسبه‌ی pool»
+ *   usable slots           اتصال‌های قابل استفاده       headroom                  ظرفیت باقی‌مانده
+ *   utilization            درصد استفاده (never «بهره‌وری», which is productivity)
+ *   demand (of the pools)  نیاز                        refusal                   رد اتصال، اتصال ردشده
+ *   worker, task worker, manager, master, replica, node, image: Swoole's and Docker's own words, in Latin
+ *   container              کانتینر                     Docker engine/daemon      موتور Docker
+ *   restart                راه‌اندازی دوباره              extra (instance)          اضافه (not «اضافی»)
+ *   idle                   بیکار                       plan / action / approve   طرح / اقدام / تأیید
+ * A verb agrees with its number: «۱ نمونه در حال اجراست»، «۲ نشست بیکار مانده‌اند».
+ * Times name their clock («به وقت تهران», zoneName); percentages as ICU writes them («۷۵٪»).
+ */
 export const fa: Catalog = {
   dir: 'rtl',
   zoneName: (zone) => `به وقت ${ZONE_CITY[zone] ?? zoneRegion(zone)}`,
   verdict: { OK: 'سالم', WARN: 'هشدار', CRIT: 'بحرانی', UNKNOWN: 'نامعلوم' },
   verdictHeadline: {
-    OK: 'وضعیت اتصال‌ها سالم است',
+    OK: 'اتصال‌ها جای کافی دارند',
     WARN: 'اتصال‌ها نیاز به توجه دارند',
-    CRIT: 'اتصال‌های پایگاه داده تمام شده (یا در حال تمام شدن است)',
+    CRIT: 'اتصال‌های پایگاه داده تمام شده یا رو به پایان است',
     UNKNOWN: 'پایگاه داده بررسی نشد',
   },
   headline: {
@@ -113,8 +128,8 @@ export const fa: Catalog = {
       other: (p) => fa.verdictHeadline[p.verdict],
       healthy: (p, f) =>
         p.connections === null || p.usable === null || p.percent === null
-          ? 'وضعیت اتصال‌ها سالم است'
-          : `وضعیت اتصال‌ها سالم است: ${f.num(p.connections)} از ${f.num(p.usable)} در حال استفاده (${f.percent(p.percent)})`,
+          ? 'اتصال‌ها جای کافی دارند'
+          : `اتصال‌ها جای کافی دارند: ${f.num(p.connections)} از ${f.num(p.usable)} در حال استفاده (${f.percent(p.percent)})`,
       fits: (p, f) =>
         `poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${p.capacity === null ? '' : ` از ${f.num(p.capacity)} اتصال در دسترس`}: جا می‌شوند`,
     },
@@ -147,7 +162,7 @@ export const fa: Catalog = {
       ` (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)${overUsable(p, f)}` +
       (p.own > 0 ? `؛ اتصال‌های خود dbpool: ${f.num(p.own)}، جزو این شمارش نیستند` : ''),
     database: (p, f) => `${f.num(p.connections)} در پایگاه داده‌ی ${f.code(p.database)}`,
-    background: (p, f) => `${f.num(p.count)} پردازه‌ی پس‌زمینه (جزو ${f.code('max_connections')} حساب نمی‌شوند)`,
+    background: (p, f) => `${f.num(p.count)} پردازه‌ی پس‌زمینه (جزو ${f.code('max_connections')} ${f.plural(p.count, { one: 'حساب نمی‌شود', other: 'حساب نمی‌شوند' })})`,
     states: 'بر اساس وضعیت',
     active: 'فعال',
     idle: 'بیکار',
@@ -165,9 +180,9 @@ export const fa: Catalog = {
     server: (p, f) => `${f.code(p.host)} / ${f.code(p.database)}، PostgreSQL ${f.code(p.version)}`,
     generatedAt: (p) => `بررسی‌شده در ${p.at}`,
     instanceLine: (p, f) => {
-      const age = p.startedAt ? `، ${f.duration((Date.parse(p.now) - Date.parse(p.startedAt)) / 1000)} است که اجرا می‌شود` : '';
+      const age = p.startedAt ? ` از ${f.duration((Date.parse(p.now) - Date.parse(p.startedAt)) / 1000)} پیش` : '';
       const image = p.image ? `، image ${f.code(p.image)}` : '';
-      return `${f.code(p.name)}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${image} (${f.code(p.location)})`;
+      return `${f.code(p.name)}: ${p.state === 'running' ? `در حال اجرا${age}` : `${f.code(p.state)}${age ? `، راه‌اندازی‌شده${age}` : ''}`}${image} (${f.code(p.location)})`;
     },
     health: (p, f) => `سلامت: ${f.code(p.health)}`,
     serviceLine: (p, f) => {
@@ -183,22 +198,22 @@ export const fa: Catalog = {
         p.updatedAt && p.createdAt && Date.parse(p.updatedAt) - Date.parse(p.createdAt) > 1000 ? `، به‌روزشده ${f.duration(ago(p.updatedAt, p.now))} پیش` : '';
       const image = p.image ? `، image ${f.code(p.image)}` : '';
       const file = p.composeFile ? `، فایل ${f.code(p.composeFile)}` : '';
-      const unread = p.read ? '' : '؛ فقط از روی containerهایش شناخته شده';
+      const unread = p.read ? '' : '؛ فقط از روی کانتینرهایش شناخته شده';
       return `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${replicas}${created}${updated}${image}${file} (${f.code(p.location)})${unread}`;
     },
     replicaLine: (p, f) => {
       const node = p.node ? ` روی node ${f.code(p.node)}` : '';
-      const age = p.createdAt ? `، ${f.duration(ago(p.createdAt, p.now))} است که اجرا می‌شود` : '';
-      const seen = p.inspected ? '' : ': container آن بررسی نشد (روی node دیگری است)، پس تنظیمات pool آن از spec سرویس آمده است';
-      return `${f.code(p.name)}${node}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${seen}`;
+      const age = p.createdAt ? ` از ${f.duration(ago(p.createdAt, p.now))} پیش` : '';
+      const seen = p.inspected ? '' : ': کانتینر آن بررسی نشد (روی node دیگری است)، پس تنظیمات pool آن از spec سرویس آمده است';
+      return `${f.code(p.name)}${node}: ${p.state === 'running' ? `در حال اجرا${age}` : `${f.code(p.state)}${age ? `، ساخته‌شده${age}` : ''}`}${seen}`;
     },
     serviceMathLine: (p, f) =>
       `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${f.num(p.replicas)} replica، ${val(p.demand, f)} اتصال وقتی همه‌ی poolها پر باشند`,
     restartPolicy: (p, f) =>
       p.policy === 'always'
-        ? `سیاست راه‌اندازی دوباره ${f.code('always')}: راه‌اندازی دوباره‌ی daemon داکر آن را حتی پس از توقف دوباره روشن می‌کند`
+        ? `سیاست راه‌اندازی دوباره ${f.code('always')}: راه‌اندازی دوباره‌ی موتور Docker آن را حتی پس از توقف دوباره روشن می‌کند`
         : p.policy === 'unless-stopped'
-          ? `سیاست راه‌اندازی دوباره ${f.code('unless-stopped')}: توقف پابرجا می‌ماند، حتی پس از راه‌اندازی دوباره‌ی daemon`
+          ? `سیاست راه‌اندازی دوباره ${f.code('unless-stopped')}: توقف پابرجا می‌ماند، حتی پس از راه‌اندازی دوباره‌ی موتور Docker`
           : `سیاست راه‌اندازی دوباره ${f.code(p.policy)}`,
     mathLine: (p, f) => {
       const parts: string[] = [];
@@ -234,7 +249,7 @@ export const fa: Catalog = {
     logLine: (p, f) =>
       `لاگ ${f.code(p.name)} (${f.num(p.lines)} خط آخر): ${f.num(p.starts)} شروع worker، ${f.num(p.full)} «سرور پر»، ${f.num(p.exhausted)} «pool پر»`,
     configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
-    idleHeader: (p, f) => `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار مانده‌اند`,
+    idleHeader: (p, f) => `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })}`,
     idleSession: (p, f) =>
       `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} از ${f.code(p.client ?? 'local')}، بیکار ${f.duration(p.seconds)}`,
     noIdle: (p, f) => `هیچ نشستی بیش از ${f.num(p.minutes)} دقیقه بیکار نمانده است.`,
@@ -329,7 +344,7 @@ export const fa: Catalog = {
       const what = `${f.code(p.instance)} ${f.num(p.count)} بار ${p.quote ? `پیام «${f.code(p.quote)}» را` : 'پر شدن pool خودش را'} ثبت کرده${when(p.lastSeen, f)}`;
       if (p.free === 0) return `${what} و PostgreSQL هم پر است: pool منتظر اتصال‌هایی است که سرور رد می‌کند.`;
       const leak = p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در ${f.plural(p.idleInTransaction, { one: 'تراکنش است', other: 'تراکنش‌اند' })})` : '';
-      return `${what} در حالی که PostgreSQL جا دارد${p.free === null ? '' : ` (${f.num(p.free)} جای خالی)`}: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند${leak}.`;
+      return `${what}، در حالی که PostgreSQL جا دارد${p.free === null ? '' : ` (${f.num(p.free)} جای خالی)`}: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند${leak}.`;
     },
     extra_instances: (p, f) =>
       `${f.num(p.running)} نمونه در حال اجراست در حالی که ${f.num(p.expected)} نمونه انتظار می‌رود: احتمالاً باید ${f.list(p.candidates.map(f.code))} متوقف شود.`,
@@ -339,7 +354,7 @@ export const fa: Catalog = {
           ? `${SERVICE_KIND[s.kind]} قدیمی‌تر ${f.code(s.name)}${s.createdAt ? ` (ساخته‌شده در ${f.dateTime(s.createdAt)})` : ''} کنار ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'نمونه‌های تازه‌تر'} اجرا می‌شود`
           : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} ${f.num(s.from)} replica می‌خواهد در حالی که ${f.num(s.to)} کافی است`,
       );
-      return `${f.num(p.running)} replica از برنامه در حال اجراست در حالی که ${f.num(p.expected)} انتظار می‌رود: ${what.join('؛ ')}. تعداد replicaهای سرویس را کم کنید؛ توقف containerهای task آن فقط باعث می‌شود ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} به‌جایشان containerهای تازه راه بیندازد.`;
+      return `${f.num(p.running)} replica از برنامه در حال اجراست در حالی که ${f.num(p.expected)} انتظار می‌رود: ${what.join('؛ ')}. تعداد replicaهای سرویس را کم کنید؛ توقف کانتینرهای task آن فقط باعث می‌شود ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} به‌جایشان کانتینرهای تازه راه بیندازد.`;
     },
     swarm_services_unread: (p, f) =>
       p.reason === 'not_manager'
@@ -358,7 +373,7 @@ export const fa: Catalog = {
     pool_setting_fallback: (p, f) =>
       `${f.code(p.variable)} در ${f.code(p.instance)} خوانده نشد؛ مقدار پیش‌فرض پیکربندی ${f.num(p.value)} به کار رفت.`,
     workers_mismatch: (p, f) =>
-      `${f.code(p.instance)} ${f.num(p.running)} worker دارد ولی برای ${f.num(p.configured)} پیکربندی شده: شاید workerها از کار می‌افتند یا دوباره راه‌اندازی می‌شوند.`,
+      `${f.code(p.instance)} ${f.num(p.running)} worker دارد ولی برای ${f.num(p.configured)} worker پیکربندی شده است: شاید workerها از کار می‌افتند یا دوباره راه‌اندازی می‌شوند.`,
     pgbouncer_down: (p, f) =>
       `${at(p.address, f)} پاسخ نمی‌دهد (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}. برنامه از راه آن وصل می‌شود، پس به پایگاه داده نمی‌رسد` +
       (p.connections === null || p.usable === null
@@ -377,7 +392,7 @@ export const fa: Catalog = {
     pgbouncer_client_demand_near: (p, f) =>
       `poolهای پر برنامه ${f.percent(p.percent)} از جای کلاینت‌های ${at(p.address, f)} را می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}، ${f.code('max_client_conn')} = ${f.num(p.max)}).`,
     pgbouncer_clients_waiting: (p, f) =>
-      `${f.num(p.waiting)} کلاینت ${f.code(`${p.database}/${p.user}`)} در ${at(p.address, f)} منتظر اتصال سرورند، قدیمی‌ترین ${f.duration(p.maxWaitSeconds)}؛ ${f.num(p.active)} اتصال از pool ${f.num(p.poolSize)}تایی آن مشغول است: pool سرور برای این بار کوچک است یا پرس‌وجوها کندند.`,
+      `${f.num(p.waiting)} کلاینت ${f.code(`${p.database}/${p.user}`)} در ${at(p.address, f)} منتظر اتصال ${f.plural(p.waiting, { one: 'سرور است', other: 'سرورند' })}، قدیمی‌ترین ${f.duration(p.maxWaitSeconds)}؛ ${f.num(p.active)} اتصال از pool ${f.num(p.poolSize)}تایی آن مشغول است: pool سرور برای این بار کوچک است یا پرس‌وجوها کندند.`,
     pgbouncer_server_pools_exceed: (p, f) =>
       `poolهای سرور PgBouncer می‌توانند ${f.num(p.demand)} اتصال به PostgreSQL باز کنند ولی فقط ${f.num(p.capacity)} اتصال در دسترس است: وقتی پر شوند ${f.num(p.missing)} اتصال کم می‌آید.`,
     pgbouncer_server_pools_near: (p, f) =>
@@ -410,18 +425,18 @@ export const fa: Catalog = {
         )
         .join('') +
       (p.restartAlways?.length
-        ? ` ${f.list(p.restartAlways.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('always')} است، پس راه‌اندازی دوباره‌ی daemon داکر دوباره روشنش می‌کند مگر آنکه اول این سیاست عوض شود (${f.code('docker update --restart=no')}، در زیر).`
+        ? ` ${f.list(p.restartAlways.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('always')} است، پس راه‌اندازی دوباره‌ی موتور Docker دوباره روشنش می‌کند مگر آنکه اول این سیاست عوض شود (${f.code('docker update --restart=no')}، در زیر).`
         : '') +
       (p.restartUnlessStopped?.length
-        ? ` ${f.list(p.restartUnlessStopped.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('unless-stopped')} است، پس توقف پس از راه‌اندازی دوباره‌ی daemon هم پابرجا می‌ماند.`
+        ? ` ${f.list(p.restartUnlessStopped.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('unless-stopped')} است، پس توقف پس از راه‌اندازی دوباره‌ی موتور Docker هم پابرجا می‌ماند.`
         : ''),
     scale_down_service: (p, f) =>
       (p.to === 0
         ? `تعداد replicaهای ${SERVICE_KIND[p.kind]} قدیمی‌تر ${f.code(p.service)} را از ${f.num(p.from)} به ${f.num(0)} برسانید${p.beside.length > 0 ? ` و ${f.list(p.beside.map(f.code))} را نگه دارید` : ''}`
         : `تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.service)} را از ${f.num(p.from)} به ${f.num(p.to)} برسانید`) +
-      `: آن‌گاه ${ORCHESTRATOR[p.kind]} taskهای اضافه را متوقف می‌کند و متوقف نگه می‌دارد. containerهای آن را با ${f.code('docker stop')} متوقف نکنید: ${ORCHESTRATOR[p.kind]} در چند ثانیه containerهای تازه راه می‌اندازد.`,
+      `: آن‌گاه ${ORCHESTRATOR[p.kind]} taskهای اضافه را متوقف می‌کند و متوقف نگه می‌دارد. کانتینرهای آن را با ${f.code('docker stop')} متوقف نکنید: ${ORCHESTRATOR[p.kind]} در چند ثانیه کانتینرهای تازه راه می‌اندازد.`,
     terminate_idle: (p, f) =>
-      `${f.num(p.count)} نشست برنامه را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید (${roleList(p.roles, f)}).` +
+      `${f.num(p.count)} نشست برنامه را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })} ببندید (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer
         ? ' پشت PgBouncer ممکن است برخی از این‌ها اتصال‌های سرور آن باشند: بستن آن‌ها فقط مشکل را جابه‌جا می‌کند (PgBouncer دوباره بازشان می‌کند)؛ بگذارید dbpool ‏PgBouncer را بخواند تا از هم جدا شوند.'
         : ''),
@@ -441,7 +456,7 @@ export const fa: Catalog = {
       (p.demand === null ? '' : ` تا ${f.num(p.demand)} اتصال poolهای برنامه جا شوند`) +
       `: اتصال کلاینت به PgBouncer ارزان است (backend جداگانه‌ای در PostgreSQL نمی‌گیرد) و PostgreSQL نیازی به تغییر ندارد. PgBouncer برای هر کلاینت یک توصیف‌گر فایل می‌خواهد: سقف فایل‌های باز آن را بررسی کنید (${f.code('LimitNOFILE')}، ${f.code('ulimit -n')}).`,
     raise_default_pool_size: (p, f) =>
-      `${f.num(p.waiting)} کلاینت منتظر اتصال سرورند: ${f.code('default_pool_size')} در ${at(p.address, f)} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (پایگاه داده‌ی ${f.code(p.database)})؛ PostgreSQL برای آن جا دارد.` +
+      `${f.num(p.waiting)} کلاینت منتظر اتصال ${f.plural(p.waiting, { one: 'سرور است', other: 'سرورند' })}: ${f.code('default_pool_size')} در ${at(p.address, f)} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (پایگاه داده‌ی ${f.code(p.database)})؛ PostgreSQL برای آن جا دارد.` +
       (p.reserve === null ? '' : ` یک رزرو (${f.code('reserve_pool_size')} = ${f.num(p.reserve)}) فشارهای ناگهانی را می‌گیرد.`),
     cap_server_pools: (p, f) =>
       `poolهای سرور ${at(p.address, f)} می‌توانند ${f.num(p.limit)} اتصال باز کنند، بیش از ${f.num(p.capacity)} اتصالی که PostgreSQL برایشان دارد: با ${f.code('max_db_connections')} = ${f.num(p.suggested)} محدودشان کنید` +
@@ -454,7 +469,7 @@ export const fa: Catalog = {
   },
   action: {
     planTerminate: (p, f) =>
-      `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند: ${roleList(p.roles, f)}`,
+      `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })}: ${roleList(p.roles, f)}`,
     planStopTitle: (p, f) => {
       const what = [p.stop > 0 ? `توقف ${f.num(p.stop)} نمونه‌ی اضافه` : '', p.scale > 0 ? `کم کردن replicaهای ${f.num(p.scale)} سرویس` : ''].filter(Boolean).join(' و ');
       const keeping = p.keeping.length > 0 ? `؛ ${f.list(p.keeping.map(f.code))} ${f.plural(p.keeping.length, { one: 'می‌ماند', other: 'می‌مانند' })}` : '';
@@ -564,7 +579,7 @@ export const fa: Catalog = {
     range: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} باید عددی ${p.whole ? 'صحیح ' : ''}از ${f.num(p.min)} تا ${f.num(p.max)} باشد`,
     one_of: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} باید یکی از ${p.allowed.map(f.code).join('، ')} باشد`,
     too_many_arguments: (p, f) =>
-      p.max === 0 ? `${f.code(p.command)} آرگومانی نمی‌گیرد` : `${f.code(p.command)} دست‌بالا ${f.num(p.max)} آرگومان می‌گیرد`,
+      p.max === 0 ? `${f.code(p.command)} آرگومانی نمی‌گیرد` : `${f.code(p.command)} حداکثر ${f.num(p.max)} آرگومان می‌گیرد`,
     needs_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} مقدار می‌خواهد`,
     takes_no_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} مقداری نمی‌گیرد`,
     invalid: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} معتبر نیست`,
@@ -577,7 +592,7 @@ export const fa: Catalog = {
   plugin: {
     connections: (p, f) => `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده`,
     demand: (p, f) =>
-      `تقاضا ${f.num(p.demand)}${p.unknown > 0 ? '+' : ''} ${p.demand > p.capacity ? 'بیش از' : 'در حد'} ${f.num(p.capacity)} اتصال در دسترس`,
+      `نیاز ${f.num(p.demand)}${p.unknown > 0 ? '+' : ''} ${p.demand > p.capacity ? 'بیش از' : 'در حد'} ${f.num(p.capacity)} اتصال در دسترس`,
     unreachable: (p, f) => `${f.code(p.source)}: ${f.code(p.kind)} (${f.code(p.message)})`,
   },
   help: {
@@ -622,29 +637,29 @@ export const fa: Catalog = {
   summary: {
     title: (p) => `خلاصه‌ی روزانه‌ی اتصال‌ها، ${p.date}`,
     headline: {
-      OK: 'روزی آرام: بهره‌وری زیر خط هشدار ماند.',
-      WARN: 'در ۲۴ ساعت گذشته بهره‌وری از خط هشدار گذشت (یا نمونه‌های اضافی اجرا شدند).',
-      CRIT: 'در ۲۴ ساعت گذشته بهره‌وری به خط بحرانی رسید یا سرور اتصال‌ها را رد کرد.',
-      UNKNOWN: 'برای ۲۴ ساعت گذشته داده‌ای نیست: dbpool نتوانست از سرور نمونه بگیرد.',
+      OK: 'روزی آرام: درصد استفاده زیر خط هشدار ماند.',
+      WARN: 'در ۲۴ ساعت گذشته درصد استفاده از خط هشدار گذشت (یا نمونه‌های اضافه اجرا شدند).',
+      CRIT: 'در ۲۴ ساعت گذشته درصد استفاده به خط بحرانی رسید یا سرور اتصال‌ها را رد کرد.',
+      UNKNOWN: 'برای ۲۴ ساعت گذشته داده‌ای نیست: dbpool نتوانست از سرور نمونه‌برداری کند.',
     },
-    section: { usage: '۲۴ ساعت گذشته', refusals: 'اتصال‌های ردشده', instances: 'نمونه‌ها', poolNow: 'حساب Pool در این لحظه', actions: 'اقدام‌های انجام‌شده', change: 'در مقایسه با روز پیش' },
+    section: { usage: '۲۴ ساعت گذشته', refusals: 'اتصال‌های ردشده', instances: 'نمونه‌ها', poolNow: 'محاسبه‌ی pool در این لحظه', actions: 'اقدام‌های انجام‌شده', change: 'در مقایسه با روز پیش' },
     peak: (p, f) => `بیشینه ${f.num(p.connections)}${p.usable === null ? '' : ` از ${f.num(p.usable)} قابل استفاده`} اتصال در ${p.at}`,
-    utilization: (p, f) => `بهره‌وری: میانگین ${f.percent(p.avg)}، صدک ۹۵ ${f.percent(p.p95)}`,
+    utilization: (p, f) => `درصد استفاده: میانگین ${f.percent(p.avg)}، صدک ۹۵ ${f.percent(p.p95)}`,
     aboveThresholds: (p, f) => `${f.duration(p.warnMinutes * 60)} بالای ${f.percent(p.warn)}، ${f.duration(p.critMinutes * 60)} بالای ${f.percent(p.crit)}`,
     withoutData: (p, f) => `${f.num(p.minutes)} دقیقه بدون داده (در این ارقام حساب نشده)`,
-    noData: 'در ۲۴ ساعت گذشته هیچ نمونه‌ی موفقی نیست.',
-    refusals: (p, f) => `سرور اتصال‌ها را رد کرد: در ${f.num(p.samples)} نمونه، و ${f.num(p.logLines)} سطر «سرور پر است» در لاگ برنامه`,
+    noData: 'در ۲۴ ساعت گذشته هیچ نمونه‌برداری موفقی نیست.',
+    refusals: (p, f) => `سرور اتصال‌ها را رد کرد: در ${f.num(p.samples)} نمونه‌برداری، و ${f.num(p.logLines)} سطر «سرور پر است» در لاگ برنامه`,
     noRefusals: 'سرور هیچ اتصالی را رد نکرد.',
     instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} نمونه در تمام روز` : `بین ${f.num(p.min)} و ${f.num(p.max)} نمونه`),
-    extraInstances: (p, f) => `تا ${f.num(p.extra)} نمونه‌ی اضافی هم‌زمان اجرا شدند`,
+    extraInstances: (p, f) => `تا ${f.num(p.extra)} نمونه‌ی اضافه هم‌زمان در حال اجرا ${f.plural(p.extra, { one: 'بود', other: 'بودند' })}`,
     instancesUnknown: 'فهرست نمونه‌ها به دست نیامد.',
     poolNow: (p, f) => {
       const capacity = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال باقی‌مانده برای برنامه (${f.num(p.usable ?? 0)} قابل استفاده)`;
-      const unknown = p.unknown > 0 ? `، ${f.num(p.unknown)} نمونه نامعلوم` : '';
-      const headroom = p.headroom === null ? '' : `، فضای خالی ${f.num(p.headroom)}`;
-      return `Poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${capacity}${unknown}${headroom}`;
+      const unknown = p.unknown > 0 ? `، ${f.num(p.unknown)} نمونه‌ی نامعلوم` : '';
+      const headroom = p.headroom === null ? '' : `، ظرفیت باقی‌مانده ${f.num(p.headroom)}`;
+      return `poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${capacity}${unknown}${headroom}`;
     },
-    poolNowUnavailable: 'حساب Pool اکنون ممکن نشد (سرور در دسترس نیست).',
+    poolNowUnavailable: 'محاسبه‌ی pool اکنون ممکن نشد (سرور در دسترس نیست).',
     pgbouncerNow: (p, f) =>
       `PgBouncer ${f.code(p.address)}: ${f.num(p.clients)} کلاینت از ${f.code('max_client_conn')} ${f.num(p.max)}` +
       (p.demand === null ? '' : ` (poolهای پر برنامه ${f.num(p.demand)})`) +
@@ -654,22 +669,22 @@ export const fa: Catalog = {
     action: (p, f) => `${p.at}: ${f.code(p.action)}${p.actor ? ` با تأیید ${p.actor}` : ''}${p.ok ? '' : ' (ناموفق)'}`,
     noActions: 'هیچ اقدام اصلاحی اجرا نشد.',
     changePeak: (p, f) => `بیشینه ${p.delta >= 0 ? '+' : '−'}${f.num(Math.abs(p.delta))} اتصال`,
-    changeUtilization: (p, f) => `میانگین ${p.avgPoints >= 0 ? '+' : '−'}${f.num(Math.abs(p.avgPoints))} واحد، صدک ۹۵ ${p.p95Points >= 0 ? '+' : '−'}${f.num(Math.abs(p.p95Points))} واحد`,
+    changeUtilization: (p, f) => `میانگین ${p.avgPoints >= 0 ? '+' : '−'}${f.num(Math.abs(p.avgPoints))} واحد درصد، صدک ۹۵ ${p.p95Points >= 0 ? '+' : '−'}${f.num(Math.abs(p.p95Points))} واحد درصد`,
     changeWarnMinutes: (p, f) => `زمان بالای خط هشدار ${p.delta >= 0 ? '+' : '−'}${f.duration(Math.abs(p.delta) * 60)}`,
     noPrevious: 'برای روز پیش داده‌ای برای مقایسه نیست.',
     sparkline: (p, f) => `اتصال‌ها در ۲۴ ساعت (مقیاس ۰ تا ${f.num(p.max)}): ${p.line}`,
     chartTitle: (p) => `اتصال‌ها، ۲۴ ساعت تا ${p.date}`,
     chartConnections: 'اتصال‌ها',
-    chartCapacity: 'جای قابل استفاده',
+    chartCapacity: 'اتصال‌های قابل استفاده',
     chartWarn: (p, f) => `هشدار (${f.percent(p.percent)})`,
     chartCrit: (p, f) => `بحرانی (${f.percent(p.percent)})`,
     chartRefusals: 'اتصال‌های ردشده',
     chartExtraInstances: 'نمونه‌ی اضافه‌ی برنامه در حال اجرا',
   },
   warning: {
-    opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}: بهره‌وری اتصال‌ها ${f.percent(p.utilization)} است (آستانه ${f.percent(p.threshold)}).`,
-    escalated: (p, f) => `:rotating_light: اکنون بحرانی: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
-    relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}، دوباره: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
-    recovered: (p, f) => `:white_check_mark: به حالت عادی برگشت: بهره‌وری ${f.percent(p.utilization)}.`,
+    opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}: درصد استفاده از اتصال‌ها ${f.percent(p.utilization)} است (آستانه ${f.percent(p.threshold)}).`,
+    escalated: (p, f) => `:rotating_light: اکنون بحرانی: درصد استفاده ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
+    relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}، دوباره: درصد استفاده ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
+    recovered: (p, f) => `:white_check_mark: به حالت عادی برگشت: درصد استفاده ${f.percent(p.utilization)}.`,
   },
 };
