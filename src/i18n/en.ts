@@ -655,7 +655,7 @@ export const en: Catalog = {
     poolNow: (p, f) => {
       const capacity = p.capacity === null ? '' : ` for ${f.num(p.capacity)} left to the app (${f.num(p.usable ?? 0)} usable)`;
       const unknown = p.unknown > 0 ? `, ${f.count(p.unknown, W.instance)} unknown` : '';
-      const headroom = p.headroom === null ? '' : `, headroom ${f.num(p.headroom)}`;
+      const headroom = p.headroom === null ? '' : p.headroom >= 0 ? `, headroom ${f.num(p.headroom)}` : `, short by ${f.num(-p.headroom)}`;
       return `Full pools need ${f.count(p.demand, W.connection)}${capacity}${unknown}${headroom}`;
     },
     poolNowUnavailable: 'The pool math could not be computed now (server unreachable).',

@@ -503,7 +503,7 @@ export const fa: Catalog = {
     expiresAt: (p) => `این طرح در ${p.at} منقضی می‌شود.`,
     refused: {
       unknown_plan: 'این اقدام ناشناخته است یا دستکاری شده: کاری انجام نشد.',
-      expired: 'مهلت این اقدام گذشته است: دوباره تشخیص بگیرید. کاری انجام نشد.',
+      expired: 'مهلت این اقدام گذشته است: دوباره بررسی کنید. کاری انجام نشد.',
       already_ran: 'این اقدام قبلاً اجرا شده (یا در حال اجراست): هیچ کاری دو بار انجام نمی‌شود.',
       cancelled: 'این اقدام لغو شده است: کاری انجام نشد.',
       not_approver: 'شما اجازه‌ی تأیید اقدام‌ها را ندارید: کاری انجام نشد.',
@@ -523,8 +523,8 @@ export const fa: Catalog = {
     session: {
       terminated: 'بسته شد',
       no_longer_idle: 'دیگر بیکار نیست، دست نخورد',
-      gone: 'پیش‌تر رفته بود',
-      not_permitted: 'اجازه نیست',
+      gone: 'پیش‌تر بسته شده بود',
+      not_permitted: 'اجازه‌ی بستن آن نیست',
       not_terminated: 'بسته نشد',
       error: 'خطا',
     },
@@ -620,7 +620,7 @@ export const fa: Catalog = {
     notAllowed: 'شما اجازه‌ی استفاده از dbpool را در اینجا ندارید: چیزی اجرا نشد. از مسئول کشیک بخواهید کاربر شما یا این کانال را اضافه کند.',
     langSet: 'گزارش‌های شما از این پس به فارسی خواهد بود.',
     badAction: 'این دکمه ناشناخته است یا دستکاری شده است: چیزی اجرا نشد.',
-    notInChannel: 'dbpool نمی‌تواند در این گفتگو پیام بفرستد: نخست آن را دعوت کنید (`/invite @dbpool`).',
+    notInChannel: 'dbpool نمی‌تواند در این گفت‌وگو پیام بفرستد: نخست آن را دعوت کنید (`/invite @dbpool`).',
     failed: 'هنگام آماده کردن گزارش خطایی رخ داد: چیزی تغییر نکرد. جزئیات در لاگ dbpool است.',
     reportRefused: (p, f) => `گزارش را نمی‌توان اینجا نشان داد: Slack آن را نپذیرفت (${f.code(p.error)}). چیزی تغییر نکرد؛ \`dbpool status\` در ترمینال همین گزارش را می‌دهد.`,
     approvalHint: (p) => `درخواست از ${p.user}. تا یک تأییدکننده «تأیید» را نزند و آن را قطعی نکند، کاری انجام نمی‌شود.`,
@@ -643,20 +643,20 @@ export const fa: Catalog = {
       UNKNOWN: 'برای ۲۴ ساعت گذشته داده‌ای نیست: dbpool نتوانست از سرور نمونه‌برداری کند.',
     },
     section: { usage: '۲۴ ساعت گذشته', refusals: 'اتصال‌های ردشده', instances: 'نمونه‌ها', poolNow: 'محاسبه‌ی pool در این لحظه', actions: 'اقدام‌های انجام‌شده', change: 'در مقایسه با روز پیش' },
-    peak: (p, f) => `بیشینه ${f.num(p.connections)}${p.usable === null ? '' : ` از ${f.num(p.usable)} قابل استفاده`} اتصال در ${p.at}`,
+    peak: (p, f) => `بیشینه ${f.num(p.connections)} اتصال${p.usable === null ? '' : ` از ${f.num(p.usable)} اتصال قابل استفاده`}، در ${p.at}`,
     utilization: (p, f) => `درصد استفاده: میانگین ${f.percent(p.avg)}، صدک ۹۵ ${f.percent(p.p95)}`,
     aboveThresholds: (p, f) => `${f.duration(p.warnMinutes * 60)} بالای ${f.percent(p.warn)}، ${f.duration(p.critMinutes * 60)} بالای ${f.percent(p.crit)}`,
     withoutData: (p, f) => `${f.num(p.minutes)} دقیقه بدون داده (در این ارقام حساب نشده)`,
     noData: 'در ۲۴ ساعت گذشته هیچ نمونه‌برداری موفقی نیست.',
     refusals: (p, f) => `سرور اتصال‌ها را رد کرد: در ${f.num(p.samples)} نمونه‌برداری، و ${f.num(p.logLines)} سطر «سرور پر است» در لاگ برنامه`,
     noRefusals: 'سرور هیچ اتصالی را رد نکرد.',
-    instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} نمونه در تمام روز` : `بین ${f.num(p.min)} و ${f.num(p.max)} نمونه`),
+    instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} نمونه در تمام روز` : `از ${f.num(p.min)} تا ${f.num(p.max)} نمونه`),
     extraInstances: (p, f) => `تا ${f.num(p.extra)} نمونه‌ی اضافه هم‌زمان در حال اجرا ${f.plural(p.extra, { one: 'بود', other: 'بودند' })}`,
     instancesUnknown: 'فهرست نمونه‌ها به دست نیامد.',
     poolNow: (p, f) => {
       const capacity = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال باقی‌مانده برای برنامه (${f.num(p.usable ?? 0)} قابل استفاده)`;
       const unknown = p.unknown > 0 ? `، ${f.num(p.unknown)} نمونه‌ی نامعلوم` : '';
-      const headroom = p.headroom === null ? '' : `، ظرفیت باقی‌مانده ${f.num(p.headroom)}`;
+      const headroom = p.headroom === null ? '' : p.headroom >= 0 ? `، ظرفیت باقی‌مانده ${f.num(p.headroom)}` : `، کمبود ${f.num(-p.headroom)}`;
       return `poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${capacity}${unknown}${headroom}`;
     },
     poolNowUnavailable: 'محاسبه‌ی pool اکنون ممکن نشد (سرور در دسترس نیست).',
