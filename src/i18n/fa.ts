@@ -628,10 +628,10 @@ export const fa: Catalog = {
     withoutData: (p, f) => `${f.num(p.minutes)} دقیقه بدون داده (در این ارقام حساب نشده)`,
     noData: 'در ۲۴ ساعت گذشته هیچ نمونه‌ی موفقی نیست.',
     refusals: (p, f) => `سرور اتصال‌ها را رد کرد: در ${f.num(p.samples)} نمونه، و ${f.num(p.logLines)} سطر «سرور پر است» در لاگ برنامه`,
-    noRefusals: 'سرور هیچ اتصالی را رد نکرد.',
+    noRefusals: 'در ۲۴ ساعت گذشته هیچ اتصال ردشده‌ای ثبت نشد (نه به دست dbpool و نه در لاگ‌های برنامه).',
     instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} نمونه در تمام روز` : `بین ${f.num(p.min)} و ${f.num(p.max)} نمونه`),
     extraInstances: (p, f) => `تا ${f.num(p.extra)} نمونه‌ی اضافی هم‌زمان اجرا شدند`,
-    instancesUnknown: 'فهرست نمونه‌ها به دست نیامد.',
+    instancesUnknown: 'در ۲۴ ساعت گذشته تعداد نمونه‌ها ثبت نشد.',
     poolNow: (p, f) => {
       const capacity = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال باقی‌مانده برای برنامه (${f.num(p.usable ?? 0)} قابل استفاده)`;
       const unknown = p.unknown > 0 ? `، ${f.num(p.unknown)} نمونه نامعلوم` : '';

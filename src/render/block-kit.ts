@@ -84,13 +84,16 @@ export type BlockDocument = Pick<ReportDocument, 'lang' | 'dir' | 'verdict' | 't
 /** Lays out a document as Block Kit; whatever the document holds, the result is within SLACK_LIMITS. */
 export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): SlackMessage {
   const line = (s: string) => directed(doc, s);
+  // The header is never cut: a headline that does not fit beside the title opens the message instead.
+  const whole = line(plainCode(`${VERDICT_EMOJI[doc.verdict]} ${doc.title} — ${doc.headline}`, doc.dir === 'rtl'));
+  const fits = whole.length <= SLACK_LIMITS.headerText;
   const header: KnownBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: truncatePlain(line(plainCode(`${VERDICT_EMOJI[doc.verdict]} ${doc.title} — ${doc.headline}`, doc.dir === 'rtl')), SLACK_LIMITS.headerText), emoji: true },
+    text: { type: 'plain_text', text: fits ? whole : truncatePlain(line(plainCode(`${VERDICT_EMOJI[doc.verdict]} ${doc.title}`, doc.dir === 'rtl')), SLACK_LIMITS.headerText), emoji: true },
   };
 
   // Each section's entries become mrkdwn chunks; chunks are packed into as few section blocks as fit.
-  const sectionTexts: string[] = [];
+  const sectionTexts: string[] = fits ? [] : [truncateMrkdwn(line(`*${escapeMrkdwn(doc.headline)}*`), SLACK_LIMITS.sectionText)];
   for (const section of doc.sections) {
     const chunks = section.entries.map((entry) => {
       const mark = entry.ordinal ?? (entry.severity ? SEVERITY_MARK[entry.severity] : '•');
