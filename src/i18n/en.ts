@@ -602,7 +602,7 @@ export const en: Catalog = {
       workers: 'workers - worker processes and log lines of each instance',
       config: 'config - DB_POOL_SIZE and SWOOLE_WORKER_NUM of each instance',
       idle: 'idle [minutes] - sessions idle for longer than N minutes (default 10)',
-      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator',
+      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator (exits 0 when the pools fit, 1 when not)',
       check: 'check [-w 75%] [-c 90%] - the status as one Nagios/Icinga plugin line with perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] - terminate idle sessions, after a confirm',
       'stop-extra': 'stop-extra [--yes] [--dry-run] - stop the older extra instances (scale down a Swarm service), after a confirm',

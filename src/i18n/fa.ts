@@ -583,7 +583,7 @@ export const fa: Catalog = {
       workers: 'workers — پردازه‌های worker و خطوط لاگ هر نمونه',
       config: 'config — DB_POOL_SIZE و SWOOLE_WORKER_NUM هر نمونه',
       idle: 'idle [minutes] — نشست‌هایی که بیش از N دقیقه بیکارند (پیش‌فرض ۱۰)',
-      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی',
+      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی (اگر poolها جا شوند با کد ۰ و اگر نه با ۱ تمام می‌شود)',
       check: 'check [-w 75%] [-c 90%] — وضعیت در یک خط افزونه‌ی Nagios/Icinga همراه با perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] — بستن نشست‌های بیکار، پس از تأیید',
       'stop-extra': 'stop-extra [--yes] [--dry-run] — توقف نمونه‌های اضافه‌ی قدیمی‌تر (یا کم کردن replicaهای سرویس Swarm)، پس از تأیید',
