@@ -17,6 +17,7 @@ import { renderText } from '../../src/render/text.js';
 import { createFormatter } from '../../src/i18n/format.js';
 import { approvalMessage, dryRunMessage, proposeButtons } from '../../src/slack/remediation-messages.js';
 import { fixFirst, reportButtons } from '../../src/slack/report-buttons.js';
+import { summaryToSlack } from '../../src/slack/scheduled-posts.js';
 import { openStateDb } from '../../src/state/state-store.js';
 import { HistoryStore } from '../../src/state/history-store.js';
 import { facts, instance } from '../fixtures/facts.js';
@@ -117,6 +118,12 @@ describe('every view in both languages, for the seed incident, a healthy app and
         const text = summaryDocumentToText(doc);
         expect(percentagesAbove100WithoutReason(text, lang)).toEqual([]);
         expect(pluralMistakes(text, lang)).toEqual([]);
+        // Slack's header is never cut: a headline too long beside the title opens the message instead.
+        const slack = summaryToSlack(doc, lang, true);
+        const header = headerOf(slack);
+        expect(header.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+        expect(header).not.toMatch(/…$/);
+        expect(slackText(slack)).toContain(doc.headline);
       });
     }
   }
