@@ -24,7 +24,7 @@ export function renderText(report: Report, options: TextOptions): string {
 
 export function documentToText(doc: ReportDocument, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `${code}${s}${ANSI.reset}` : s);
-  const lines: string[] = [paint(ANSI.bold + VERDICT_COLOR[doc.verdict], `${doc.title} — ${doc.headline}`), ''];
+  const lines: string[] = [paint(ANSI.bold + (doc.whatIf ? '' : VERDICT_COLOR[doc.verdict]), `${doc.title} — ${doc.headline}`), ''];
   for (const section of doc.sections) {
     lines.push(paint(ANSI.bold, section.title));
     section.entries.forEach((entry) => {

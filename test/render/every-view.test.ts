@@ -159,7 +159,9 @@ describe('every view in both languages, for the seed incident, a healthy app and
       const title = catalogFor(lang).headline.whatIfTitle;
       expect(renderText(whatIfReport(false), { lang })).toMatch(new RegExp(`^${title} — `));
       expect(renderText(whatIfReport(true), { lang })).toMatch(new RegExp(`^${title} — `));
-      expect(headerOf(reportToSlack(whatIfReport(false), lang))).toContain(title);
+      const header = headerOf(reportToSlack(whatIfReport(false), lang));
+      expect(header).toContain(title);
+      expect(header).not.toContain(':red_circle:');
     }
     expect(renderText(whatIfReport(false), { lang: 'en' }).split('\n')[0]).toBe("WHAT-IF — the app's full pools would need 40 connections, 37 available: lower DB_POOL_SIZE to 3");
     expect(renderText(whatIfReport(true), { lang: 'en' }).split('\n')[0]).toBe('WHAT-IF — full pools would need 20 connections of the 96 available: they fit');
