@@ -138,8 +138,8 @@ export const en: Catalog = {
         `full pools would need ${f.count(p.demand, W.connection)}${p.capacity === null ? '' : ` of the ${f.num(p.capacity)} available`}: they fit`,
     },
     fix: {
-      stop_extra: (p, f) => `${f.count(p.running, W.appInstance)} running, ${f.num(p.expected)} expected -> stop ${f.list(p.stop.map(f.code))}`,
-      scale_down: (p, f) => `${f.count(p.running, { one: 'replica', other: 'replicas' })} running, ${f.num(p.expected)} expected -> scale down ${f.list(p.services.map(f.code))}`,
+      stop_extra: (p, f) => `${f.count(p.running, W.appInstance)} running, ${f.num(p.expected)} expected → stop ${f.list(p.stop.map(f.code))}`,
+      scale_down: (p, f) => `${f.count(p.running, { one: 'replica', other: 'replicas' })} running, ${f.num(p.expected)} expected → scale down ${f.list(p.services.map(f.code))}`,
       lower_pool_size: (p, f) => `lower ${f.code(p.variable)} to ${f.num(p.suggested)}`,
       raise_max_connections: (p, f) => `raise max_connections to ${f.num(p.suggested)}`,
       terminate_idle: (p, f) => `terminate ${f.count(p.count, W.idleSession)}`,
@@ -262,7 +262,7 @@ export const en: Catalog = {
     postgresUnavailable: (p, f) => `PostgreSQL could not be read: ${failure(p.message, p.hint, f)}`,
     noFindings: 'Nothing wrong found.',
     noRecommendations: 'Nothing to do.',
-    fixesElsewhere: (p, f) => `No idle session to terminate; ${f.code('dbpool status')} shows the ${f.plural(p.count, { one: 'fix', other: `${f.num(p.count)} fixes` })} that apply.`,
+    fixesElsewhere: (p, f) => `No idle session to terminate; ${f.code('dbpool status')} shows the ${f.plural(p.count, { one: 'fix that applies', other: `${f.num(p.count)} fixes that apply` })}.`,
     andMore: (p, f) => `… and ${f.num(p.count)} more`,
     none: 'none',
     pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${p.version}, pool_mode ${p.poolMode}`,
@@ -603,7 +603,7 @@ export const en: Catalog = {
       workers: 'workers - worker processes and log lines of each instance',
       config: 'config - DB_POOL_SIZE and SWOOLE_WORKER_NUM of each instance',
       idle: 'idle [minutes] - sessions idle for longer than N minutes (default 10)',
-      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator',
+      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator (exits 0 when the pools fit, 1 when not)',
       check: 'check [-w 75%] [-c 90%] - the status as one Nagios/Icinga plugin line with perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] - terminate idle sessions, after a confirm',
       'stop-extra': 'stop-extra [--yes] [--dry-run] - stop the older extra instances (scale down a Swarm service), after a confirm',
@@ -648,10 +648,10 @@ export const en: Catalog = {
     withoutData: (p, f) => `${f.count(p.minutes, W.minute)} without data (left out of these figures)`,
     noData: 'No successful sample in the last 24 hours.',
     refusals: (p, f) => `The server refused connections: seen in ${f.count(p.samples, W.sample)}, ${f.num(p.logLines)} "server full" lines in the app logs`,
-    noRefusals: 'The server refused no connection.',
+    noRefusals: 'No refused connection was recorded in the last 24 hours (by dbpool or in the app logs).',
     instances: (p, f) => (p.min === p.max ? `${f.count(p.max, W.instance)} all day` : `Between ${f.num(p.min)} and ${f.count(p.max, W.instance)}`),
     extraInstances: (p, f) => `Up to ${f.count(p.extra, W.extraInstance)} ran at the same time`,
-    instancesUnknown: 'The instances could not be listed.',
+    instancesUnknown: 'No instance count was recorded in the last 24 hours.',
     poolNow: (p, f) => {
       const capacity = p.capacity === null ? '' : ` for ${f.num(p.capacity)} left to the app (${f.num(p.usable ?? 0)} usable)`;
       const unknown = p.unknown > 0 ? `, ${f.count(p.unknown, W.instance)} unknown` : '';

@@ -604,7 +604,7 @@ export const fa: Catalog = {
       workers: 'workers — پردازه‌های worker و خطوط لاگ هر نمونه',
       config: 'config — DB_POOL_SIZE و SWOOLE_WORKER_NUM هر نمونه',
       idle: 'idle [minutes] — نشست‌هایی که بیش از N دقیقه بیکارند (پیش‌فرض ۱۰)',
-      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی',
+      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی (اگر poolها جا شوند با کد ۰ و اگر نه با ۱ تمام می‌شود)',
       check: 'check [-w 75%] [-c 90%] — وضعیت در یک خط افزونه‌ی Nagios/Icinga همراه با perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] — بستن نشست‌های بیکار، پس از تأیید',
       'stop-extra': 'stop-extra [--yes] [--dry-run] — توقف نمونه‌های اضافه‌ی قدیمی‌تر (یا کم کردن replicaهای سرویس Swarm)، پس از تأیید',
@@ -649,10 +649,10 @@ export const fa: Catalog = {
     withoutData: (p, f) => `${f.num(p.minutes)} دقیقه بدون داده (در این ارقام حساب نشده)`,
     noData: 'در ۲۴ ساعت گذشته هیچ نمونه‌برداری موفقی نیست.',
     refusals: (p, f) => `سرور اتصال‌ها را رد کرد: در ${f.num(p.samples)} نمونه‌برداری، و ${f.num(p.logLines)} سطر «سرور پر است» در لاگ برنامه`,
-    noRefusals: 'سرور هیچ اتصالی را رد نکرد.',
+    noRefusals: 'در ۲۴ ساعت گذشته هیچ اتصال ردشده‌ای ثبت نشد (نه به دست dbpool و نه در لاگ‌های برنامه).',
     instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} نمونه در تمام روز` : `از ${f.num(p.min)} تا ${f.num(p.max)} نمونه`),
     extraInstances: (p, f) => `تا ${f.num(p.extra)} نمونه‌ی اضافه هم‌زمان در حال اجرا ${f.plural(p.extra, { one: 'بود', other: 'بودند' })}`,
-    instancesUnknown: 'فهرست نمونه‌ها به دست نیامد.',
+    instancesUnknown: 'در ۲۴ ساعت گذشته تعداد نمونه‌ها ثبت نشد.',
     poolNow: (p, f) => {
       const capacity = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال باقی‌مانده برای برنامه (${f.num(p.usable ?? 0)} قابل استفاده)`;
       const unknown = p.unknown > 0 ? `، ${f.num(p.unknown)} نمونه‌ی نامعلوم` : '';

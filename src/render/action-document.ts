@@ -9,6 +9,7 @@ import { sessionsByRole } from '../core/derived-facts.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
+import { headlineText } from './report-document.js';
 
 /** Sentences about remediation, medium-independent: the terminal and Block Kit lay them out. */
 
@@ -90,7 +91,8 @@ export function verificationLines(v: Verification, t: Catalog, f: Formatter): st
   if (after.workerStarts !== null && after.serverFullErrors !== null) {
     lines.push(t.action.workersStarted({ starts: after.workerStarts, fullErrors: after.serverFullErrors }, f));
   }
-  lines.push(`${t.verdict[after.verdict]} — ${t.verdictHeadline[after.verdict]}`);
+  const headline = after.headline ? headlineText({ headline: after.headline }, t, f, Number.MAX_SAFE_INTEGER) : t.verdictHeadline[after.verdict];
+  lines.push(`${t.verdict[after.verdict]} — ${headline}`);
   return lines;
 }
 

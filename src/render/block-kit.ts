@@ -53,6 +53,7 @@ export interface BlockKitOptions {
 }
 
 const VERDICT_EMOJI: Record<Verdict, string> = { OK: ':large_green_circle:', WARN: ':warning:', CRIT: ':red_circle:', UNKNOWN: ':grey_question:' };
+const WHAT_IF_EMOJI = ':abacus:';
 const SEVERITY_MARK: Record<Severity, string> = { crit: ':red_circle:', warn: ':warning:', info: ':information_source:' };
 
 /** The formatter for Slack text: code spans with backticks; Persian digits and calendar from the language. */
@@ -77,20 +78,24 @@ export function reportToSlack(
 }
 
 /** What documentToBlocks lays out: a report document, or any document of the same shape (the daily summary). */
-export type BlockDocument = Pick<ReportDocument, 'lang' | 'dir' | 'verdict' | 'title' | 'headline' | 'context'> & {
+export type BlockDocument = Pick<ReportDocument, 'lang' | 'dir' | 'verdict' | 'whatIf' | 'title' | 'headline' | 'context'> & {
   sections: { id: string; title: string; entries: DocEntry[] }[];
 };
 
 /** Lays out a document as Block Kit; whatever the document holds, the result is within SLACK_LIMITS. */
 export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): SlackMessage {
   const line = (s: string) => directed(doc, s);
+  // The header is never cut: a headline that does not fit beside the title opens the message instead.
+  const emoji = doc.whatIf ? WHAT_IF_EMOJI : VERDICT_EMOJI[doc.verdict];
+  const whole = line(plainCode(`${emoji} ${doc.title} — ${doc.headline}`, doc.dir === 'rtl'));
+  const fits = whole.length <= SLACK_LIMITS.headerText;
   const header: KnownBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: truncatePlain(line(plainCode(`${VERDICT_EMOJI[doc.verdict]} ${doc.title} — ${doc.headline}`, doc.dir === 'rtl')), SLACK_LIMITS.headerText), emoji: true },
+    text: { type: 'plain_text', text: fits ? whole : truncatePlain(line(plainCode(`${emoji} ${doc.title}`, doc.dir === 'rtl')), SLACK_LIMITS.headerText), emoji: true },
   };
 
   // Each section's entries become mrkdwn chunks; chunks are packed into as few section blocks as fit.
-  const sectionTexts: string[] = [];
+  const sectionTexts: string[] = fits ? [] : [truncateMrkdwn(line(`*${escapeMrkdwn(doc.headline)}*`), SLACK_LIMITS.sectionText)];
   for (const section of doc.sections) {
     const chunks = section.entries.map((entry) => {
       const mark = entry.ordinal ?? (entry.severity ? SEVERITY_MARK[entry.severity] : '•');

@@ -19,6 +19,8 @@ export interface ReportDocument {
   lang: Formatter['lang'];
   dir: Catalog['dir'];
   verdict: Verdict;
+  /** `math`: a calculation; renderers do not dress it as an incident (no red, no alarm emoji). */
+  whatIf?: boolean;
   title: string;
   headline: string;
   sections: DocSection[];
@@ -97,6 +99,7 @@ export function buildDocument(report: Report, t: Catalog, f: Formatter, options:
     lang: f.lang,
     dir: t.dir,
     verdict: report.verdict,
+    whatIf: report.headline.whatIf,
     title,
     headline: headlineText(report, t, f, HEADLINE_MAX - title.length - 3),
     sections,

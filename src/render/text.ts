@@ -27,7 +27,7 @@ export function documentToText(doc: ReportDocument, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `${code}${s}${ANSI.reset}` : s);
   // A terminal that lays out bidi text gets Persian lines right to left, numbers after names in place.
   const dir = (s: string) => (doc.dir === 'rtl' ? rtlLine(s) : s);
-  const lines: string[] = [paint(ANSI.bold + VERDICT_COLOR[doc.verdict], dir(`${doc.title} — ${doc.headline}`)), ''];
+  const lines: string[] = [paint(ANSI.bold + (doc.whatIf ? '' : VERDICT_COLOR[doc.verdict]), dir(`${doc.title} — ${doc.headline}`)), ''];
   for (const section of doc.sections) {
     lines.push(paint(ANSI.bold, dir(section.title)));
     section.entries.forEach((entry) => {

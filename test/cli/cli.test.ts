@@ -161,6 +161,11 @@ describe('dbpool CLI, end to end', () => {
       expect(yes.stdout).toMatch(/terminated/);
       expect(yes.stdout).toContain('After the action');
       expect(await alive()).toBe(0);
+
+      // Nothing left to terminate: a dry run says so and exits 0, not 1 (nothing failed).
+      const nothing = await cli([...args, '--dry-run']);
+      expect(nothing.stderr).toContain('Nothing to do');
+      expect(nothing.code).toBe(0);
     } finally {
       await Promise.all(apps.map((c) => c.end().catch(() => undefined)));
     }
