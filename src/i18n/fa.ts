@@ -131,7 +131,7 @@ export const fa: Catalog = {
           ? 'اتصال‌ها جای کافی دارند'
           : `اتصال‌ها جای کافی دارند: ${f.num(p.connections)} از ${f.num(p.usable)} در حال استفاده (${f.percent(p.percent)})`,
       fits: (p, f) =>
-        `poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${p.capacity === null ? '' : ` از ${f.num(p.capacity)} اتصال در دسترس`}: جا می‌شوند`,
+        `poolهای پر ${f.num(p.demand)} اتصال${p.capacity === null ? '' : ` از ${f.num(p.capacity)} اتصال در دسترس`} را می‌خواهند: جا می‌شوند`,
     },
     fix: {
       stop_extra: (p, f) => `${f.num(p.running)} نمونه از برنامه در حال اجراست، ${f.num(p.expected)} نمونه انتظار می‌رود ← ${f.list(p.stop.map(f.code))} را متوقف کنید`,
@@ -160,7 +160,7 @@ export const fa: Catalog = {
     usage: (p, f) =>
       `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است: برنامه ${f.num(p.app)}، کلاینت‌های دیگر ${f.num(p.other)}` +
       ` (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)${overUsable(p, f)}` +
-      (p.own > 0 ? `؛ اتصال‌های خود dbpool: ${f.num(p.own)}، جزو این شمارش نیستند` : ''),
+      (p.own > 0 ? `؛ ${f.plural(p.own, { one: 'اتصال', other: 'اتصال‌های' })} خود dbpool: ${f.num(p.own)}، جزو این شمارش ${f.plural(p.own, { one: 'نیست', other: 'نیستند' })}` : ''),
     database: (p, f) => `${f.num(p.connections)} در پایگاه داده‌ی ${f.code(p.database)}`,
     background: (p, f) => `${f.num(p.count)} پردازه‌ی پس‌زمینه (جزو ${f.code('max_connections')} ${f.plural(p.count, { one: 'حساب نمی‌شود', other: 'حساب نمی‌شوند' })})`,
     states: 'بر اساس وضعیت',

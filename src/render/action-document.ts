@@ -9,7 +9,7 @@ import { sessionsByRole } from '../core/derived-facts.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
-import { headlineText } from './report-document.js';
+import { headlineText } from './headline-text.js';
 
 /** Sentences about remediation, medium-independent: the terminal and Block Kit lay them out. */
 
