@@ -16,6 +16,7 @@ const benches: Bench[] = [
   { title: 'Held connections attributed to instances and processes (issue 10)', load: async () => (await import('./attribution.bench.js')).benchAttribution },
   { title: 'The CLI as a whole process, beside the runbook and check_pgactivity (issue 14)', load: async () => (await import('./cli-process.bench.js')).benchCliProcess },
   { title: 'Swarm services (issue 13)', load: async () => (await import('./swarm-services.bench.js')).benchSwarmServices },
+  { title: 'Reports and chart in both languages (issue 16)', load: async () => (await import('./render-languages.bench.js')).benchRenderLanguages },
 ];
 
 const only = process.argv.slice(2);

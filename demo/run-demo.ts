@@ -81,7 +81,7 @@ try {
   say('dbpool status:');
   const result = await prepareCommand(parseCommandLine(['status'])).run(services.context);
   if (result.kind === 'report') {
-    process.stdout.write(json ? renderJson(result.report) : renderText(result.report, { lang, color: Boolean(process.stdout.isTTY) }));
+    process.stdout.write(json ? renderJson(result.report) : renderText(result.report, { lang, color: Boolean(process.stdout.isTTY), timeZone: config.timeZone }));
   }
 } catch (err) {
   exitCode = 1;

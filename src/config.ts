@@ -87,6 +87,7 @@ export const envSchema = z
     DBPOOL_PGBOUNCER_URL: commaList(pgbouncerUrl),
 
     DBPOOL_LANG: z.enum(['en', 'fa']).default('en'),
+    DBPOOL_TZ: z.preprocess(emptyToUndefined, z.string().refine(isValidTimeZone, { message: 'is not a known IANA time zone' }).optional()),
     DBPOOL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DBPOOL_INSTANCE_SOURCE: z.enum(['auto', 'docker', 'process', 'none']).default('auto'),
@@ -141,7 +142,8 @@ export const envSchema = z
     DBPOOL_SAMPLE_SECONDS: int(60, 1, 3600),
     DBPOOL_HISTORY_DAYS: int(30, 1, 3650),
     DBPOOL_SUMMARY_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('09:00'),
-    DBPOOL_SUMMARY_TZ: z.string().default('Asia/Tehran').refine(isValidTimeZone, { message: 'is not a known IANA time zone' }),
+    // The older name of DBPOOL_TZ, from when only the summary had a zone.
+    DBPOOL_SUMMARY_TZ: z.preprocess(emptyToUndefined, z.string().refine(isValidTimeZone, { message: 'is not a known IANA time zone' }).optional()),
     DBPOOL_SUMMARY_CHANNEL: optionalString,
     DBPOOL_WARNING_CHANNEL: optionalString,
     DBPOOL_SUMMARY_LANG: z.preprocess(emptyToUndefined, z.enum(['en', 'fa']).optional()),
@@ -179,6 +181,8 @@ export interface Config {
   /** DBPOOL_PGBOUNCER_URL: one admin console per PgBouncer between the app and PostgreSQL. */
   pgbouncers: PgBouncerConfig[];
   lang: 'en' | 'fa';
+  /** The one clock of every time dbpool shows and of the summary's day (IANA zone). */
+  timeZone: string;
   logLevel: Env['DBPOOL_LOG_LEVEL'];
   app: {
     instanceSource: Env['DBPOOL_INSTANCE_SOURCE'];
@@ -243,9 +247,8 @@ export interface Config {
   schedule: {
     sampleSeconds: number;
     historyDays: number;
-    /** HH:MM, local to summaryTimeZone. */
+    /** HH:MM, local to timeZone. */
     summaryTime: string;
-    summaryTimeZone: string;
     /** Slack channel ID; undefined: no scheduled summary. */
     summaryChannel: string | undefined;
     /** Slack channel ID of the early warnings; undefined: none. */
@@ -277,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     postgres: postgresConfig(e),
     pgbouncers: e.DBPOOL_PGBOUNCER_URL.map((url) => pgbouncerConfig(url, e)),
     lang: e.DBPOOL_LANG,
+    timeZone: e.DBPOOL_TZ ?? e.DBPOOL_SUMMARY_TZ ?? 'Asia/Tehran',
     logLevel: e.DBPOOL_LOG_LEVEL,
     app: {
       instanceSource: e.DBPOOL_INSTANCE_SOURCE,
@@ -337,7 +341,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sampleSeconds: e.DBPOOL_SAMPLE_SECONDS,
       historyDays: e.DBPOOL_HISTORY_DAYS,
       summaryTime: e.DBPOOL_SUMMARY_TIME,
-      summaryTimeZone: e.DBPOOL_SUMMARY_TZ,
       summaryChannel: e.DBPOOL_SUMMARY_CHANNEL,
       warningChannel: e.DBPOOL_WARNING_CHANNEL,
       summaryLang: e.DBPOOL_SUMMARY_LANG ?? e.DBPOOL_LANG,

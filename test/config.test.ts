@@ -51,6 +51,13 @@ describe('config', () => {
     expect(loadConfig({}).pgbouncers).toEqual([]);
   });
 
+  it('one clock for every time shown: DBPOOL_TZ, else its older name DBPOOL_SUMMARY_TZ, else Tehran', () => {
+    expect(loadConfig({}).timeZone).toBe('Asia/Tehran');
+    expect(loadConfig({ DBPOOL_SUMMARY_TZ: 'Europe/Berlin' }).timeZone).toBe('Europe/Berlin');
+    expect(loadConfig({ DBPOOL_TZ: 'UTC', DBPOOL_SUMMARY_TZ: 'Europe/Berlin' }).timeZone).toBe('UTC');
+    expect(problems({ DBPOOL_TZ: 'Mars/Olympus' })).toEqual(['DBPOOL_TZ']);
+  });
+
   it('the error message never repeats a value (it may be a secret)', () => {
     try {
       loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' });

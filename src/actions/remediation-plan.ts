@@ -5,7 +5,7 @@ import type { IdleSession, ProbeError } from '../core/facts.js';
 import { terminableIdleSessions } from '../core/pgbouncer-math.js';
 import type { RemediationAction as ProposedAction } from '../core/recommendations.js';
 import type { Report } from '../core/report.js';
-import type { ScalableKind, StopCandidate } from '../core/stop-candidates.js';
+import { leavingInstanceIds, type ScalableKind, type StopCandidate } from '../core/stop-candidates.js';
 import type { InstanceOutcome } from './executors.js';
 
 /** What a plan does: a fix a report proposes, or the Undo of a scale-down, offered after one (never proposed). */
@@ -44,6 +44,8 @@ export interface StopExtraPlan extends PlanBase {
   /** Running instances seen when the plan was made, so execution never goes below the expected count. */
   runningIds: string[];
   candidates: StopCandidate[];
+  /** The running instances that stay, by name, for the plan to say so; absent in plans stored before it was kept. */
+  keeping?: string[];
 }
 
 /**
@@ -125,8 +127,18 @@ function planStopExtra(report: Report, base: PlanBase): PlanningResult {
       expectedInstances: report.settings.expectedInstances,
       runningIds: runningInstances(report.facts).map((i) => i.id),
       candidates: report.stopCandidates,
+      keeping: keptNames(report),
     },
   };
+}
+
+/** The running instances no candidate stops or scales away: a service scaled down but not to 0 stays, with its other replicas. */
+function keptNames(report: Report): string[] {
+  const leaving = new Set(report.stopCandidates.flatMap(leavingInstanceIds));
+  return runningInstances(report.facts)
+    .filter((i) => !leaving.has(i.id))
+    .map((i) => i.service?.name ?? i.name)
+    .filter((name, index, all) => all.indexOf(name) === index);
 }
 
 /** How long an Undo stays offered: longer than a plan, since a mistake may show only later. */

@@ -3,6 +3,7 @@ import type { CommandContext, CommandLimits, CommandResult } from '../commands/c
 import { prepareCommand, type PreparedCommand } from '../commands/command-table.js';
 import { ArgumentError, parseCommandLine } from '../commands/parse-command-line.js';
 import { ConfigError, loadConfig, processEnvironment, type Config } from '../config.js';
+import { reportExitCode } from '../core/report.js';
 import { VERDICT_EXIT_CODE } from '../core/verdict.js';
 import type { Catalog } from '../i18n/catalog.js';
 import { createFormatter, type Formatter } from '../i18n/format.js';
@@ -44,8 +45,8 @@ interface Output {
 /** How each kind of result reaches the terminal, and its exit code: the Slack deliveries' mirror. */
 const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<CommandResult, { kind: K }>) => Promise<number> } = {
   report: async (o, r) => {
-    o.io.stdout(o.json ? renderJson(r.report) : renderText(r.report, { lang: o.lang, color: o.io.isTerminal }));
-    return VERDICT_EXIT_CODE[r.report.verdict];
+    o.io.stdout(o.json ? renderJson(r.report) : renderText(r.report, { lang: o.lang, color: o.io.isTerminal, timeZone: o.ctx.config.timeZone }));
+    return reportExitCode(r.report);
   },
   check: async (o, r) => {
     o.io.stdout(o.json ? renderJson(r.report) : renderPluginLine(r.report, o.t, o.f));
@@ -62,8 +63,10 @@ const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<Comma
   plan: async (o, r) => (await import('./confirm-and-run.js')).confirmAndRun(r.plan, o.ctx, { out: o.io.stdout, ask: o.io.ask ?? (async () => null) }, o.t, o.f, o.confirm),
   refused: async (o, r) => {
     o.io.stderr(`${requestRefusalLines(r.refusal, o.t, o.f).join('\n')}\n`);
-    // Blind is not "nothing to do": what could not be read leaves the state unknown.
-    return r.refusal.reason === 'blind' ? VERDICT_EXIT_CODE.UNKNOWN : 1;
+    // Blind is not "nothing to do": what could not be read leaves the state unknown. Nothing to do is
+    // an answer, not a failure (a dry run or a script saying so exits 0).
+    if (r.refusal.reason === 'blind') return VERDICT_EXIT_CODE.UNKNOWN;
+    return r.refusal.reason === 'nothing_to_do' ? 0 : 1;
   },
   audit: async (o, r) => {
     o.io.stdout(o.json ? JSON.stringify(r.entries, null, 2) + '\n' : `${o.t.action.auditTitle}\n${auditLines(r.entries, o.t, o.f).join('\n')}\n`);
@@ -71,7 +74,7 @@ const OUTPUTS: { [K in CommandResult['kind']]: (o: Output, result: Extract<Comma
   },
   summary: async (o, r) => {
     const [{ renderSummary }, { summaryDocumentToText }] = await Promise.all([import('../render/render-summary.js'), import('../render/summary-text.js')]);
-    const { doc } = await renderSummary(r.summary, o.lang, { timeZone: o.ctx.config.schedule.summaryTimeZone, chart: false });
+    const { doc } = await renderSummary(r.summary, o.lang, { timeZone: o.ctx.config.timeZone, chart: false });
     o.io.stdout(o.json ? JSON.stringify(r.summary, null, 2) + '\n' : summaryDocumentToText(doc));
     return 0;
   },
@@ -112,7 +115,7 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
   }
 
   const t = catalogFor(lang);
-  const f = createFormatter(lang);
+  const f = createFormatter(lang, { timeZone: config.timeZone });
   const services = await servicesFor(command.name, config, io, seams.services);
   const requester = { kind: 'cli' as const, id: os.userInfo().username };
   try {

@@ -33,7 +33,8 @@ export type CommandResult =
   | { kind: 'help' }
   | { kind: 'lang'; lang: Lang }
   /** `report`: what the plan was made from (for an Undo, stored after its action: the instances now). */
-  | { kind: 'plan'; plan: RemediationPlan; report: Report }
+  /** `dryRun`: --dry-run was given: the plan is shown and nothing else (in Slack too: no Approve button). */
+  | { kind: 'plan'; plan: RemediationPlan; report: Report; dryRun: boolean }
   | { kind: 'refused'; refusal: Extract<RequestResult, { ok: false }> }
   | { kind: 'audit'; entries: AuditEntry[] }
   | { kind: 'summary'; summary: DailySummary };
@@ -130,7 +131,7 @@ const undoArgs = z
     positionals: z.tuple([z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)]),
     options: z.object({ yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() }).strict(),
   })
-  .transform((a) => ({ id: a.positionals[0] }));
+  .transform((a) => ({ id: a.positionals[0], dryRun: a.options['dry-run'] === true }));
 
 const langArgs = z.object({ positionals: z.tuple([z.enum(['fa', 'en'])]), options: z.object({}).strict() }).transform((a) => a.positionals[0]);
 
@@ -148,7 +149,7 @@ function commandsFor(limits: CommandLimits): CommandSpec<never>[] {
       positionals: z.array(z.string()).max(0),
       options: z.object({ minutes: minutes.optional(), yes: z.literal(true).optional(), 'dry-run': z.literal(true).optional() }).strict(),
     })
-    .transform((a) => ({ minutes: a.options.minutes }));
+    .transform((a) => ({ minutes: a.options.minutes, dryRun: a.options['dry-run'] === true }));
 
   /** Diagnoses, then stores a plan for exactly what the report shows; running it needs an approval. */
   const planCommand = (name: 'terminate-idle' | 'stop-extra'): CommandSpec<z.infer<typeof planArgs>> => ({
@@ -160,7 +161,7 @@ function commandsFor(limits: CommandLimits): CommandSpec<never>[] {
       if (!remediation) return STATE_UNAVAILABLE;
       const report = await diagnoser.diagnose(name === 'terminate-idle' ? 'idle' : 'instances', { idleMinutes: a.minutes });
       const result = remediation.request(name === 'terminate-idle' ? 'terminate_idle' : 'stop_extra', report, ctx.requester);
-      return result.ok ? { kind: 'plan', plan: result.plan, report } : { kind: 'refused', refusal: result };
+      return result.ok ? { kind: 'plan', plan: result.plan, report, dryRun: a.dryRun } : { kind: 'refused', refusal: result };
     },
   });
 
@@ -201,7 +202,7 @@ function commandsFor(limits: CommandLimits): CommandSpec<never>[] {
         if (!ctx.remediation) return STATE_UNAVAILABLE;
         const found = ctx.remediation.pendingUndo(a.id);
         if (!found.ok) return { kind: 'refused', refusal: found };
-        return { kind: 'plan', plan: found.plan, report: await diagnoser.diagnose('instances') };
+        return { kind: 'plan', plan: found.plan, report: await diagnoser.diagnose('instances'), dryRun: a.dryRun };
       },
     },
     {

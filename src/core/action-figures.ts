@@ -1,4 +1,5 @@
 import { logTotals, runningCount, usableSlots } from './derived-facts.js';
+import type { Headline } from './headline.js';
 import type { Report } from './report.js';
 import type { Verdict } from './verdict.js';
 
@@ -16,6 +17,8 @@ export interface ActionFigures {
   workerStarts: number | null;
   serverFullErrors: number | null;
   verdict: Verdict;
+  /** The report's first line (absent in figures stored before it was kept). */
+  headline?: Headline;
 }
 
 export function actionFigures(report: Report): ActionFigures {
@@ -23,11 +26,13 @@ export function actionFigures(report: Report): ActionFigures {
   const logs = logTotals(report.facts);
   return {
     at: report.generatedAt,
-    connections: pg.ok ? pg.facts.clientConnections : null,
+    // The usage, as the report counts it: dbpool's own connections apart.
+    connections: pg.ok ? (report.math.server?.used ?? pg.facts.clientConnections) : null,
     usable: pg.ok ? usableSlots(pg.facts) : null,
     runningInstances: runningCount(report.facts),
     workerStarts: logs?.workerStarts ?? null,
     serverFullErrors: logs?.serverFull ?? null,
     verdict: report.verdict,
+    headline: report.headline,
   };
 }

@@ -51,7 +51,8 @@ export interface DailySummary {
   now: { math: PoolMath; verdict: Verdict; pgbouncer?: PgBouncerMath } | null;
   actions: ActionSummary[];
   /** The day's samples for the chart and the sparkline (gaps as nulls). */
-  series: { at: Date; connections: number | null; usable: number | null }[];
+  /** Per sample: refusals (the server refused dbpool, plus new "server full" lines in the app logs) and instances above the expected count. */
+  series: { at: Date; connections: number | null; usable: number | null; refusals: number; extraInstances: number | null }[];
   thresholds: Pick<Thresholds, 'warnUtilization' | 'critUtilization'>;
   intervalSeconds: number;
 }
@@ -92,7 +93,13 @@ export function computeDailySummary(input: SummaryInput): DailySummary {
     actions: input.audit
       .filter((e) => e.event === 'executed' && new Date(e.at) >= from && new Date(e.at) < to)
       .map((e) => ({ at: e.at, action: e.action ?? '?', actor: e.actor, ok: e.detail.error === undefined })),
-    series: inDay.map((s) => ({ at: s.at, connections: s.clientConnections, usable: s.usable })),
+    series: inDay.map((s) => ({
+      at: s.at,
+      connections: s.clientConnections,
+      usable: s.usable,
+      refusals: (s.refused ? 1 : 0) + (s.logRefusals ?? 0),
+      extraInstances: s.extraInstances,
+    })),
     thresholds: input.thresholds,
     intervalSeconds: input.intervalSeconds,
   };

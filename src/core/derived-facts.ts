@@ -50,14 +50,17 @@ export function inTransaction(states: ConnectionStates): number {
 }
 
 /** Matches over several log patterns together, and the latest of them. */
-export function sumPatterns(list: Pick<LogPatternCount, 'count' | 'lastSeen'>[]): { count: number; lastSeen: string | null } {
+export function sumPatterns(list: Pick<LogPatternCount, 'count' | 'lastSeen' | 'lastMatch'>[]): { count: number; lastSeen: string | null; quote: string | null } {
   let count = 0;
   let lastSeen: string | null = null;
+  let quote: string | null = null;
   for (const p of list) {
     count += p.count;
     if (p.lastSeen && (!lastSeen || p.lastSeen > lastSeen)) lastSeen = p.lastSeen;
+    // The quote of the latest match, or of the first pattern that matched when no line had a time.
+    if (p.lastMatch && (quote === null || (p.lastSeen !== null && p.lastSeen === lastSeen))) quote = p.lastMatch;
   }
-  return { count, lastSeen };
+  return { count, lastSeen, quote };
 }
 
 /** "Server full" lines and worker starts in the logs of the running instances; null when no log was read. */

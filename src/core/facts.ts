@@ -126,6 +126,11 @@ export interface PostgresFacts {
   reservedConnections: number;
   /** Client backends on the whole server, dbpool's own included. */
   clientConnections: number;
+  /**
+   * dbpool's own client backends on the whole server (its monitoring connection, its other sessions):
+   * shown apart, and left out of the usage, which is the app's and the other clients'.
+   */
+  ownConnections: number;
   /** Client backends connected to the target database. */
   databaseConnections: number;
   /** Background processes in pg_stat_activity (autovacuum, walwriter, ...); they do not use max_connections. */
@@ -202,6 +207,8 @@ export interface LogPatternCount {
   count: number;
   /** ISO time of the latest matching line, when the source gives timestamps. */
   lastSeen: string | null;
+  /** The latest matching line from where the pattern matched (at most 100 characters): quoted, never paraphrased. */
+  lastMatch?: string | null;
 }
 
 export interface LogStats {

@@ -16,12 +16,14 @@ export type Severity = 'crit' | 'warn' | 'info';
 export interface FindingParams extends PgBouncerFindingParams {
   postgres_unreachable: { kind: ProbeError['kind']; source: string; message: string; hint: ProbeHintRef | null };
   server_refusing: { source: string; message: string; hint: ProbeHintRef | null };
-  server_at_limit: { connections: number; usable: number; max: number };
+  /** `connections`: the usage (app + other clients), which exceeds `usable` only by superuser sessions in the reserved slots; dbpool's own apart. */
+  server_at_limit: { connections: number; app: number; other: number; own: number; usable: number; max: number };
   utilization_high: { connections: number; usable: number; percent: number; threshold: number };
   demand_exceeds_capacity: { demand: number; capacity: number; missing: number };
   demand_near_capacity: { demand: number; capacity: number; percent: number };
-  server_full_in_logs: { instance: string; count: number; lastSeen: string | null };
-  app_pool_exhausted: { instance: string; count: number; lastSeen: string | null; idleInTransaction: number };
+  /** `quote`: the latest matching line as logged, from the match on. */
+  server_full_in_logs: { instance: string; count: number; lastSeen: string | null; quote: string | null };
+  app_pool_exhausted: { instance: string; count: number; lastSeen: string | null; quote: string | null; idleInTransaction: number; free: number | null };
   extra_instances: { running: number; expected: number; candidates: string[] };
   /** Orchestrated services with more replicas than expected: the older service beside a newer one, or too many replicas. */
   extra_replicas: {
@@ -130,7 +132,10 @@ function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput):
     if (server.clientConnections >= math.usableSlots) {
       out.push(
         finding('server_at_limit', 'crit', {
-          connections: server.clientConnections,
+          connections: server.used,
+          app: server.appConnections,
+          other: server.otherClients,
+          own: server.ownConnections,
           usable: math.usableSlots,
           max: server.maxConnections,
         }),
@@ -139,7 +144,7 @@ function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput):
       const severity: Severity = math.utilization >= thresholds.critUtilization ? 'crit' : 'warn';
       out.push(
         finding('utilization_high', severity, {
-          connections: server.clientConnections,
+          connections: server.used,
           usable: math.usableSlots,
           percent,
           threshold: Math.round(
@@ -178,7 +183,7 @@ function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput):
       if (!logs) continue;
       const full = sumPatterns(logs.serverFull);
       if (full.count > 0) {
-        out.push(finding('server_full_in_logs', 'crit', { instance: inst.name, count: full.count, lastSeen: full.lastSeen }));
+        out.push(finding('server_full_in_logs', 'crit', { instance: inst.name, count: full.count, lastSeen: full.lastSeen, quote: full.quote }));
       }
       const exhausted = sumPatterns(logs.poolExhausted);
       // Refused by PgBouncer, the pool could not fill: pgbouncer_errors_in_logs says so, not "a leak".
@@ -189,7 +194,9 @@ function capacityFindings({ facts, math, thresholds, pgbouncer }: FindingInput):
             instance: inst.name,
             count: exhausted.count,
             lastSeen: exhausted.lastSeen,
+            quote: exhausted.quote,
             idleInTransaction: inTx,
+            free: server && math.usableSlots !== null ? Math.max(0, math.usableSlots - server.used) : null,
           }),
         );
       }

@@ -39,9 +39,15 @@ export interface ServerCapacity {
   maxConnections: number;
   /** superuser_reserved_connections + reserved_connections: slots the app's role cannot use. */
   reservedSlots: number;
-  /** Client connections not belonging to the app (other clients, dbpool itself). */
+  /** The app's client connections. */
+  appConnections: number;
+  /** Client connections neither the app's nor dbpool's. */
   otherClients: number;
-  /** Client connections on the server now, all roles. */
+  /** dbpool's own connections: shown apart, not usage (issue #16: they sat in the reserved slots and were counted twice). */
+  ownConnections: number;
+  /** The usage: the app's and the other clients' connections (appConnections + otherClients). */
+  used: number;
+  /** Client connections on the server now, all roles, dbpool's own included: PostgreSQL refuses the app when these reach the usable slots. */
   clientConnections: number;
 }
 
@@ -60,7 +66,7 @@ export interface PoolMath {
   usableSlots: number | null;
   /** usableSlots - otherClients: what is left for the app. */
   appCapacity: number | null;
-  /** clientConnections / usableSlots, 0..1+. */
+  /** used / usableSlots: above 1 only when superuser sessions sit in the reserved slots (ServerCapacity.used). */
   utilization: number | null;
   /** knownDemand / appCapacity. */
   demandRatio: number | null;
@@ -105,7 +111,10 @@ export function serverCapacity(pg: PostgresFacts): ServerCapacity {
   return {
     maxConnections: pg.maxConnections,
     reservedSlots: pg.superuserReservedConnections + pg.reservedConnections,
-    otherClients: Math.max(0, pg.clientConnections - pg.appConnections),
+    appConnections: pg.appConnections,
+    otherClients: Math.max(0, pg.clientConnections - pg.appConnections - pg.ownConnections),
+    ownConnections: pg.ownConnections,
+    used: Math.max(0, pg.clientConnections - pg.ownConnections),
     clientConnections: pg.clientConnections,
   };
 }
@@ -127,7 +136,7 @@ export function computePoolMath(instances: InstanceDemand[], server: ServerCapac
     server,
     usableSlots,
     appCapacity,
-    utilization: server && usableSlots ? server.clientConnections / usableSlots : null,
+    utilization: server && usableSlots ? server.used / usableSlots : null,
     demandRatio: blind ? null : appCapacity ? knownDemand / appCapacity : appCapacity === 0 && knownDemand > 0 ? Infinity : null,
     headroom: appCapacity === null || blind ? null : appCapacity - knownDemand,
   };

@@ -61,7 +61,8 @@ export function sampleFromReport(report: Report, expectedInstances: number, prev
     sample: {
       ...common,
       ok: true,
-      clientConnections: pg.facts.clientConnections,
+      // The usage, as the report counts it: dbpool's own connections are not the app's load.
+      clientConnections: report.math.server?.used ?? pg.facts.clientConnections,
       usable: report.math.usableSlots,
       maxConnections: pg.facts.maxConnections,
       appDemand: report.math.instances.length > 0 ? report.math.knownDemand : null,

@@ -40,6 +40,7 @@ export function buildWhatIfReport(w: WhatIf, settings: ReportSettings, at: Date)
     superuserReservedConnections: w.reservedSlots,
     reservedConnections: 0,
     clientConnections: connections,
+    ownConnections: 0,
     databaseConnections: connections,
     backgroundProcesses: 0,
     appConnections: Math.max(0, connections - w.otherClients),

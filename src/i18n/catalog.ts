@@ -3,6 +3,7 @@ import type { ArgumentProblem } from '../commands/parse-command-line.js';
 import type { HeldCounts } from '../core/attribution.js';
 import type { ProbeHint, ProbeHintRef, ProcessRole, ServiceKind } from '../core/facts.js';
 import type { FindingCode, FindingParams } from '../core/findings.js';
+import type { HeadlineCause, HeadlineFix } from '../core/headline.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { RecommendationCode, RecommendationParams } from '../core/recommendations.js';
 import type { Verdict } from '../core/verdict.js';
@@ -18,8 +19,19 @@ type Msg<P> = (p: P, f: Formatter) => string;
 /** Every sentence dbpool shows a person. en.ts and fa.ts implement it with the same keys. */
 export interface Catalog {
   dir: 'ltr' | 'rtl';
+  /** How the language says which clock a time is on: "Tehran time", «به وقت تهران». */
+  zoneName: (timeZone: string) => string;
   verdict: Record<Verdict, string>;
   verdictHeadline: Record<Verdict, string>;
+  /** The first line: the diagnosis and the fix (core/headline.ts); plain text, it heads Slack's notification. */
+  headline: {
+    /** In place of the verdict word for `math`: a calculation, not an incident. */
+    whatIfTitle: string;
+    cause: { [K in HeadlineCause['code']]: Msg<Extract<HeadlineCause, { code: K }>> };
+    fix: { [K in HeadlineFix['code']]: Msg<Extract<HeadlineFix, { code: K }>> };
+    /** The cause, then the fix. */
+    join: (cause: string, fix: string) => string;
+  };
   origin: Record<CountOrigin, string>;
   section: {
     connections: string;
@@ -34,7 +46,8 @@ export interface Catalog {
     pgbouncer: string;
   };
   label: {
-    usage: Msg<{ connections: number; usable: number; max: number; reserved: number }>;
+    /** `connections`: the usage (app + other clients); dbpool's `own` apart. */
+    usage: Msg<{ connections: number; app: number; other: number; own: number; usable: number; max: number; reserved: number }>;
     database: Msg<{ database: string; connections: number }>;
     background: Msg<{ count: number }>;
     states: string;
@@ -91,6 +104,8 @@ export interface Catalog {
     postgresUnavailable: Msg<{ message: string; hint: ProbeHintRef | null }>;
     noFindings: string;
     noRecommendations: string;
+    /** A view showing only some fixes (idle) has none of its own while the status has `count`. */
+    fixesElsewhere: Msg<{ count: number }>;
     andMore: Msg<{ count: number }>;
     none: string;
     /** The PgBouncer section (src/render/pgbouncer-entries.ts). */
@@ -122,6 +137,8 @@ export interface Catalog {
     /** `roles`: whose sessions, per role: the approver sees them in the plan and the confirm dialog. */
     planTerminate: Msg<{ count: number; database: string; minutes: number; roles: { role: string; count: number }[] }>;
     planStop: Msg<{ name: string; ageSeconds: number | null }>;
+    /** A stop_extra plan's title: how many are stopped (containers) and scaled down (services), and what stays. */
+    planStopTitle: Msg<{ stop: number; scale: number; keeping: string[] }>;
     planScale: Msg<{ kind: ServiceKind; name: string; from: number; to: number; ageSeconds: number | null }>;
     planUndo: Msg<{ kind: ServiceKind; name: string; from: number; to: number }>;
     /** `reason`: said already (instanceReason), e.g. that the service wanted that many already. */
@@ -247,6 +264,9 @@ export interface Catalog {
     chartCapacity: string;
     chartWarn: Msg<{ percent: number }>;
     chartCrit: Msg<{ percent: number }>;
+    /** The chart's marks: when connections were refused, and while more instances ran than expected. */
+    chartRefusals: string;
+    chartExtraInstances: string;
   };
   /** Early warnings (src/schedule/warning-state.ts decisions). Percentages are 0..100. */
   warning: {

@@ -4,6 +4,37 @@ import { PGBOUNCER_LOG_TEXT, type PgBouncerSign } from '../core/pgbouncer-signs.
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
 
+/** Nouns after a number, as Intl.PluralRules picks them (f.count). */
+const W = {
+  backgroundProcess: { one: 'background process', other: 'background processes' },
+  client: { one: 'client', other: 'clients' },
+  connection: { one: 'connection', other: 'connections' },
+  customProcess: { one: 'custom process', other: 'custom processes' },
+  databaseUserPair: { one: 'database/user pair', other: 'database/user pairs' },
+  extraInstance: { one: 'extra instance', other: 'extra instances' },
+  idleConnection: { one: 'idle connection', other: 'idle connections' },
+  idleSession: { one: 'idle session', other: 'idle sessions' },
+  instance: { one: 'instance', other: 'instances' },
+  instanceSource: { one: 'instance source', other: 'instance sources' },
+  line: { one: 'line', other: 'lines' },
+  minute: { one: 'minute', other: 'minutes' },
+  otherClient: { one: 'other client', other: 'other clients' },
+  poolProcess: { one: 'pool process', other: 'pool processes' },
+  postgresqlSession: { one: 'PostgreSQL session', other: 'PostgreSQL sessions' },
+  sample: { one: 'sample', other: 'samples' },
+  session: { one: 'session', other: 'sessions' },
+  taskWorker: { one: 'task worker', other: 'task workers' },
+  time: { one: 'time', other: 'times' },
+  worker: { one: 'worker', other: 'workers' },
+  workerStart: { one: 'worker start', other: 'worker starts' },
+  appInstance: { one: 'app instance', other: 'app instances' },
+  is: { one: 'is', other: 'are' },
+  has: { one: 'has', other: 'have' },
+  wait: { one: 'waits', other: 'wait' },
+} as const;
+/** Why a usage can exceed the usable slots: said wherever it does. */
+const overUsable = (p: { connections: number; usable: number }, f: Formatter) =>
+  p.connections > p.usable ? `, ${f.num(p.connections - p.usable)} over the usable slots: superuser sessions in the reserved slots` : '';
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
 const ORIGIN: Record<CountOrigin, string> = {
   measured: 'measured',
@@ -19,15 +50,15 @@ const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
 const SERVICE_KIND = { swarm: 'Swarm service', compose: 'Compose service', kubernetes: 'Kubernetes Deployment' } as const;
 const ORCHESTRATOR = { swarm: 'Swarm', compose: 'Compose', kubernetes: 'Kubernetes' } as const;
 const ago = (iso: string, now: string) => Math.max(0, (Date.parse(now) - Date.parse(iso)) / 1000);
-const replicasOf = (n: number, f: Formatter) => `${f.num(n)} ${n === 1 ? 'replica' : 'replicas'}`;
+const replicasOf = (n: number, f: Formatter) => f.count(n, { one: 'replica', other: 'replicas' });
 const scaleStates = (services: { name: string; running: number; wanted: number }[], f: Formatter) =>
   f.list(services.map((s) => `${f.code(s.name)} runs ${f.num(s.running)} of ${replicasOf(s.wanted, f)}`));
 const sign = (s: PgBouncerSign, f: Formatter) =>
   s.kind === 'endpoint'
     ? `${f.list(s.instances.map(f.code))} connect to ${f.code(`${s.host ?? '?'}:${s.port ?? '?'}`)} (${s.variables.join(', ')})`
     : s.kind === 'log'
-      ? `${f.list(s.instances.map(f.code))} logged ${f.code(PGBOUNCER_LOG_TEXT[s.error])} ${f.num(s.count)} times`
-      : `${f.num(s.count)} PostgreSQL sessions of ${s.by} ${f.code(s.name)}`;
+      ? `${f.list(s.instances.map(f.code))} logged ${f.code(PGBOUNCER_LOG_TEXT[s.error])} ${f.count(s.count, W.time)}`
+      : `${f.count(s.count, W.postgresqlSession)} of ${s.by} ${f.code(s.name)}`;
 const PGBOUNCER_LOG_MEANING = {
   max_client_conn: 'PgBouncer refused its connections at max_client_conn.',
   cannot_connect: 'PgBouncer could not open a server connection to PostgreSQL (down, full, or refusing its login).',
@@ -75,12 +106,46 @@ const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
 
 export const en: Catalog = {
   dir: 'ltr',
+  zoneName: (zone) => (zone === 'UTC' || zone === 'Etc/UTC' ? 'UTC' : `${(zone.split('/').pop() ?? zone).replace(/_/g, ' ')} time`),
   verdict: { OK: 'OK', WARN: 'WARNING', CRIT: 'CRITICAL', UNKNOWN: 'UNKNOWN' },
   verdictHeadline: {
     OK: 'Connections are healthy',
     WARN: 'Connections need attention',
     CRIT: 'The database is out of connections (or about to be)',
     UNKNOWN: 'The database could not be checked',
+  },
+  headline: {
+    whatIfTitle: 'WHAT-IF',
+    cause: {
+      unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} does not answer: the connections could not be checked`,
+      refusing: () => "PostgreSQL full: it refuses even dbpool's connection",
+      server_full: (p, f) => `PostgreSQL full (${f.num(p.connections)}/${f.num(p.usable)})`,
+      utilization_high: (p, f) => `PostgreSQL at ${f.percent(p.percent)} of its usable connections (${f.num(p.connections)}/${f.num(p.usable)})`,
+      pool_exhausted: (p, f) =>
+        `app pool exhausted (${p.quote ? `"${p.quote}" x${f.num(p.count)}` : f.count(p.count, W.time)}) while PostgreSQL has ${p.free === null ? 'room' : `${f.num(p.free)} free`}`,
+      demand_exceeds: (p, f) => `the app's full pools would need ${f.count(p.demand, W.connection)}, ${f.num(p.capacity)} available`,
+      demand_near: (p, f) => `the app's full pools would take ${f.percent(p.percent)} of the ${f.num(p.capacity)} connections available`,
+      pgbouncer: (p) => en.label.pgbouncerHeadline[p.verdict],
+      extra_instances: (p, f) => `${f.count(p.running, W.appInstance)} running, ${f.num(p.expected)} expected`,
+      idle_in_transaction: (p, f) => `${f.count(p.count, W.session)} idle in transaction: the app leaves transactions open`,
+      idle_sessions: (p, f) => `${f.count(p.count, W.session)} idle for more than ${f.count(p.minutes, W.minute)}`,
+      other: (p) => en.verdictHeadline[p.verdict],
+      healthy: (p, f) =>
+        p.connections === null || p.usable === null || p.percent === null
+          ? 'Connections are healthy'
+          : `Connections are healthy: ${f.num(p.connections)}/${f.num(p.usable)} in use (${f.percent(p.percent)})`,
+      fits: (p, f) =>
+        `full pools would need ${f.count(p.demand, W.connection)}${p.capacity === null ? '' : ` of the ${f.num(p.capacity)} available`}: they fit`,
+    },
+    fix: {
+      stop_extra: (p, f) => `${f.count(p.running, W.appInstance)} running, ${f.num(p.expected)} expected → stop ${f.list(p.stop.map(f.code))}`,
+      scale_down: (p, f) => `${f.count(p.running, { one: 'replica', other: 'replicas' })} running, ${f.num(p.expected)} expected → scale down ${f.list(p.services.map(f.code))}`,
+      lower_pool_size: (p, f) => `lower ${f.code(p.variable)} to ${f.num(p.suggested)}`,
+      raise_max_connections: (p, f) => `raise max_connections to ${f.num(p.suggested)}`,
+      terminate_idle: (p, f) => `terminate ${f.count(p.count, W.idleSession)}`,
+      use_pooler: () => 'put PgBouncer in front of PostgreSQL',
+    },
+    join: (cause, fix) => `${cause}: ${fix}`,
   },
   origin: ORIGIN,
   section: {
@@ -97,9 +162,11 @@ export const en: Catalog = {
   },
   label: {
     usage: (p, f) =>
-      `${f.num(p.connections)} / ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}, ${f.num(p.reserved)} reserved)`,
+      `${f.num(p.connections)} / ${f.num(p.usable)} usable connections in use: the app ${f.num(p.app)}, other clients ${f.num(p.other)}` +
+      ` (max_connections ${f.num(p.max)}, ${f.num(p.reserved)} reserved)${overUsable(p, f)}` +
+      (p.own > 0 ? `; dbpool's own: ${f.num(p.own)}, not counted` : ''),
     database: (p, f) => `${f.num(p.connections)} in database ${f.code(p.database)}`,
-    background: (p, f) => `${f.num(p.count)} background processes (not counted against max_connections)`,
+    background: (p, f) => `${f.count(p.count, W.backgroundProcess)} (not counted against max_connections)`,
     states: 'By state',
     active: 'active',
     idle: 'idle',
@@ -108,7 +175,7 @@ export const en: Catalog = {
     otherState: 'other',
     hiddenState: 'hidden',
     statesIncomplete: (p, f) =>
-      `Counts by state are incomplete: the state of ${f.num(p.hidden)} sessions is hidden from dbpool's role (grant it ${f.code('pg_monitor')}).`,
+      `Counts by state are incomplete: the state of ${f.count(p.hidden, W.session)} is hidden from dbpool's role (grant it ${f.code('pg_monitor')}).`,
     byApplication: 'By application',
     byUser: 'By user',
     byClient: 'By client',
@@ -155,62 +222,63 @@ export const en: Catalog = {
     mathLine: (p, f) => {
       const parts: string[] = [];
       if (p.workers !== 0 || (p.untold === 0 && p.customProcesses === 0)) parts.push(`${val(p.workers, f)} workers${originNote(p.workersOrigin)}`);
-      if (p.taskWorkers > 0) parts.push(`${f.num(p.taskWorkers)} task workers`);
-      if (p.untold > 0) parts.push(`${f.num(p.untold)} workers and task workers (can't tell which without process titles)`);
-      if (p.customProcesses > 0) parts.push(`${f.num(p.customProcesses)} custom processes`);
+      if (p.taskWorkers > 0) parts.push(`${f.count(p.taskWorkers, W.taskWorker)}`);
+      if (p.untold > 0) parts.push(`${f.count(p.untold, W.worker)} and task workers (can't tell which without process titles)`);
+      if (p.customProcesses > 0) parts.push(`${f.count(p.customProcesses, W.customProcess)}`);
       const pool = `${p.poolSizeVar} ${val(p.poolSize, f)}${originNote(p.poolSizeOrigin)}`;
       return `${f.code(p.name)}: (${parts.join(' + ')}) x ${pool} = ${val(p.total, f)}`;
     },
     mathTotal: (p, f) => {
       const cap = p.capacity === null ? '' : ` against ${f.num(p.capacity)} available to the app`;
-      const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} instances unknown)` : '';
+      const unknown = p.unknown > 0 ? ` (+ ${f.count(p.unknown, W.instance)} unknown)` : '';
       if (p.unread > 0) {
-        const known = p.instances > 0 ? `; at least ${f.num(p.demand)} connections over the ${f.num(p.instances)} instances read` : '';
-        return `Total: unknown, ${f.num(p.unread)} instance sources could not be read${known}${unknown}${cap}`;
+        const known = p.instances > 0 ? `; at least ${f.count(p.demand, W.connection)} over the ${f.count(p.instances, W.instance)} read` : '';
+        return `Total: unknown, ${f.count(p.unread, W.instanceSource)} could not be read${known}${unknown}${cap}`;
       }
-      return `Total: ${f.num(p.demand)} connections over ${f.num(p.instances)} instances${unknown}${cap}`;
+      return `Total: ${f.count(p.demand, W.connection)} over ${f.count(p.instances, W.instance)}${unknown}${cap}`;
     },
     capacityLine: (p, f) =>
-      `Available to the app: max_connections ${f.num(p.max)} - ${f.num(p.reserved)} reserved - ${f.num(p.other)} other clients = ${f.num(p.capacity)}`,
+      `Available to the app: max_connections ${f.num(p.max)} - ${f.num(p.reserved)} reserved - ${f.count(p.other, W.otherClient)} = ${f.num(p.capacity)}`,
     headroom: (p, f) => (p.headroom >= 0 ? `Headroom: ${f.num(p.headroom)}` : `Short by ${f.num(-p.headroom)}`),
     workersLine: (p, f) => {
       if (p.unlisted) return `${f.code(p.name)}: processes could not be listed`;
       if (p.single > 0 && p.master + p.manager + p.workers + p.taskWorkers + p.untold + p.custom === 0) {
         return `${f.code(p.name)}: ${f.num(1)} process, the whole server (SWOOLE_BASE with one worker)`;
       }
-      const parts = [`${f.num(p.master)} master`, `${f.num(p.manager)} manager`, `${f.num(p.workers + p.single)} workers`, `${f.num(p.taskWorkers)} task workers`];
-      if (p.untold > 0) parts.push(`${f.num(p.untold)} workers or task workers (can't tell which without process titles)`);
-      if (p.custom > 0) parts.push(`${f.num(p.custom)} custom processes`);
+      const parts = [`${f.num(p.master)} master`, `${f.num(p.manager)} manager`, `${f.count(p.workers + p.single, W.worker)}`, `${f.count(p.taskWorkers, W.taskWorker)}`];
+      if (p.untold > 0) parts.push(`${f.count(p.untold, W.worker)} or task workers (can't tell which without process titles)`);
+      if (p.custom > 0) parts.push(`${f.count(p.custom, W.customProcess)}`);
       return `${f.code(p.name)}: ${parts.join(', ')}`;
     },
     logLine: (p, f) =>
-      `${f.code(p.name)} log (last ${f.num(p.lines)} lines): ${f.num(p.starts)} worker starts, ${f.num(p.full)} "server full", ${f.num(p.exhausted)} "pool exhausted"`,
+      `${f.code(p.name)} log (last ${f.count(p.lines, W.line)}): ${f.count(p.starts, W.workerStart)}, ${f.num(p.full)} "server full", ${f.num(p.exhausted)} "pool exhausted"`,
     configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
-    idleHeader: (p, f) => `${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes`,
+    idleHeader: (p, f) => `${f.count(p.count, W.session)} idle for more than ${f.count(p.minutes, W.minute)}`,
     idleSession: (p, f) =>
       `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} from ${f.code(p.client ?? 'local')}, idle ${f.duration(p.seconds)}`,
-    noIdle: (p, f) => `No session has been idle for more than ${f.num(p.minutes)} minutes.`,
+    noIdle: (p, f) => `No session has been idle for more than ${f.count(p.minutes, W.minute)}.`,
     noInstances: 'No app instance found.',
     sourceFailed: (p, f) => `${f.code(p.source)}: ${failure(p.message, p.hint, f)}`,
     postgresUnavailable: (p, f) => `PostgreSQL could not be read: ${failure(p.message, p.hint, f)}`,
     noFindings: 'Nothing wrong found.',
     noRecommendations: 'Nothing to do.',
+    fixesElsewhere: (p, f) => `No idle session to terminate; ${f.code('dbpool status')} shows the ${f.plural(p.count, { one: 'fix that applies', other: `${f.num(p.count)} fixes that apply` })}.`,
     andMore: (p, f) => `… and ${f.num(p.count)} more`,
     none: 'none',
     pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${p.version}, pool_mode ${p.poolMode}`,
     pgbouncerClients: (p, f) => {
       const console = p.console > 0 ? ` (${f.num(p.console)} on the admin console)` : '';
       const who = p.instances.length > 0 ? ` (${f.list(p.instances.map(f.code))})` : '';
-      const unknown = p.unknown > 0 ? ` + ${f.num(p.unknown)} instances unknown` : '';
+      const unknown = p.unknown > 0 ? ` + ${f.count(p.unknown, W.instance)} unknown` : '';
       const demand = p.demand === null ? '' : `; the app's full pools: ${f.num(p.demand)}${who}${unknown}`;
       return `Clients: ${f.num(p.clients)} / max_client_conn ${f.num(p.max)}${console}${demand}`;
     },
     pgbouncerServers: (p, f) => {
       const size = p.poolSize === null ? 'pool sizes of each' : `pool_size ${f.num(p.poolSize)}`;
       const capped = p.cappedBy ? `, capped by ${p.cappedBy}` : '';
-      return `Server pools: ${f.num(p.pairs)} database/user pairs x (${size} + reserve ${f.num(p.reserve)}) = ${f.num(p.limit)}${capped}; open now: ${f.num(p.open)}`;
+      return `Server pools: ${f.count(p.pairs, W.databaseUserPair)} x (${size} + reserve ${f.num(p.reserve)}) = ${f.num(p.limit)}${capped}; open now: ${f.num(p.open)}`;
     },
-    pgbouncerWaiting: (p, f) => `Waiting for a server connection: ${f.num(p.waiting)} clients, the oldest for ${f.duration(p.maxWaitSeconds)}`,
+    pgbouncerWaiting: (p, f) => `Waiting for a server connection: ${f.count(p.waiting, W.client)}, the oldest for ${f.duration(p.maxWaitSeconds)}`,
     pgbouncerUnread: (p, f) => `${f.code(p.address)}: not read (${failure(p.message, p.hint, f)})`,
     pgbouncerServerTotal: (p, f) =>
       `PostgreSQL side: server pools ${f.num(p.servers)}${p.direct > 0 ? ` + pools connecting directly ${f.num(p.direct)}` : ''} against ${f.num(p.capacity)} available`,
@@ -220,8 +288,8 @@ export const en: Catalog = {
     },
     pgbouncerNotConfigured: 'PgBouncer is in the path, but dbpool does not read it: set DBPOOL_PGBOUNCER_URL to its admin console.',
     mathTotalViaPgBouncer: (p, f) => {
-      const unknown = p.unknown > 0 ? ` (+ ${f.num(p.unknown)} instances unknown)` : '';
-      return `Total: ${f.num(p.demand)} connections over ${f.num(p.instances)} instances${unknown}, to PgBouncer: they count against its max_client_conn, not against max_connections`;
+      const unknown = p.unknown > 0 ? ` (+ ${f.count(p.unknown, W.instance)} unknown)` : '';
+      return `Total: ${f.count(p.demand, W.connection)} over ${f.count(p.instances, W.instance)}${unknown}, to PgBouncer: they count against its max_client_conn, not against max_connections`;
     },
     role: {
       master: 'master',
@@ -264,39 +332,45 @@ export const en: Catalog = {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} is not reachable (${p.kind}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
       `PostgreSQL ${f.code(p.source)} refuses new connections: ${failure(p.message, p.hint, f)}. Even dbpool could not connect.`,
-    server_at_limit: (p, f) =>
-      `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections (max_connections ${f.num(p.max)}). New connections are refused ("too many clients already", or "remaining connection slots are reserved").`,
+    server_at_limit: (p, f) => {
+      const own = p.own === 0 ? '' : p.connections >= p.usable ? `; dbpool's own ${f.count(p.own, W.connection)} ${f.plural(p.own, { one: 'is in a reserved slot', other: 'are in reserved slots' })}` : ` and dbpool's own ${f.num(p.own)}`;
+      return `The server is full: ${f.num(p.connections)} of ${f.num(p.usable)} usable connections in use (the app ${f.num(p.app)}, other clients ${f.num(p.other)})${own}${overUsable(p, f)}. PostgreSQL refuses the app's new connections.`;
+    },
     utilization_high: (p, f) =>
       `${f.percent(p.percent)} of usable connections in use (${f.num(p.connections)} / ${f.num(p.usable)}), above the ${f.percent(p.threshold)} threshold.`,
     demand_exceeds_capacity: (p, f) =>
-      `The app's pools can ask for ${f.num(p.demand)} connections but only ${f.num(p.capacity)} are available to it: ${f.num(p.missing)} short when the pools fill up.`,
+      `The app's pools can ask for ${f.count(p.demand, W.connection)} but only ${f.num(p.capacity)} are available to it: ${f.num(p.missing)} short when the pools fill up.`,
     demand_near_capacity: (p, f) =>
       `Full pools would take ${f.percent(p.percent)} of the app's capacity (${f.num(p.demand)} / ${f.num(p.capacity)}).`,
     server_full_in_logs: (p, f) =>
-      `${f.code(p.instance)} logged "too many clients" ${f.num(p.count)} times${when(p.lastSeen, f)}: PostgreSQL refused it.`,
-    app_pool_exhausted: (p, f) =>
-      `${f.code(p.instance)} logged its own pool exhausted ${f.num(p.count)} times${when(p.lastSeen, f)} while PostgreSQL has room: the pool is too small for the load, or connections leak` +
-      (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} sessions are idle in transaction).` : '.'),
+      `${f.code(p.instance)} logged "${p.quote ?? 'too many clients already'}" ${f.count(p.count, W.time)}${when(p.lastSeen, f)}: PostgreSQL refused it.`,
+    app_pool_exhausted: (p, f) => {
+      const what = `${f.code(p.instance)} logged ${p.quote ? `"${p.quote}"` : 'its own pool exhausted'} ${f.count(p.count, W.time)}${when(p.lastSeen, f)}`;
+      // With the server full the pool cannot grow: the server is the cause, not the pool.
+      if (p.free === 0) return `${what}, while PostgreSQL is full too: the pool waits for connections the server refuses.`;
+      const leak = p.idleInTransaction > 0 ? ` (${f.count(p.idleInTransaction, W.session)} ${f.plural(p.idleInTransaction, W.is)} idle in transaction)` : '';
+      return `${what} while PostgreSQL has room${p.free === null ? '' : ` (${f.num(p.free)} free)`}: its own pool is too small for the load, or connections leak${leak}.`;
+    },
     extra_instances: (p, f) =>
-      `${f.num(p.running)} instances are running where ${f.num(p.expected)} is expected: ${f.list(p.candidates.map(f.code))} should probably be stopped.`,
+      `${f.count(p.running, W.instance)} ${f.plural(p.running, W.is)} running where ${f.num(p.expected)} ${f.plural(p.expected, W.is)} expected: ${f.list(p.candidates.map(f.code))} should probably be stopped.`,
     extra_replicas: (p, f) => {
       const what = p.services.map((s) =>
         s.to === 0
           ? `the older ${SERVICE_KIND[s.kind]} ${f.code(s.name)}${s.createdAt ? ` (created ${f.dateTime(s.createdAt)})` : ''} runs beside ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'the newer instances'}`
           : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} wants ${replicasOf(s.from, f)} where ${f.num(s.to)} would do`,
       );
-      return `${replicasOf(p.running, f)} of the app run where ${f.num(p.expected)} ${p.expected === 1 ? 'is' : 'are'} expected: ${what.join('; ')}. Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} start new ones.`;
+      return `${replicasOf(p.running, f)} of the app ${f.plural(p.running, { one: 'runs', other: 'run' })} where ${f.num(p.expected)} ${f.plural(p.expected, W.is)} expected: ${what.join('; ')}. Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} start new ones.`;
     },
     swarm_services_unread: (p, f) =>
       p.reason === 'not_manager'
         ? `${f.code(p.source)} runs Swarm tasks (${f.list(p.services.map(f.code))}) but is not a Swarm manager: dbpool sees only this node's tasks and cannot scale their services through it. Add a manager to ${f.code('DBPOOL_DOCKER_HOSTS')}.`
         : `The Swarm services on ${f.code(p.source)} could not be read (${f.code(p.message)}): tasks on other nodes are not counted.`,
     idle_sessions_old: (p, f) =>
-      `${f.num(p.count)} sessions have been idle for more than ${f.num(p.minutes)} minutes (the oldest ${f.duration(p.oldestSeconds)}).`,
+      `${f.count(p.count, W.session)} ${f.plural(p.count, W.has)} been idle for more than ${f.count(p.minutes, W.minute)} (the oldest ${f.duration(p.oldestSeconds)}).`,
     idle_in_transaction: (p, f) =>
-      `${f.num(p.count)} sessions are idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest ${f.duration(p.oldestSeconds)})`}: they hold a connection and locks, a sign of leaking code.`,
+      `${f.count(p.count, W.session)} ${f.plural(p.count, W.is)} idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest ${f.duration(p.oldestSeconds)})`}: they hold a connection and locks, a sign of leaking code.`,
     states_hidden: (p, f) =>
-      `The state of ${f.num(p.hidden)} sessions is hidden from dbpool's role: counts by state are incomplete.`,
+      `The state of ${f.count(p.hidden, W.session)} is hidden from dbpool's role: counts by state are incomplete.`,
     instance_source_failed: (p, f) => `App instances could not be listed from ${f.code(p.source)} (${p.kind}): ${failure(p.message, p.hint, f)}`,
     instance_probe_failed: (p, f) => `${f.code(p.instance)} could not be fully inspected (${p.source}): ${failure(p.message, p.hint, f)}`,
     no_instances: (p, f) => `No running app instance found (looked in ${f.list(p.sources.map(f.code))}).`,
@@ -304,7 +378,7 @@ export const en: Catalog = {
     pool_setting_fallback: (p, f) =>
       `${f.code(p.variable)} of ${f.code(p.instance)} could not be read; using the configured fallback ${f.num(p.value)}.`,
     workers_mismatch: (p, f) =>
-      `${f.code(p.instance)} runs ${f.num(p.running)} workers but is configured for ${f.num(p.configured)}: workers may be crashing or restarting.`,
+      `${f.code(p.instance)} runs ${f.count(p.running, W.worker)} but is configured for ${f.num(p.configured)}: workers may be crashing or restarting.`,
     pgbouncer_down: (p, f) =>
       `${at(p.address, f)} does not answer (${p.kind}): ${failure(p.message, p.hint, f)}. The app connects through it, so it cannot reach the database` +
       (p.connections === null || p.usable === null ? '.' : `, while PostgreSQL itself answers (${f.num(p.connections)} / ${f.num(p.usable)} usable connections in use).`),
@@ -314,30 +388,30 @@ export const en: Catalog = {
     pgbouncer_client_limit: (p, f) =>
       `${at(p.address, f)} is at max_client_conn: ${f.num(p.clients)} of ${f.num(p.max)} client connections. New app connections are refused (${f.code(PGBOUNCER_LOG_TEXT.max_client_conn)}).`,
     pgbouncer_errors_in_logs: (p, f) =>
-      `${f.code(p.instance)} logged ${f.code(PGBOUNCER_LOG_TEXT[p.error])} ${f.num(p.count)} times${when(p.lastSeen, f)}: ${PGBOUNCER_LOG_MEANING[p.error]}`,
+      `${f.code(p.instance)} logged ${f.code(PGBOUNCER_LOG_TEXT[p.error])} ${f.count(p.count, W.time)}${when(p.lastSeen, f)}: ${PGBOUNCER_LOG_MEANING[p.error]}`,
     pgbouncer_client_demand_exceeds: (p, f) =>
-      `The app's pools can open ${f.num(p.demand)} client connections to ${at(p.address, f)}, but max_client_conn ${f.num(p.max)} leaves ${f.num(p.capacity)} for them: ${f.num(p.missing)} are refused when the pools fill up.`,
+      `The app's pools can open ${f.num(p.demand)} client connections to ${at(p.address, f)}, but max_client_conn ${f.num(p.max)} leaves ${f.num(p.capacity)} for them: ${f.num(p.missing)} ${f.plural(p.missing, W.is)} refused when the pools fill up.`,
     pgbouncer_client_demand_near: (p, f) =>
       `The app's full pools would take ${f.percent(p.percent)} of the client slots of ${at(p.address, f)} (${f.num(p.demand)} / ${f.num(p.capacity)}, max_client_conn ${f.num(p.max)}).`,
     pgbouncer_clients_waiting: (p, f) =>
-      `${f.num(p.waiting)} clients of ${f.code(`${p.database}/${p.user}`)} wait for a server connection on ${at(p.address, f)}, the oldest for ${f.duration(p.maxWaitSeconds)}; ${f.num(p.active)} of its pool of ${f.num(p.poolSize)} are busy: the server pool is too small for the load, or queries are slow.`,
+      `${f.count(p.waiting, W.client)} of ${f.code(`${p.database}/${p.user}`)} wait for a server connection on ${at(p.address, f)}, the oldest for ${f.duration(p.maxWaitSeconds)}; ${f.num(p.active)} of its pool of ${f.num(p.poolSize)} are busy: the server pool is too small for the load, or queries are slow.`,
     pgbouncer_server_pools_exceed: (p, f) =>
-      `PgBouncer's server pools can open ${f.num(p.demand)} connections to PostgreSQL, but only ${f.num(p.capacity)} are available: ${f.num(p.missing)} short when they fill up.`,
+      `PgBouncer's server pools can open ${f.count(p.demand, W.connection)} to PostgreSQL, but only ${f.num(p.capacity)} are available: ${f.num(p.missing)} short when they fill up.`,
     pgbouncer_server_pools_near: (p, f) =>
       `PgBouncer's full server pools would take ${f.percent(p.percent)} of what PostgreSQL has for them (${f.num(p.demand)} / ${f.num(p.capacity)}).`,
     pgbouncer_idle_servers: (p, f) =>
-      `${f.num(p.count)} of the sessions idle for more than ${f.num(p.minutes)} minutes are PgBouncer's server connections, its pool kept open on purpose: terminating them only moves the problem (PgBouncer opens them again).`,
+      `${f.num(p.count)} of the sessions idle for more than ${f.count(p.minutes, W.minute)} ${f.plural(p.count, { one: "is PgBouncer's server connection", other: "are PgBouncer's server connections" })}, its pool kept open on purpose: terminating them only moves the problem (PgBouncer opens them again).`,
     pool_processes_mismatch: (p, f) => {
-      const configured = p.taskWorkers > 0 ? `${f.num(p.workers)} workers + ${f.num(p.taskWorkers)} task workers` : `${f.num(p.workers)} workers`;
-      const what = `${f.code(p.instance)} runs ${f.num(p.running)} pool processes under its manager where ${configured} are configured (without process titles dbpool can't tell workers from task workers or custom processes, so it compares the sums)`;
+      const configured = p.taskWorkers > 0 ? `${f.count(p.workers, W.worker)} + ${f.count(p.taskWorkers, W.taskWorker)}` : `${f.count(p.workers, W.worker)}`;
+      const what = `${f.code(p.instance)} runs ${f.count(p.running, W.poolProcess)} under its manager where ${configured} are configured (without process titles dbpool can't tell workers from task workers or custom processes, so it compares the sums)`;
       return p.running < p.workers + p.taskWorkers
         ? `${what}: workers may be crashing or failing to start.`
         : `${what}: the others are custom processes (${f.code('$server->addProcess')}) or workers being replaced; each is counted as a pool.`;
     },
     instance_holds_idle: (p, f) =>
-      `${f.code(p.instance)} holds ${f.num(p.held)} idle connections and serves no traffic: none of them has been used for ${f.duration(p.minutes * 60)}.`,
+      `${f.code(p.instance)} holds ${f.count(p.held, W.idleConnection)} and serves no traffic: none of them has been used for ${f.duration(p.minutes * 60)}.`,
     process_idle_in_transaction: (p, f) =>
-      `The ${en.label.role[p.role]} pid ${f.code(String(p.pid))} of ${f.code(p.instance)} holds ${f.num(p.count)} of its ${f.num(p.held)} connections idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest for ${f.duration(p.oldestSeconds)})`}: the code it runs leaves transactions open.`,
+      `The ${en.label.role[p.role]} pid ${f.code(String(p.pid))} of ${f.code(p.instance)} holds ${f.num(p.count)} of its ${f.count(p.held, W.connection)} idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest for ${f.duration(p.oldestSeconds)})`}: the code it runs leaves transactions open.`,
   },
   recommendation: {
     lower_pool_size: (p, f) =>
@@ -364,12 +438,13 @@ export const en: Catalog = {
         : `Scale ${SERVICE_KIND[p.kind]} ${f.code(p.service)} from ${f.num(p.from)} to ${replicasOf(p.to, f)}`) +
       `: ${ORCHESTRATOR[p.kind]} then stops the extra tasks and keeps them stopped. Do not \`docker stop\` its containers: ${ORCHESTRATOR[p.kind]} starts new ones within seconds.`,
     terminate_idle: (p, f) =>
-      `Terminate the app's ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)} (${roleList(p.roles, f)}).` +
+      `Terminate the app's ${f.count(p.count, W.session)} idle for more than ${f.count(p.minutes, W.minute)} in ${f.code(p.database)} (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer ? " Behind PgBouncer some may be its server connections: terminating those only moves the problem (it opens them again); let dbpool read PgBouncer to tell them apart." : ''),
     use_pooler: (p, f) =>
-      `The pools ask for ${f.num(p.demand)} connections, more than one server should hold: put PgBouncer in transaction mode in front of PostgreSQL.`,
+      `The pools ask for ${f.count(p.demand, W.connection)}, more than one server should hold: put PgBouncer in transaction mode in front of PostgreSQL.`,
     idle_in_transaction_timeout: (p, f) =>
-      `Let PostgreSQL end sessions left idle in transaction (${f.num(p.count)} now) in ${f.code(p.database)}, and find the code that leaves them open.`,
+      `Let PostgreSQL end sessions left idle in transaction in ${f.code(p.database)}, and find the code that leaves them open. ` +
+      `The setting applies to new sessions only: the ${f.count(p.count, W.session)} open now ${f.plural(p.count, { one: 'needs', other: 'need' })} terminating (${f.code('pg_terminate_backend')}) or a restart of the app.`,
     grant_pg_monitor: (p, f) => `Grant ${f.code('pg_monitor')} to dbpool's role ${f.code(p.role)} so that every session's state is visible.`,
     start_pgbouncer: (p, f) =>
       `Start ${at(p.address, f)} again and read its log for why it stopped: the app reaches PostgreSQL only through it. PostgreSQL needs no change.`,
@@ -380,10 +455,10 @@ export const en: Catalog = {
       (p.demand === null ? '' : `, so that the app's ${f.num(p.demand)} pooled connections fit`) +
       `: a client connection to PgBouncer is cheap (no PostgreSQL backend of its own), and PostgreSQL needs no change. PgBouncer needs a file descriptor per client: check its open-files limit (LimitNOFILE, ulimit -n).`,
     raise_default_pool_size: (p, f) =>
-      `${f.num(p.waiting)} clients wait for a server connection: raise default_pool_size of ${at(p.address, f)} from ${f.num(p.current)} to ${f.num(p.suggested)} (database ${f.code(p.database)}); PostgreSQL has room for it.` +
+      `${f.count(p.waiting, W.client)} ${f.plural(p.waiting, W.wait)} for a server connection: raise default_pool_size of ${at(p.address, f)} from ${f.num(p.current)} to ${f.num(p.suggested)} (database ${f.code(p.database)}); PostgreSQL has room for it.` +
       (p.reserve === null ? '' : ` A reserve (reserve_pool_size ${f.num(p.reserve)}) takes bursts.`),
     cap_server_pools: (p, f) =>
-      `The server pools of ${at(p.address, f)} may open ${f.num(p.limit)} connections, more than PostgreSQL's ${f.num(p.capacity)} left for them: cap them with max_db_connections ${f.num(p.suggested)}` +
+      `The server pools of ${at(p.address, f)} may open ${f.count(p.limit, W.connection)}, more than PostgreSQL's ${f.num(p.capacity)} left for them: cap them with max_db_connections ${f.num(p.suggested)}` +
       (p.poolSize === null ? '' : ` (or default_pool_size ${f.num(p.poolSize)})`) +
       '. No client waits now, so smaller server pools cost nothing.',
     read_pgbouncer: (p, f) =>
@@ -393,7 +468,12 @@ export const en: Catalog = {
   },
   action: {
     planTerminate: (p, f) =>
-      `Terminate ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)}: ${roleList(p.roles, f)}`,
+      `Terminate ${f.count(p.count, W.session)} idle for more than ${f.count(p.minutes, W.minute)} in ${f.code(p.database)}: ${roleList(p.roles, f)}`,
+    planStopTitle: (p, f) => {
+      const what = [p.stop > 0 ? `stop ${f.count(p.stop, W.extraInstance)}` : '', p.scale > 0 ? `scale down ${f.count(p.scale, { one: 'service', other: 'services' })}` : ''].filter(Boolean).join(' and ');
+      const keeping = p.keeping.length > 0 ? `, keeping ${f.list(p.keeping.map(f.code))}` : '';
+      return `${what.charAt(0).toUpperCase()}${what.slice(1)}${keeping}`;
+    },
     planStop: (p, f) => `Stop ${f.code(p.name)}${p.ageSeconds === null ? '' : `, created ${f.duration(p.ageSeconds)} ago`}`,
     planScale: (p, f) =>
       `Scale ${SERVICE_KIND[p.kind]} ${f.code(p.name)} from ${f.num(p.from)} to ${replicasOf(p.to, f)}${p.ageSeconds === null ? '' : `, created ${f.duration(p.ageSeconds)} ago`}`,
@@ -407,13 +487,13 @@ export const en: Catalog = {
     converged: (p, f) =>
       `Converged after ${f.duration(p.seconds)}: ${scaleStates(p.services, f)}${p.connections === null ? '' : `; the app's connections settled at ${f.num(p.connections)}`}.`,
     notConverged: (p, f) =>
-      `Not converged after ${f.duration(p.seconds)}: ${scaleStates(p.services, f)}${p.connections === null ? '' : ` (the app holds ${f.num(p.connections)} connections)`}. The orchestrator is still at work, or cannot place the tasks: look again with \`dbpool status\`.`,
+      `Not converged after ${f.duration(p.seconds)}: ${scaleStates(p.services, f)}${p.connections === null ? '' : ` (the app holds ${f.count(p.connections, W.connection)})`}. The orchestrator is still at work, or cannot place the tasks: look again with \`dbpool status\`.`,
     comparedWithUndone: (p) => `Compared with the figures before the scale-down this undoes (${p.at}):`,
     confirmTitle: 'Are you sure?',
     confirmYes: 'Yes, do it',
     confirmNo: 'Cancel',
-    buttonTerminate: (p, f) => `Terminate ${f.num(p.count)} idle sessions`,
-    buttonStop: (p, f) => `Stop ${f.num(p.count)} extra instances`,
+    buttonTerminate: (p, f) => `Terminate ${f.count(p.count, W.idleSession)}`,
+    buttonStop: (p, f) => `Stop ${f.count(p.count, W.extraInstance)}`,
     buttonCancel: 'Cancel',
     ask: 'Proceed? [y/N] ',
     aborted: 'Nothing done.',
@@ -476,7 +556,7 @@ export const en: Catalog = {
       (p.usable === null ? '' : ` (of ${f.num(p.usable)} usable)`),
     instancesBeforeAfter: (p, f) =>
       `Instances running: ${p.before === null ? 'unknown' : f.num(p.before)} before, ${p.after === null ? 'unknown' : f.num(p.after)} now`,
-    workersStarted: (p, f) => `In the logs since the action: ${f.num(p.starts)} worker starts, ${f.num(p.fullErrors)} "server full" errors`,
+    workersStarted: (p, f) => `In the logs since the action: ${f.count(p.starts, W.workerStart)}, ${f.num(p.fullErrors)} "server full" errors`,
     verifySkipped: {
       shutdown: 'dbpool stopped before the check after the action: run the status again to see the result.',
       failed: 'The check after the action could not be made: run the status again to see the result.',
@@ -523,7 +603,7 @@ export const en: Catalog = {
       workers: 'workers - worker processes and log lines of each instance',
       config: 'config - DB_POOL_SIZE and SWOOLE_WORKER_NUM of each instance',
       idle: 'idle [minutes] - sessions idle for longer than N minutes (default 10)',
-      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator',
+      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 - what-if calculator (exits 0 when the pools fit, 1 when not)',
       check: 'check [-w 75%] [-c 90%] - the status as one Nagios/Icinga plugin line with perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] - terminate idle sessions, after a confirm',
       'stop-extra': 'stop-extra [--yes] [--dry-run] - stop the older extra instances (scale down a Swarm service), after a confirm',
@@ -565,29 +645,29 @@ export const en: Catalog = {
     peak: (p, f) => `Peak ${f.num(p.connections)}${p.usable === null ? '' : ` of ${f.num(p.usable)} usable`} connections at ${p.at}`,
     utilization: (p, f) => `Utilization: average ${f.percent(p.avg)}, p95 ${f.percent(p.p95)}`,
     aboveThresholds: (p, f) => `${f.duration(p.warnMinutes * 60)} above ${f.percent(p.warn)}, ${f.duration(p.critMinutes * 60)} above ${f.percent(p.crit)}`,
-    withoutData: (p, f) => `${f.num(p.minutes)} minutes without data (left out of these figures)`,
+    withoutData: (p, f) => `${f.count(p.minutes, W.minute)} without data (left out of these figures)`,
     noData: 'No successful sample in the last 24 hours.',
-    refusals: (p, f) => `The server refused connections: seen in ${f.num(p.samples)} samples, ${f.num(p.logLines)} "server full" lines in the app logs`,
-    noRefusals: 'The server refused no connection.',
-    instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} instances all day` : `Between ${f.num(p.min)} and ${f.num(p.max)} instances`),
-    extraInstances: (p, f) => `Up to ${f.num(p.extra)} extra instances ran at the same time`,
-    instancesUnknown: 'The instances could not be listed.',
+    refusals: (p, f) => `The server refused connections: seen in ${f.count(p.samples, W.sample)}, ${f.num(p.logLines)} "server full" lines in the app logs`,
+    noRefusals: 'No refused connection was recorded in the last 24 hours (by dbpool or in the app logs).',
+    instances: (p, f) => (p.min === p.max ? `${f.count(p.max, W.instance)} all day` : `Between ${f.num(p.min)} and ${f.count(p.max, W.instance)}`),
+    extraInstances: (p, f) => `Up to ${f.count(p.extra, W.extraInstance)} ran at the same time`,
+    instancesUnknown: 'No instance count was recorded in the last 24 hours.',
     poolNow: (p, f) => {
       const capacity = p.capacity === null ? '' : ` for ${f.num(p.capacity)} left to the app (${f.num(p.usable ?? 0)} usable)`;
-      const unknown = p.unknown > 0 ? `, ${f.num(p.unknown)} instances unknown` : '';
-      const headroom = p.headroom === null ? '' : `, headroom ${f.num(p.headroom)}`;
-      return `Full pools need ${f.num(p.demand)} connections${capacity}${unknown}${headroom}`;
+      const unknown = p.unknown > 0 ? `, ${f.count(p.unknown, W.instance)} unknown` : '';
+      const headroom = p.headroom === null ? '' : p.headroom >= 0 ? `, headroom ${f.num(p.headroom)}` : `, short by ${f.num(-p.headroom)}`;
+      return `Full pools need ${f.count(p.demand, W.connection)}${capacity}${unknown}${headroom}`;
     },
     poolNowUnavailable: 'The pool math could not be computed now (server unreachable).',
     pgbouncerNow: (p, f) =>
-      `PgBouncer ${f.code(p.address)}: ${f.num(p.clients)} / max_client_conn ${f.num(p.max)} clients` +
+      `PgBouncer ${f.code(p.address)}: ${f.num(p.clients)} / max_client_conn ${f.count(p.max, W.client)}` +
       (p.demand === null ? '' : ` (full app pools ${f.num(p.demand)})`) +
       (p.waiting > 0 ? `, ${f.num(p.waiting)} waiting` : '') +
       `; server pools up to ${f.num(p.servers)}${p.capacity === null ? '' : ` of ${f.num(p.capacity)} available in PostgreSQL`}`,
     pgbouncerNowUnread: (p, f) => `PgBouncer ${f.code(p.address)} could not be read now.`,
     action: (p, f) => `${p.at}: ${f.code(p.action)}${p.actor ? ` approved by ${p.actor}` : ''}${p.ok ? '' : ' (failed)'}`,
     noActions: 'No remediation action ran.',
-    changePeak: (p, f) => `Peak ${p.delta >= 0 ? '+' : '−'}${f.num(Math.abs(p.delta))} connections`,
+    changePeak: (p, f) => `Peak ${p.delta >= 0 ? '+' : '−'}${f.count(Math.abs(p.delta), W.connection)}`,
     changeUtilization: (p, f) => `Average ${p.avgPoints >= 0 ? '+' : '−'}${f.num(Math.abs(p.avgPoints))} points, p95 ${p.p95Points >= 0 ? '+' : '−'}${f.num(Math.abs(p.p95Points))} points`,
     changeWarnMinutes: (p, f) => `Time above the warning line ${p.delta >= 0 ? '+' : '−'}${f.duration(Math.abs(p.delta) * 60)}`,
     noPrevious: 'No data for the day before to compare with.',
@@ -597,6 +677,8 @@ export const en: Catalog = {
     chartCapacity: 'Usable slots',
     chartWarn: (p, f) => `Warning (${f.percent(p.percent)})`,
     chartCrit: (p, f) => `Critical (${f.percent(p.percent)})`,
+    chartRefusals: 'Connections refused',
+    chartExtraInstances: 'Extra app instance running',
   },
   warning: {
     opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: Critical' : ':warning: Warning'}: connection utilization is ${f.percent(p.utilization)} (threshold ${f.percent(p.threshold)}).`,

@@ -14,6 +14,9 @@ const ORIGIN: Record<CountOrigin, string> = {
   unknown: 'نامعلوم',
 };
 const originNote = (o: CountOrigin) => (o === 'env' || o === 'measured' ? '' : ` (${ORIGIN[o]})`);
+/** Why a usage can exceed the usable slots: said wherever it does. */
+const overUsable = (p: { connections: number; usable: number }, f: Formatter) =>
+  p.connections > p.usable ? `، ${f.num(p.connections - p.usable)} اتصال بیش از جاهای قابل استفاده: نشست‌های superuser در جاهای رزرو` : '';
 const when = (iso: string | null, f: Formatter) => (iso ? `، آخرین بار ${f.dateTime(iso)}` : '');
 const at = (address: string, f: Formatter) => `PgBouncer ${f.code(address)}`;
 const SERVICE_KIND = { swarm: 'سرویس Swarm', compose: 'سرویس Compose', kubernetes: 'Deployment در Kubernetes' } as const;
@@ -77,14 +80,68 @@ const subject = (s: string, f: Formatter) => (s === 'argument' ? 'آرگومان
 const failure = (message: string, h: ProbeHintRef | null, f: Formatter) =>
   [message ? f.code(message) : '', h ? hint[h.code](h, f) : ''].filter(Boolean).join(': ');
 
+/** Zones people name by a city; any other by the region ICU gives it («وقت آلمان» -> «به وقت آلمان»). */
+const ZONE_CITY: Record<string, string> = { 'Asia/Tehran': 'تهران', UTC: 'جهانی (UTC)', 'Etc/UTC': 'جهانی (UTC)', 'Asia/Dubai': 'دبی', 'Europe/Istanbul': 'استانبول' };
+const zoneRegion = (zone: string) =>
+  (new Intl.DateTimeFormat('fa-IR', { timeZone: zone, timeZoneName: 'shortGeneric' }).formatToParts(new Date(0)).find((p) => p.type === 'timeZoneName')?.value ?? zone).replace(/^وقت /, '');
+
+/*
+ * Glossary: one Persian word per idea, everywhere (read as a Persian-speaking SRE reads it).
+ *   instance (of the app)  نمونه (نمونه‌ی برنامه)      sample (of the history)   نمونه‌برداری
+ *   connection             اتصال                       session                   نشست
+ *   pool (the app's)       pool، poolها (Latin, as in the code); its sum: «محاسبه‌ی pool»
+ *   usable slots           اتصال‌های قابل استفاده       headroom                  ظرفیت باقی‌مانده
+ *   utilization            درصد استفاده (never «بهره‌وری», which is productivity)
+ *   demand (of the pools)  نیاز                        refusal                   رد اتصال، اتصال ردشده
+ *   worker, task worker, manager, master, replica, node, image: Swoole's and Docker's own words, in Latin
+ *   container              کانتینر                     Docker engine/daemon      موتور Docker
+ *   restart                راه‌اندازی دوباره              extra (instance)          اضافه (not «اضافی»)
+ *   idle                   بیکار                       plan / action / approve   طرح / اقدام / تأیید
+ * A verb agrees with its number: «۱ نمونه در حال اجراست»، «۲ نشست بیکار مانده‌اند».
+ * Times name their clock («به وقت تهران», zoneName); percentages as ICU writes them («۷۵٪»).
+ */
 export const fa: Catalog = {
   dir: 'rtl',
+  zoneName: (zone) => `به وقت ${ZONE_CITY[zone] ?? zoneRegion(zone)}`,
   verdict: { OK: 'سالم', WARN: 'هشدار', CRIT: 'بحرانی', UNKNOWN: 'نامعلوم' },
   verdictHeadline: {
-    OK: 'وضعیت اتصال‌ها سالم است',
+    OK: 'اتصال‌ها جای کافی دارند',
     WARN: 'اتصال‌ها نیاز به توجه دارند',
-    CRIT: 'اتصال‌های پایگاه داده تمام شده (یا در حال تمام شدن است)',
+    CRIT: 'اتصال‌های پایگاه داده تمام شده یا رو به پایان است',
     UNKNOWN: 'پایگاه داده بررسی نشد',
+  },
+  headline: {
+    whatIfTitle: 'محاسبه‌ی فرضی',
+    cause: {
+      unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} پاسخ نمی‌دهد: وضعیت اتصال‌ها بررسی نشد`,
+      refusing: () => 'PostgreSQL پر است و حتی اتصال dbpool را هم رد می‌کند',
+      server_full: (p, f) => `PostgreSQL پر است (${f.num(p.connections)} از ${f.num(p.usable)})`,
+      utilization_high: (p, f) => `${f.percent(p.percent)} از اتصال‌های قابل استفاده‌ی PostgreSQL در حال استفاده است (${f.num(p.connections)} از ${f.num(p.usable)})`,
+      pool_exhausted: (p, f) =>
+        `pool خود برنامه پر شده است (${p.quote ? `${f.num(p.count)} بار «${f.code(p.quote)}»` : `${f.num(p.count)} بار`}) در حالی که PostgreSQL ${p.free === null ? 'جا دارد' : `${f.num(p.free)} جای خالی دارد`}`,
+      demand_exceeds: (p, f) => `poolهای پر برنامه ${f.num(p.demand)} اتصال می‌خواهند ولی ${f.num(p.capacity)} اتصال در دسترس است`,
+      demand_near: (p, f) => `poolهای پر برنامه ${f.percent(p.percent)} از ${f.num(p.capacity)} اتصال در دسترس را می‌گیرند`,
+      pgbouncer: (p) => fa.label.pgbouncerHeadline[p.verdict],
+      extra_instances: (p, f) => `${f.num(p.running)} نمونه از برنامه در حال اجراست، ${f.num(p.expected)} نمونه انتظار می‌رود`,
+      idle_in_transaction: (p, f) => `${f.num(p.count)} نشست بیکار در تراکنش: برنامه تراکنش‌ها را باز می‌گذارد`,
+      idle_sessions: (p, f) => `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار`,
+      other: (p) => fa.verdictHeadline[p.verdict],
+      healthy: (p, f) =>
+        p.connections === null || p.usable === null || p.percent === null
+          ? 'اتصال‌ها جای کافی دارند'
+          : `اتصال‌ها جای کافی دارند: ${f.num(p.connections)} از ${f.num(p.usable)} در حال استفاده (${f.percent(p.percent)})`,
+      fits: (p, f) =>
+        `poolهای پر ${f.num(p.demand)} اتصال${p.capacity === null ? '' : ` از ${f.num(p.capacity)} اتصال در دسترس`} را می‌خواهند: جا می‌شوند`,
+    },
+    fix: {
+      stop_extra: (p, f) => `${f.num(p.running)} نمونه از برنامه در حال اجراست، ${f.num(p.expected)} نمونه انتظار می‌رود ← ${f.list(p.stop.map(f.code))} را متوقف کنید`,
+      scale_down: (p, f) => `${f.num(p.running)} replica در حال اجراست، ${f.num(p.expected)} انتظار می‌رود ← تعداد replicaهای ${f.list(p.services.map(f.code))} را کم کنید`,
+      lower_pool_size: (p, f) => `${f.code(p.variable)} را به ${f.num(p.suggested)} کم کنید`,
+      raise_max_connections: (p, f) => `${f.code('max_connections')} را به ${f.num(p.suggested)} برسانید`,
+      terminate_idle: (p, f) => `${f.num(p.count)} نشست بیکار را ببندید`,
+      use_pooler: () => 'PgBouncer را جلوی PostgreSQL بگذارید',
+    },
+    join: (cause, fix) => `${cause}: ${fix}`,
   },
   origin: ORIGIN,
   section: {
@@ -101,9 +158,11 @@ export const fa: Catalog = {
   },
   label: {
     usage: (p, f) =>
-      `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)`,
+      `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است: برنامه ${f.num(p.app)}، کلاینت‌های دیگر ${f.num(p.other)}` +
+      ` (${f.code('max_connections')} = ${f.num(p.max)}، ${f.num(p.reserved)} رزرو)${overUsable(p, f)}` +
+      (p.own > 0 ? `؛ ${f.plural(p.own, { one: 'اتصال', other: 'اتصال‌های' })} خود dbpool: ${f.num(p.own)}، جزو این شمارش ${f.plural(p.own, { one: 'نیست', other: 'نیستند' })}` : ''),
     database: (p, f) => `${f.num(p.connections)} در پایگاه داده‌ی ${f.code(p.database)}`,
-    background: (p, f) => `${f.num(p.count)} پردازه‌ی پس‌زمینه (جزو ${f.code('max_connections')} حساب نمی‌شوند)`,
+    background: (p, f) => `${f.num(p.count)} پردازه‌ی پس‌زمینه (جزو ${f.code('max_connections')} ${f.plural(p.count, { one: 'حساب نمی‌شود', other: 'حساب نمی‌شوند' })})`,
     states: 'بر اساس وضعیت',
     active: 'فعال',
     idle: 'بیکار',
@@ -121,9 +180,9 @@ export const fa: Catalog = {
     server: (p, f) => `${f.code(p.host)} / ${f.code(p.database)}، PostgreSQL ${f.code(p.version)}`,
     generatedAt: (p) => `بررسی‌شده در ${p.at}`,
     instanceLine: (p, f) => {
-      const age = p.startedAt ? `، ${f.duration((Date.parse(p.now) - Date.parse(p.startedAt)) / 1000)} است که اجرا می‌شود` : '';
+      const age = p.startedAt ? ` از ${f.duration((Date.parse(p.now) - Date.parse(p.startedAt)) / 1000)} پیش` : '';
       const image = p.image ? `، image ${f.code(p.image)}` : '';
-      return `${f.code(p.name)}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${image} (${f.code(p.location)})`;
+      return `${f.code(p.name)}: ${p.state === 'running' ? `در حال اجرا${age}` : `${f.code(p.state)}${age ? `، راه‌اندازی‌شده${age}` : ''}`}${image} (${f.code(p.location)})`;
     },
     health: (p, f) => `سلامت: ${f.code(p.health)}`,
     serviceLine: (p, f) => {
@@ -139,22 +198,22 @@ export const fa: Catalog = {
         p.updatedAt && p.createdAt && Date.parse(p.updatedAt) - Date.parse(p.createdAt) > 1000 ? `، به‌روزشده ${f.duration(ago(p.updatedAt, p.now))} پیش` : '';
       const image = p.image ? `، image ${f.code(p.image)}` : '';
       const file = p.composeFile ? `، فایل ${f.code(p.composeFile)}` : '';
-      const unread = p.read ? '' : '؛ فقط از روی containerهایش شناخته شده';
+      const unread = p.read ? '' : '؛ فقط از روی کانتینرهایش شناخته شده';
       return `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${replicas}${created}${updated}${image}${file} (${f.code(p.location)})${unread}`;
     },
     replicaLine: (p, f) => {
       const node = p.node ? ` روی node ${f.code(p.node)}` : '';
-      const age = p.createdAt ? `، ${f.duration(ago(p.createdAt, p.now))} است که اجرا می‌شود` : '';
-      const seen = p.inspected ? '' : ': container آن بررسی نشد (روی node دیگری است)، پس تنظیمات pool آن از spec سرویس آمده است';
-      return `${f.code(p.name)}${node}: ${p.state === 'running' ? 'در حال اجرا' : f.code(p.state)}${age}${seen}`;
+      const age = p.createdAt ? ` از ${f.duration(ago(p.createdAt, p.now))} پیش` : '';
+      const seen = p.inspected ? '' : ': کانتینر آن بررسی نشد (روی node دیگری است)، پس تنظیمات pool آن از spec سرویس آمده است';
+      return `${f.code(p.name)}${node}: ${p.state === 'running' ? `در حال اجرا${age}` : `${f.code(p.state)}${age ? `، ساخته‌شده${age}` : ''}`}${seen}`;
     },
     serviceMathLine: (p, f) =>
       `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${f.num(p.replicas)} replica، ${val(p.demand, f)} اتصال وقتی همه‌ی poolها پر باشند`,
     restartPolicy: (p, f) =>
       p.policy === 'always'
-        ? `سیاست راه‌اندازی دوباره ${f.code('always')}: راه‌اندازی دوباره‌ی daemon داکر آن را حتی پس از توقف دوباره روشن می‌کند`
+        ? `سیاست راه‌اندازی دوباره ${f.code('always')}: راه‌اندازی دوباره‌ی موتور Docker آن را حتی پس از توقف دوباره روشن می‌کند`
         : p.policy === 'unless-stopped'
-          ? `سیاست راه‌اندازی دوباره ${f.code('unless-stopped')}: توقف پابرجا می‌ماند، حتی پس از راه‌اندازی دوباره‌ی daemon`
+          ? `سیاست راه‌اندازی دوباره ${f.code('unless-stopped')}: توقف پابرجا می‌ماند، حتی پس از راه‌اندازی دوباره‌ی موتور Docker`
           : `سیاست راه‌اندازی دوباره ${f.code(p.policy)}`,
     mathLine: (p, f) => {
       const parts: string[] = [];
@@ -190,7 +249,7 @@ export const fa: Catalog = {
     logLine: (p, f) =>
       `لاگ ${f.code(p.name)} (${f.num(p.lines)} خط آخر): ${f.num(p.starts)} شروع worker، ${f.num(p.full)} «سرور پر»، ${f.num(p.exhausted)} «pool پر»`,
     configLine: (p, f) => `${f.code(p.name)}: ${f.code(p.variable)} = ${val(p.value, f)}${originNote(p.origin)}`,
-    idleHeader: (p, f) => `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار مانده‌اند`,
+    idleHeader: (p, f) => `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })}`,
     idleSession: (p, f) =>
       `pid ${f.code(String(p.pid))} ${f.code(p.user ?? '?')} ${f.code(p.application || '-')} از ${f.code(p.client ?? 'local')}، بیکار ${f.duration(p.seconds)}`,
     noIdle: (p, f) => `هیچ نشستی بیش از ${f.num(p.minutes)} دقیقه بیکار نمانده است.`,
@@ -199,6 +258,7 @@ export const fa: Catalog = {
     postgresUnavailable: (p, f) => `PostgreSQL خوانده نشد: ${failure(p.message, p.hint, f)}`,
     noFindings: 'مشکلی پیدا نشد.',
     noRecommendations: 'کاری لازم نیست.',
+    fixesElsewhere: (p, f) => `نشست بیکاری برای بستن نیست؛ ${f.code('dbpool status')} ${f.plural(p.count, { one: 'راه‌حل لازم', other: `${f.num(p.count)} راه‌حل لازم` })} را نشان می‌دهد.`,
     andMore: (p, f) => `… و ${f.num(p.count)} مورد دیگر`,
     none: 'هیچ',
     pgbouncerHeader: (p, f) => `${f.code(p.address)}: ${f.code(p.version)}، ${f.code('pool_mode')} ${f.code(p.poolMode)}`,
@@ -268,8 +328,10 @@ export const fa: Catalog = {
     postgres_unreachable: (p, f) => `PostgreSQL ${f.code(p.source)} در دسترس نیست (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
     server_refusing: (p, f) =>
       `PostgreSQL ${f.code(p.source)} اتصال تازه نمی‌پذیرد: ${failure(p.message, p.hint, f)}. حتی dbpool هم نتوانست وصل شود.`,
-    server_at_limit: (p, f) =>
-      `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده (${f.code('max_connections')} = ${f.num(p.max)}). اتصال‌های تازه رد می‌شوند (${f.code('too many clients already')} یا ${f.code('remaining connection slots are reserved')}).`,
+    server_at_limit: (p, f) => {
+      const own = p.own === 0 ? '' : p.connections >= p.usable ? `؛ ${f.num(p.own)} اتصال خود dbpool در جاهای رزرو است` : ` و ${f.num(p.own)} اتصال خود dbpool`;
+      return `سرور پر است: ${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده در حال استفاده است (برنامه ${f.num(p.app)}، کلاینت‌های دیگر ${f.num(p.other)})${own}${overUsable(p, f)}. PostgreSQL اتصال‌های تازه‌ی برنامه را رد می‌کند.`;
+    },
     utilization_high: (p, f) =>
       `${f.percent(p.percent)} از اتصال‌های قابل استفاده در حال استفاده است (${f.num(p.connections)} از ${f.num(p.usable)})، بالاتر از آستانه‌ی ${f.percent(p.threshold)}.`,
     demand_exceeds_capacity: (p, f) =>
@@ -277,10 +339,13 @@ export const fa: Catalog = {
     demand_near_capacity: (p, f) =>
       `poolهای پر ${f.percent(p.percent)} از ظرفیت برنامه را می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}).`,
     server_full_in_logs: (p, f) =>
-      `${f.code(p.instance)} ${f.num(p.count)} بار خطای ${f.code('too many clients')} ثبت کرده${when(p.lastSeen, f)}: PostgreSQL آن را رد کرده است.`,
-    app_pool_exhausted: (p, f) =>
-      `${f.code(p.instance)} ${f.num(p.count)} بار پر شدن pool خودش را ثبت کرده${when(p.lastSeen, f)} در حالی که PostgreSQL جا دارد: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند` +
-      (p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در تراکنش‌اند).` : '.'),
+      `${f.code(p.instance)} ${f.num(p.count)} بار پیام «${f.code(p.quote ?? 'too many clients already')}» را ثبت کرده${when(p.lastSeen, f)}: PostgreSQL آن را رد کرده است.`,
+    app_pool_exhausted: (p, f) => {
+      const what = `${f.code(p.instance)} ${f.num(p.count)} بار ${p.quote ? `پیام «${f.code(p.quote)}» را` : 'پر شدن pool خودش را'} ثبت کرده${when(p.lastSeen, f)}`;
+      if (p.free === 0) return `${what} و PostgreSQL هم پر است: pool منتظر اتصال‌هایی است که سرور رد می‌کند.`;
+      const leak = p.idleInTransaction > 0 ? ` (${f.num(p.idleInTransaction)} نشست بیکار در ${f.plural(p.idleInTransaction, { one: 'تراکنش است', other: 'تراکنش‌اند' })})` : '';
+      return `${what}، در حالی که PostgreSQL جا دارد${p.free === null ? '' : ` (${f.num(p.free)} جای خالی)`}: یا pool برای این بار کوچک است یا اتصال‌ها نشت می‌کنند${leak}.`;
+    },
     extra_instances: (p, f) =>
       `${f.num(p.running)} نمونه در حال اجراست در حالی که ${f.num(p.expected)} نمونه انتظار می‌رود: احتمالاً باید ${f.list(p.candidates.map(f.code))} متوقف شود.`,
     extra_replicas: (p, f) => {
@@ -289,16 +354,16 @@ export const fa: Catalog = {
           ? `${SERVICE_KIND[s.kind]} قدیمی‌تر ${f.code(s.name)}${s.createdAt ? ` (ساخته‌شده در ${f.dateTime(s.createdAt)})` : ''} کنار ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'نمونه‌های تازه‌تر'} اجرا می‌شود`
           : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} ${f.num(s.from)} replica می‌خواهد در حالی که ${f.num(s.to)} کافی است`,
       );
-      return `${f.num(p.running)} replica از برنامه در حال اجراست در حالی که ${f.num(p.expected)} انتظار می‌رود: ${what.join('؛ ')}. تعداد replicaهای سرویس را کم کنید؛ توقف containerهای task آن فقط باعث می‌شود ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} به‌جایشان containerهای تازه راه بیندازد.`;
+      return `${f.num(p.running)} replica از برنامه در حال اجراست در حالی که ${f.num(p.expected)} انتظار می‌رود: ${what.join('؛ ')}. تعداد replicaهای سرویس را کم کنید؛ توقف کانتینرهای task آن فقط باعث می‌شود ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} به‌جایشان کانتینرهای تازه راه بیندازد.`;
     },
     swarm_services_unread: (p, f) =>
       p.reason === 'not_manager'
         ? `${f.code(p.source)} taskهای Swarm را اجرا می‌کند (${f.list(p.services.map(f.code))}) ولی manager در Swarm نیست: dbpool فقط taskهای همین node را می‌بیند و نمی‌تواند از راه آن تعداد replicaهای سرویس‌ها را تغییر دهد. یک manager را به ${f.code('DBPOOL_DOCKER_HOSTS')} اضافه کنید.`
         : `سرویس‌های Swarm در ${f.code(p.source)} خوانده نشدند (${f.code(p.message)}): taskهای روی nodeهای دیگر شمرده نمی‌شوند.`,
     idle_sessions_old: (p, f) =>
-      `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار مانده‌اند (قدیمی‌ترین ${f.duration(p.oldestSeconds)}).`,
+      `${f.num(p.count)} نشست بیش از ${f.num(p.minutes)} دقیقه بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })} (قدیمی‌ترین ${f.duration(p.oldestSeconds)}).`,
     idle_in_transaction: (p, f) =>
-      `${f.num(p.count)} نشست بیکار در تراکنش‌اند${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه می‌دارند، نشانه‌ی نشت در کد.`,
+      `${f.num(p.count)} نشست بیکار در ${f.plural(p.count, { one: 'تراکنش است', other: 'تراکنش‌اند' })}${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: اتصال و قفل نگه ${f.plural(p.count, { one: 'می‌دارد', other: 'می‌دارند' })}، نشانه‌ی نشت در کد.`,
     states_hidden: (p, f) => `وضعیت ${f.num(p.hidden)} نشست از نقش dbpool پنهان است: شمارش بر اساس وضعیت ناقص است.`,
     instance_source_failed: (p, f) =>
       `فهرست نمونه‌های برنامه از ${f.code(p.source)} خوانده نشد (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}`,
@@ -308,7 +373,7 @@ export const fa: Catalog = {
     pool_setting_fallback: (p, f) =>
       `${f.code(p.variable)} در ${f.code(p.instance)} خوانده نشد؛ مقدار پیش‌فرض پیکربندی ${f.num(p.value)} به کار رفت.`,
     workers_mismatch: (p, f) =>
-      `${f.code(p.instance)} ${f.num(p.running)} worker دارد ولی برای ${f.num(p.configured)} پیکربندی شده: شاید workerها از کار می‌افتند یا دوباره راه‌اندازی می‌شوند.`,
+      `${f.code(p.instance)} ${f.num(p.running)} worker دارد ولی برای ${f.num(p.configured)} worker پیکربندی شده است: شاید workerها از کار می‌افتند یا دوباره راه‌اندازی می‌شوند.`,
     pgbouncer_down: (p, f) =>
       `${at(p.address, f)} پاسخ نمی‌دهد (${f.code(p.kind)}): ${failure(p.message, p.hint, f)}. برنامه از راه آن وصل می‌شود، پس به پایگاه داده نمی‌رسد` +
       (p.connections === null || p.usable === null
@@ -327,7 +392,7 @@ export const fa: Catalog = {
     pgbouncer_client_demand_near: (p, f) =>
       `poolهای پر برنامه ${f.percent(p.percent)} از جای کلاینت‌های ${at(p.address, f)} را می‌گیرند (${f.num(p.demand)} از ${f.num(p.capacity)}، ${f.code('max_client_conn')} = ${f.num(p.max)}).`,
     pgbouncer_clients_waiting: (p, f) =>
-      `${f.num(p.waiting)} کلاینت ${f.code(`${p.database}/${p.user}`)} در ${at(p.address, f)} منتظر اتصال سرورند، قدیمی‌ترین ${f.duration(p.maxWaitSeconds)}؛ ${f.num(p.active)} اتصال از pool ${f.num(p.poolSize)}تایی آن مشغول است: pool سرور برای این بار کوچک است یا پرس‌وجوها کندند.`,
+      `${f.num(p.waiting)} کلاینت ${f.code(`${p.database}/${p.user}`)} در ${at(p.address, f)} منتظر اتصال ${f.plural(p.waiting, { one: 'سرور است', other: 'سرورند' })}، قدیمی‌ترین ${f.duration(p.maxWaitSeconds)}؛ ${f.num(p.active)} اتصال از pool ${f.num(p.poolSize)}تایی آن مشغول است: pool سرور برای این بار کوچک است یا پرس‌وجوها کندند.`,
     pgbouncer_server_pools_exceed: (p, f) =>
       `poolهای سرور PgBouncer می‌توانند ${f.num(p.demand)} اتصال به PostgreSQL باز کنند ولی فقط ${f.num(p.capacity)} اتصال در دسترس است: وقتی پر شوند ${f.num(p.missing)} اتصال کم می‌آید.`,
     pgbouncer_server_pools_near: (p, f) =>
@@ -360,25 +425,26 @@ export const fa: Catalog = {
         )
         .join('') +
       (p.restartAlways?.length
-        ? ` ${f.list(p.restartAlways.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('always')} است، پس راه‌اندازی دوباره‌ی daemon داکر دوباره روشنش می‌کند مگر آنکه اول این سیاست عوض شود (${f.code('docker update --restart=no')}، در زیر).`
+        ? ` ${f.list(p.restartAlways.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('always')} است، پس راه‌اندازی دوباره‌ی موتور Docker دوباره روشنش می‌کند مگر آنکه اول این سیاست عوض شود (${f.code('docker update --restart=no')}، در زیر).`
         : '') +
       (p.restartUnlessStopped?.length
-        ? ` ${f.list(p.restartUnlessStopped.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('unless-stopped')} است، پس توقف پس از راه‌اندازی دوباره‌ی daemon هم پابرجا می‌ماند.`
+        ? ` ${f.list(p.restartUnlessStopped.map(f.code))}: سیاست راه‌اندازی دوباره ${f.code('unless-stopped')} است، پس توقف پس از راه‌اندازی دوباره‌ی موتور Docker هم پابرجا می‌ماند.`
         : ''),
     scale_down_service: (p, f) =>
       (p.to === 0
         ? `تعداد replicaهای ${SERVICE_KIND[p.kind]} قدیمی‌تر ${f.code(p.service)} را از ${f.num(p.from)} به ${f.num(0)} برسانید${p.beside.length > 0 ? ` و ${f.list(p.beside.map(f.code))} را نگه دارید` : ''}`
         : `تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.service)} را از ${f.num(p.from)} به ${f.num(p.to)} برسانید`) +
-      `: آن‌گاه ${ORCHESTRATOR[p.kind]} taskهای اضافه را متوقف می‌کند و متوقف نگه می‌دارد. containerهای آن را با ${f.code('docker stop')} متوقف نکنید: ${ORCHESTRATOR[p.kind]} در چند ثانیه containerهای تازه راه می‌اندازد.`,
+      `: آن‌گاه ${ORCHESTRATOR[p.kind]} taskهای اضافه را متوقف می‌کند و متوقف نگه می‌دارد. کانتینرهای آن را با ${f.code('docker stop')} متوقف نکنید: ${ORCHESTRATOR[p.kind]} در چند ثانیه کانتینرهای تازه راه می‌اندازد.`,
     terminate_idle: (p, f) =>
-      `${f.num(p.count)} نشست برنامه را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند ببندید (${roleList(p.roles, f)}).` +
+      `${f.num(p.count)} نشست برنامه را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })} ببندید (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer
         ? ' پشت PgBouncer ممکن است برخی از این‌ها اتصال‌های سرور آن باشند: بستن آن‌ها فقط مشکل را جابه‌جا می‌کند (PgBouncer دوباره بازشان می‌کند)؛ بگذارید dbpool ‏PgBouncer را بخواند تا از هم جدا شوند.'
         : ''),
     use_pooler: (p, f) =>
       `poolها ${f.num(p.demand)} اتصال می‌خواهند، بیش از آنچه یک سرور باید نگه دارد: PgBouncer را در حالت ${f.code('transaction')} جلوی PostgreSQL بگذارید.`,
     idle_in_transaction_timeout: (p, f) =>
-      `بگذارید PostgreSQL نشست‌های بیکار در تراکنش را در ${f.code(p.database)} ببندد (اکنون ${f.num(p.count)})، و کدی را که آن‌ها را باز می‌گذارد پیدا کنید.`,
+      `بگذارید PostgreSQL نشست‌های بیکار در تراکنش را در ${f.code(p.database)} ببندد، و کدی را که آن‌ها را باز می‌گذارد پیدا کنید. ` +
+      `این تنظیم فقط روی نشست‌های تازه اثر دارد: ${f.num(p.count)} نشستی که اکنون باز ${f.plural(p.count, { one: 'است', other: 'هستند' })} باید با ${f.code('pg_terminate_backend')} بسته ${f.plural(p.count, { one: 'شود', other: 'شوند' })} یا برنامه دوباره راه‌اندازی شود.`,
     grant_pg_monitor: (p, f) =>
       `نقش ${f.code('pg_monitor')} را به نقش dbpool (${f.code(p.role)}) بدهید تا وضعیت همه‌ی نشست‌ها دیده شود.`,
     start_pgbouncer: (p, f) =>
@@ -390,7 +456,7 @@ export const fa: Catalog = {
       (p.demand === null ? '' : ` تا ${f.num(p.demand)} اتصال poolهای برنامه جا شوند`) +
       `: اتصال کلاینت به PgBouncer ارزان است (backend جداگانه‌ای در PostgreSQL نمی‌گیرد) و PostgreSQL نیازی به تغییر ندارد. PgBouncer برای هر کلاینت یک توصیف‌گر فایل می‌خواهد: سقف فایل‌های باز آن را بررسی کنید (${f.code('LimitNOFILE')}، ${f.code('ulimit -n')}).`,
     raise_default_pool_size: (p, f) =>
-      `${f.num(p.waiting)} کلاینت منتظر اتصال سرورند: ${f.code('default_pool_size')} در ${at(p.address, f)} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (پایگاه داده‌ی ${f.code(p.database)})؛ PostgreSQL برای آن جا دارد.` +
+      `${f.num(p.waiting)} کلاینت منتظر اتصال ${f.plural(p.waiting, { one: 'سرور است', other: 'سرورند' })}: ${f.code('default_pool_size')} در ${at(p.address, f)} را از ${f.num(p.current)} به ${f.num(p.suggested)} برسانید (پایگاه داده‌ی ${f.code(p.database)})؛ PostgreSQL برای آن جا دارد.` +
       (p.reserve === null ? '' : ` یک رزرو (${f.code('reserve_pool_size')} = ${f.num(p.reserve)}) فشارهای ناگهانی را می‌گیرد.`),
     cap_server_pools: (p, f) =>
       `poolهای سرور ${at(p.address, f)} می‌توانند ${f.num(p.limit)} اتصال باز کنند، بیش از ${f.num(p.capacity)} اتصالی که PostgreSQL برایشان دارد: با ${f.code('max_db_connections')} = ${f.num(p.suggested)} محدودشان کنید` +
@@ -403,7 +469,12 @@ export const fa: Catalog = {
   },
   action: {
     planTerminate: (p, f) =>
-      `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار مانده‌اند: ${roleList(p.roles, f)}`,
+      `بستن ${f.num(p.count)} نشستی که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })}: ${roleList(p.roles, f)}`,
+    planStopTitle: (p, f) => {
+      const what = [p.stop > 0 ? `توقف ${f.num(p.stop)} نمونه‌ی اضافه` : '', p.scale > 0 ? `کم کردن replicaهای ${f.num(p.scale)} سرویس` : ''].filter(Boolean).join(' و ');
+      const keeping = p.keeping.length > 0 ? `؛ ${f.list(p.keeping.map(f.code))} ${f.plural(p.keeping.length, { one: 'می‌ماند', other: 'می‌مانند' })}` : '';
+      return `${what}${keeping}`;
+    },
     planStop: (p, f) => `توقف ${f.code(p.name)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,
     planScale: (p, f) =>
       `تغییر تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.name)} از ${f.num(p.from)} به ${f.num(p.to)}${p.ageSeconds === null ? '' : `، ساخته‌شده ${f.duration(p.ageSeconds)} پیش`}`,
@@ -432,7 +503,7 @@ export const fa: Catalog = {
     expiresAt: (p) => `این طرح در ${p.at} منقضی می‌شود.`,
     refused: {
       unknown_plan: 'این اقدام ناشناخته است یا دستکاری شده: کاری انجام نشد.',
-      expired: 'مهلت این اقدام گذشته است: دوباره تشخیص بگیرید. کاری انجام نشد.',
+      expired: 'مهلت این اقدام گذشته است: دوباره بررسی کنید. کاری انجام نشد.',
       already_ran: 'این اقدام قبلاً اجرا شده (یا در حال اجراست): هیچ کاری دو بار انجام نمی‌شود.',
       cancelled: 'این اقدام لغو شده است: کاری انجام نشد.',
       not_approver: 'شما اجازه‌ی تأیید اقدام‌ها را ندارید: کاری انجام نشد.',
@@ -452,8 +523,8 @@ export const fa: Catalog = {
     session: {
       terminated: 'بسته شد',
       no_longer_idle: 'دیگر بیکار نیست، دست نخورد',
-      gone: 'پیش‌تر رفته بود',
-      not_permitted: 'اجازه نیست',
+      gone: 'پیش‌تر بسته شده بود',
+      not_permitted: 'اجازه‌ی بستن آن نیست',
       not_terminated: 'بسته نشد',
       error: 'خطا',
     },
@@ -508,7 +579,7 @@ export const fa: Catalog = {
     range: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} باید عددی ${p.whole ? 'صحیح ' : ''}از ${f.num(p.min)} تا ${f.num(p.max)} باشد`,
     one_of: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} باید یکی از ${p.allowed.map(f.code).join('، ')} باشد`,
     too_many_arguments: (p, f) =>
-      p.max === 0 ? `${f.code(p.command)} آرگومانی نمی‌گیرد` : `${f.code(p.command)} دست‌بالا ${f.num(p.max)} آرگومان می‌گیرد`,
+      p.max === 0 ? `${f.code(p.command)} آرگومانی نمی‌گیرد` : `${f.code(p.command)} حداکثر ${f.num(p.max)} آرگومان می‌گیرد`,
     needs_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} مقدار می‌خواهد`,
     takes_no_value: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} مقداری نمی‌گیرد`,
     invalid: (p, f) => `${f.code(p.command)}: ${subject(p.subject, f)} معتبر نیست`,
@@ -521,7 +592,7 @@ export const fa: Catalog = {
   plugin: {
     connections: (p, f) => `${f.num(p.connections)} از ${f.num(p.usable)} اتصال قابل استفاده`,
     demand: (p, f) =>
-      `تقاضا ${f.num(p.demand)}${p.unknown > 0 ? '+' : ''} ${p.demand > p.capacity ? 'بیش از' : 'در حد'} ${f.num(p.capacity)} اتصال در دسترس`,
+      `نیاز ${f.num(p.demand)}${p.unknown > 0 ? '+' : ''} ${p.demand > p.capacity ? 'بیش از' : 'در حد'} ${f.num(p.capacity)} اتصال در دسترس`,
     unreachable: (p, f) => `${f.code(p.source)}: ${f.code(p.kind)} (${f.code(p.message)})`,
   },
   help: {
@@ -533,7 +604,7 @@ export const fa: Catalog = {
       workers: 'workers — پردازه‌های worker و خطوط لاگ هر نمونه',
       config: 'config — DB_POOL_SIZE و SWOOLE_WORKER_NUM هر نمونه',
       idle: 'idle [minutes] — نشست‌هایی که بیش از N دقیقه بیکارند (پیش‌فرض ۱۰)',
-      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی',
+      math: 'math --workers 4 --pool 30 --instances 2 --max-connections 200 — ماشین‌حساب فرضی (اگر poolها جا شوند با کد ۰ و اگر نه با ۱ تمام می‌شود)',
       check: 'check [-w 75%] [-c 90%] — وضعیت در یک خط افزونه‌ی Nagios/Icinga همراه با perfdata',
       'terminate-idle': 'terminate-idle [--minutes N] [--yes] [--dry-run] — بستن نشست‌های بیکار، پس از تأیید',
       'stop-extra': 'stop-extra [--yes] [--dry-run] — توقف نمونه‌های اضافه‌ی قدیمی‌تر (یا کم کردن replicaهای سرویس Swarm)، پس از تأیید',
@@ -549,7 +620,7 @@ export const fa: Catalog = {
     notAllowed: 'شما اجازه‌ی استفاده از dbpool را در اینجا ندارید: چیزی اجرا نشد. از مسئول کشیک بخواهید کاربر شما یا این کانال را اضافه کند.',
     langSet: 'گزارش‌های شما از این پس به فارسی خواهد بود.',
     badAction: 'این دکمه ناشناخته است یا دستکاری شده است: چیزی اجرا نشد.',
-    notInChannel: 'dbpool نمی‌تواند در این گفتگو پیام بفرستد: نخست آن را دعوت کنید (`/invite @dbpool`).',
+    notInChannel: 'dbpool نمی‌تواند در این گفت‌وگو پیام بفرستد: نخست آن را دعوت کنید (`/invite @dbpool`).',
     failed: 'هنگام آماده کردن گزارش خطایی رخ داد: چیزی تغییر نکرد. جزئیات در لاگ dbpool است.',
     reportRefused: (p, f) => `گزارش را نمی‌توان اینجا نشان داد: Slack آن را نپذیرفت (${f.code(p.error)}). چیزی تغییر نکرد؛ \`dbpool status\` در ترمینال همین گزارش را می‌دهد.`,
     approvalHint: (p) => `درخواست از ${p.user}. تا یک تأییدکننده «تأیید» را نزند و آن را قطعی نکند، کاری انجام نمی‌شود.`,
@@ -566,29 +637,29 @@ export const fa: Catalog = {
   summary: {
     title: (p) => `خلاصه‌ی روزانه‌ی اتصال‌ها، ${p.date}`,
     headline: {
-      OK: 'روزی آرام: بهره‌وری زیر خط هشدار ماند.',
-      WARN: 'در ۲۴ ساعت گذشته بهره‌وری از خط هشدار گذشت (یا نمونه‌های اضافی اجرا شدند).',
-      CRIT: 'در ۲۴ ساعت گذشته بهره‌وری به خط بحرانی رسید یا سرور اتصال‌ها را رد کرد.',
-      UNKNOWN: 'برای ۲۴ ساعت گذشته داده‌ای نیست: dbpool نتوانست از سرور نمونه بگیرد.',
+      OK: 'روزی آرام: درصد استفاده زیر خط هشدار ماند.',
+      WARN: 'در ۲۴ ساعت گذشته درصد استفاده از خط هشدار گذشت (یا نمونه‌های اضافه اجرا شدند).',
+      CRIT: 'در ۲۴ ساعت گذشته درصد استفاده به خط بحرانی رسید یا سرور اتصال‌ها را رد کرد.',
+      UNKNOWN: 'برای ۲۴ ساعت گذشته داده‌ای نیست: dbpool نتوانست از سرور نمونه‌برداری کند.',
     },
-    section: { usage: '۲۴ ساعت گذشته', refusals: 'اتصال‌های ردشده', instances: 'نمونه‌ها', poolNow: 'حساب Pool در این لحظه', actions: 'اقدام‌های انجام‌شده', change: 'در مقایسه با روز پیش' },
-    peak: (p, f) => `بیشینه ${f.num(p.connections)}${p.usable === null ? '' : ` از ${f.num(p.usable)} قابل استفاده`} اتصال در ${p.at}`,
-    utilization: (p, f) => `بهره‌وری: میانگین ${f.percent(p.avg)}، صدک ۹۵ ${f.percent(p.p95)}`,
+    section: { usage: '۲۴ ساعت گذشته', refusals: 'اتصال‌های ردشده', instances: 'نمونه‌ها', poolNow: 'محاسبه‌ی pool در این لحظه', actions: 'اقدام‌های انجام‌شده', change: 'در مقایسه با روز پیش' },
+    peak: (p, f) => `بیشینه ${f.num(p.connections)} اتصال${p.usable === null ? '' : ` از ${f.num(p.usable)} اتصال قابل استفاده`}، در ${p.at}`,
+    utilization: (p, f) => `درصد استفاده: میانگین ${f.percent(p.avg)}، صدک ۹۵ ${f.percent(p.p95)}`,
     aboveThresholds: (p, f) => `${f.duration(p.warnMinutes * 60)} بالای ${f.percent(p.warn)}، ${f.duration(p.critMinutes * 60)} بالای ${f.percent(p.crit)}`,
     withoutData: (p, f) => `${f.num(p.minutes)} دقیقه بدون داده (در این ارقام حساب نشده)`,
-    noData: 'در ۲۴ ساعت گذشته هیچ نمونه‌ی موفقی نیست.',
-    refusals: (p, f) => `سرور اتصال‌ها را رد کرد: در ${f.num(p.samples)} نمونه، و ${f.num(p.logLines)} سطر «سرور پر است» در لاگ برنامه`,
-    noRefusals: 'سرور هیچ اتصالی را رد نکرد.',
-    instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} نمونه در تمام روز` : `بین ${f.num(p.min)} و ${f.num(p.max)} نمونه`),
-    extraInstances: (p, f) => `تا ${f.num(p.extra)} نمونه‌ی اضافی هم‌زمان اجرا شدند`,
-    instancesUnknown: 'فهرست نمونه‌ها به دست نیامد.',
+    noData: 'در ۲۴ ساعت گذشته هیچ نمونه‌برداری موفقی نیست.',
+    refusals: (p, f) => `سرور اتصال‌ها را رد کرد: در ${f.num(p.samples)} نمونه‌برداری، و ${f.num(p.logLines)} سطر «سرور پر است» در لاگ برنامه`,
+    noRefusals: 'در ۲۴ ساعت گذشته هیچ اتصال ردشده‌ای ثبت نشد (نه به دست dbpool و نه در لاگ‌های برنامه).',
+    instances: (p, f) => (p.min === p.max ? `${f.num(p.max)} نمونه در تمام روز` : `از ${f.num(p.min)} تا ${f.num(p.max)} نمونه`),
+    extraInstances: (p, f) => `تا ${f.num(p.extra)} نمونه‌ی اضافه هم‌زمان در حال اجرا ${f.plural(p.extra, { one: 'بود', other: 'بودند' })}`,
+    instancesUnknown: 'در ۲۴ ساعت گذشته تعداد نمونه‌ها ثبت نشد.',
     poolNow: (p, f) => {
       const capacity = p.capacity === null ? '' : ` در برابر ${f.num(p.capacity)} اتصال باقی‌مانده برای برنامه (${f.num(p.usable ?? 0)} قابل استفاده)`;
-      const unknown = p.unknown > 0 ? `، ${f.num(p.unknown)} نمونه نامعلوم` : '';
-      const headroom = p.headroom === null ? '' : `، فضای خالی ${f.num(p.headroom)}`;
-      return `Poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${capacity}${unknown}${headroom}`;
+      const unknown = p.unknown > 0 ? `، ${f.num(p.unknown)} نمونه‌ی نامعلوم` : '';
+      const headroom = p.headroom === null ? '' : p.headroom >= 0 ? `، ظرفیت باقی‌مانده ${f.num(p.headroom)}` : `، کمبود ${f.num(-p.headroom)}`;
+      return `poolهای پر ${f.num(p.demand)} اتصال می‌خواهند${capacity}${unknown}${headroom}`;
     },
-    poolNowUnavailable: 'حساب Pool اکنون ممکن نشد (سرور در دسترس نیست).',
+    poolNowUnavailable: 'محاسبه‌ی pool اکنون ممکن نشد (سرور در دسترس نیست).',
     pgbouncerNow: (p, f) =>
       `PgBouncer ${f.code(p.address)}: ${f.num(p.clients)} کلاینت از ${f.code('max_client_conn')} ${f.num(p.max)}` +
       (p.demand === null ? '' : ` (poolهای پر برنامه ${f.num(p.demand)})`) +
@@ -598,20 +669,22 @@ export const fa: Catalog = {
     action: (p, f) => `${p.at}: ${f.code(p.action)}${p.actor ? ` با تأیید ${p.actor}` : ''}${p.ok ? '' : ' (ناموفق)'}`,
     noActions: 'هیچ اقدام اصلاحی اجرا نشد.',
     changePeak: (p, f) => `بیشینه ${p.delta >= 0 ? '+' : '−'}${f.num(Math.abs(p.delta))} اتصال`,
-    changeUtilization: (p, f) => `میانگین ${p.avgPoints >= 0 ? '+' : '−'}${f.num(Math.abs(p.avgPoints))} واحد، صدک ۹۵ ${p.p95Points >= 0 ? '+' : '−'}${f.num(Math.abs(p.p95Points))} واحد`,
+    changeUtilization: (p, f) => `میانگین ${p.avgPoints >= 0 ? '+' : '−'}${f.num(Math.abs(p.avgPoints))} واحد درصد، صدک ۹۵ ${p.p95Points >= 0 ? '+' : '−'}${f.num(Math.abs(p.p95Points))} واحد درصد`,
     changeWarnMinutes: (p, f) => `زمان بالای خط هشدار ${p.delta >= 0 ? '+' : '−'}${f.duration(Math.abs(p.delta) * 60)}`,
     noPrevious: 'برای روز پیش داده‌ای برای مقایسه نیست.',
     sparkline: (p, f) => `اتصال‌ها در ۲۴ ساعت (مقیاس ۰ تا ${f.num(p.max)}): ${p.line}`,
     chartTitle: (p) => `اتصال‌ها، ۲۴ ساعت تا ${p.date}`,
     chartConnections: 'اتصال‌ها',
-    chartCapacity: 'جای قابل استفاده',
+    chartCapacity: 'اتصال‌های قابل استفاده',
     chartWarn: (p, f) => `هشدار (${f.percent(p.percent)})`,
     chartCrit: (p, f) => `بحرانی (${f.percent(p.percent)})`,
+    chartRefusals: 'اتصال‌های ردشده',
+    chartExtraInstances: 'نمونه‌ی اضافه‌ی برنامه در حال اجرا',
   },
   warning: {
-    opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}: بهره‌وری اتصال‌ها ${f.percent(p.utilization)} است (آستانه ${f.percent(p.threshold)}).`,
-    escalated: (p, f) => `:rotating_light: اکنون بحرانی: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
-    relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}، دوباره: بهره‌وری ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
-    recovered: (p, f) => `:white_check_mark: به حالت عادی برگشت: بهره‌وری ${f.percent(p.utilization)}.`,
+    opened: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}: درصد استفاده از اتصال‌ها ${f.percent(p.utilization)} است (آستانه ${f.percent(p.threshold)}).`,
+    escalated: (p, f) => `:rotating_light: اکنون بحرانی: درصد استفاده ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
+    relapsed: (p, f) => `${p.severity === 'crit' ? ':rotating_light: بحرانی' : ':warning: هشدار'}، دوباره: درصد استفاده ${f.percent(p.utilization)} (آستانه ${f.percent(p.threshold)}).`,
+    recovered: (p, f) => `:white_check_mark: به حالت عادی برگشت: درصد استفاده ${f.percent(p.utilization)}.`,
   },
 };

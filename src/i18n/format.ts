@@ -1,4 +1,5 @@
 import type { Lang } from './catalog.js';
+import { catalogFor } from './index.js';
 
 /** How numbers, times and literal text look in one language and one medium (terminal, Slack). */
 export interface Formatter {
@@ -9,14 +10,28 @@ export interface Formatter {
   code(s: string): string;
   /** A duration in seconds: "3d 4h", "۳ روز ۴ ساعت". */
   duration(seconds: number): string;
-  /** An instant, in the language's calendar (Persian calendar in Persian). */
+  /** An instant, in the language's calendar (Persian calendar in Persian), on the configured clock, said by name ("Tehran time"). */
   dateTime(iso: string): string;
   list(items: string[]): string;
+  /** The word that goes with n, chosen by the language's plural rules (Intl.PluralRules). */
+  plural(n: number, forms: PluralForms): string;
+  /** n and its word: "1 instance", "2 instances", «۲ نمونه». */
+  count(n: number, forms: PluralForms): string;
+}
+
+/**
+ * The forms a word takes after a number. English: one/other. Persian puts the singular noun after
+ * any number («۲ نمونه»), so its forms differ only where a verb or a phrase agrees with the number.
+ */
+export interface PluralForms {
+  one: string;
+  other: string;
 }
 
 export interface FormatterOptions {
   /** Wraps literal text; the medium decides (backticks for Slack, bidi isolates in a terminal). */
   code?: (s: string) => string;
+  /** The one clock every time is shown on (config.timeZone); UTC when none is given. */
   timeZone?: string;
 }
 
@@ -34,6 +49,10 @@ export function ltrIsolate(s: string): string {
 export function createFormatter(lang: Lang, options: FormatterOptions = {}): Formatter {
   const locale = LOCALE[lang];
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
+  // The sign where ICU puts it: «۷۵٪», "75%".
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, useGrouping: false });
+  const timeZone = options.timeZone ?? 'UTC';
+  // ICU names the zone by its offset («‎+۳:۳۰ گرینویچ», "GMT+3:30"); people say "Tehran time".
   const dateTime = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
     year: 'numeric',
     month: lang === 'fa' ? 'long' : 'short',
@@ -41,17 +60,19 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
     hour: '2-digit',
     minute: '2-digit',
     hour12: false,
-    timeZone: options.timeZone ?? 'UTC',
-    timeZoneName: 'short',
+    timeZone,
   });
+  const zoneName = catalogFor(lang).zoneName(timeZone);
   const code = options.code ?? (lang === 'fa' ? ltrIsolate : (s: string) => s);
   const listFormat = new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' });
+  const rules = new Intl.PluralRules(locale);
+  const plural = (n: number, forms: PluralForms) => (rules.select(n) === 'one' ? forms.one : forms.other);
   const [d, h, m, s] = UNITS[lang];
   const sep = lang === 'fa' ? ' و ' : ' ';
   return {
     lang,
     num: (n) => integer.format(n),
-    percent: (n) => (lang === 'fa' ? `٪${integer.format(Math.round(n))}` : `${integer.format(Math.round(n))}%`),
+    percent: (n) => percent.format(Math.round(n) / 100),
     code,
     duration(seconds) {
       const total = Math.max(0, Math.round(seconds));
@@ -65,7 +86,9 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
       if (shown.length === 0) return `${integer.format(0)}${s}`;
       return shown.map(([v, unit]) => `${integer.format(v)}${unit}`).join(sep);
     },
-    dateTime: (iso) => dateTime.format(new Date(iso)),
+    dateTime: (iso) => `${dateTime.format(new Date(iso))} ${zoneName}`,
     list: (items) => listFormat.format(items),
+    plural,
+    count: (n, forms) => `${integer.format(n)} ${plural(n, forms)}`,
   };
 }

@@ -9,6 +9,7 @@ import { sessionsByRole } from '../core/derived-facts.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
+import { headlineText } from './headline-text.js';
 
 /** Sentences about remediation, medium-independent: the terminal and Block Kit lay them out. */
 
@@ -16,7 +17,10 @@ export function planTitle(plan: RemediationPlan, t: Catalog, f: Formatter): stri
   if (plan.action === 'terminate_idle') {
     return t.action.planTerminate({ count: plan.sessions.length, database: plan.target.database, minutes: plan.minutes, roles: sessionsByRole(plan.sessions) }, f);
   }
-  return candidateLines(plan, t, f).join('; ');
+  if (plan.action === 'undo_scale') return candidateLines(plan, t, f).join('; ');
+  // The lines below list each candidate; the title counts them and says what stays.
+  const scale = plan.candidates.filter((c) => c.scale).length;
+  return t.action.planStopTitle({ stop: plan.candidates.length - scale, scale, keeping: plan.keeping ?? [] }, f);
 }
 
 /** One line per service or container the plan touches: a service is scaled (issue #13), a container stopped. */
@@ -87,7 +91,8 @@ export function verificationLines(v: Verification, t: Catalog, f: Formatter): st
   if (after.workerStarts !== null && after.serverFullErrors !== null) {
     lines.push(t.action.workersStarted({ starts: after.workerStarts, fullErrors: after.serverFullErrors }, f));
   }
-  lines.push(`${t.verdict[after.verdict]} — ${t.verdictHeadline[after.verdict]}`);
+  const headline = after.headline ? headlineText({ headline: after.headline }, t, f, Number.MAX_SAFE_INTEGER) : t.verdictHeadline[after.verdict];
+  lines.push(`${t.verdict[after.verdict]} — ${headline}`);
   return lines;
 }
 

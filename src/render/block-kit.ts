@@ -5,7 +5,7 @@ import type { Verdict } from '../core/verdict.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
 import { createFormatter, type Formatter } from '../i18n/format.js';
 import { buildDocument, type DocEntry, type ReportDocument } from './report-document.js';
-import { codeBlock, escapeMrkdwn, RLM, slackCode, truncateMrkdwn, truncatePlain } from './slack-mrkdwn.js';
+import { codeBlock, escapeMrkdwn, plainCode, rtlText, slackCode, truncateMrkdwn, truncatePlain } from './slack-mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -53,6 +53,7 @@ export interface BlockKitOptions {
 }
 
 const VERDICT_EMOJI: Record<Verdict, string> = { OK: ':large_green_circle:', WARN: ':warning:', CRIT: ':red_circle:', UNKNOWN: ':grey_question:' };
+const WHAT_IF_EMOJI = ':abacus:';
 const SEVERITY_MARK: Record<Severity, string> = { crit: ':red_circle:', warn: ':warning:', info: ':information_source:' };
 
 /** The formatter for Slack text: code spans with backticks; Persian digits and calendar from the language. */
@@ -77,20 +78,24 @@ export function reportToSlack(
 }
 
 /** What documentToBlocks lays out: a report document, or any document of the same shape (the daily summary). */
-export type BlockDocument = Pick<ReportDocument, 'lang' | 'dir' | 'verdict' | 'title' | 'headline' | 'context'> & {
+export type BlockDocument = Pick<ReportDocument, 'lang' | 'dir' | 'verdict' | 'whatIf' | 'title' | 'headline' | 'context'> & {
   sections: { id: string; title: string; entries: DocEntry[] }[];
 };
 
 /** Lays out a document as Block Kit; whatever the document holds, the result is within SLACK_LIMITS. */
 export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): SlackMessage {
   const line = (s: string) => directed(doc, s);
+  // The header is never cut: a headline that does not fit beside the title opens the message instead.
+  const emoji = doc.whatIf ? WHAT_IF_EMOJI : VERDICT_EMOJI[doc.verdict];
+  const whole = line(plainCode(`${emoji} ${doc.title} — ${doc.headline}`, doc.dir === 'rtl'));
+  const fits = whole.length <= SLACK_LIMITS.headerText;
   const header: KnownBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: truncatePlain(line(`${VERDICT_EMOJI[doc.verdict]} ${doc.title} — ${doc.headline}`), SLACK_LIMITS.headerText), emoji: true },
+    text: { type: 'plain_text', text: fits ? whole : truncatePlain(line(plainCode(`${emoji} ${doc.title}`, doc.dir === 'rtl')), SLACK_LIMITS.headerText), emoji: true },
   };
 
   // Each section's entries become mrkdwn chunks; chunks are packed into as few section blocks as fit.
-  const sectionTexts: string[] = [];
+  const sectionTexts: string[] = fits ? [] : [truncateMrkdwn(line(`*${escapeMrkdwn(doc.headline)}*`), SLACK_LIMITS.sectionText)];
   for (const section of doc.sections) {
     const chunks = section.entries.map((entry) => {
       const mark = entry.ordinal ?? (entry.severity ? SEVERITY_MARK[entry.severity] : '•');
@@ -127,13 +132,13 @@ export function documentToBlocks(doc: BlockDocument, options: BlockKitOptions): 
     ...(actions ? [actions] : []),
   ];
   const first = doc.sections[0]?.entries[0]?.text;
-  const fallback = `${doc.title} — ${doc.headline}${first ? `\n${first}` : ''}`;
+  const fallback = plainCode(`${doc.title} — ${doc.headline}${first ? `\n${first}` : ''}`, doc.dir === 'rtl');
   return { text: truncatePlain(escapeMrkdwn(fallback), SLACK_LIMITS.fallbackText), blocks };
 }
 
-/** Persian lines start with a right-to-left mark, so a line opening with a code span still reads right to left. */
+/** Persian lines are marked right to left (see rtlLine), so code spans and numbers keep their places. */
 function directed(doc: Pick<ReportDocument, 'dir'>, s: string): string {
-  return doc.dir === 'rtl' ? s.split('\n').map((l) => RLM + l).join('\n') : s;
+  return doc.dir === 'rtl' ? rtlText(s) : s;
 }
 
 /** One entry: its sentence, then its exact commands in a code block; never longer than a section. */
@@ -188,7 +193,7 @@ function buttonElement(b: SlackButton): types.Button {
 /** A message that is just a few lines of mrkdwn (help, refusals, "checking…"), within the limits. */
 export function textToSlack(lines: string[], lang: Lang, buttons: SlackButton[] = []): SlackMessage {
   const rtl = catalogFor(lang).dir === 'rtl';
-  const text = lines.map((l) => (rtl ? RLM + l : l)).join('\n');
+  const text = rtl ? rtlText(lines.join('\n')) : lines.join('\n');
   const shown = buttons.filter(fitsSlack).slice(0, SLACK_LIMITS.actionsElements);
   return {
     text: truncatePlain(text, SLACK_LIMITS.fallbackText),

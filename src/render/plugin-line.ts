@@ -21,7 +21,7 @@ function pluginSummary(report: Report, t: Catalog, f: Formatter): string {
   const pg = report.facts.postgres;
   if (!pg.ok) return t.plugin.unreachable({ source: pg.error.source, kind: pg.error.kind, message: pg.error.message }, f);
   const { math } = report;
-  const parts = [t.plugin.connections({ connections: pg.facts.clientConnections, usable: math.usableSlots ?? 0 }, f)];
+  const parts = [t.plugin.connections({ connections: math.server?.used ?? pg.facts.clientConnections, usable: math.usableSlots ?? 0 }, f)];
   if (math.appCapacity !== null && math.instances.length > 0) {
     parts.push(t.plugin.demand({ demand: math.knownDemand, capacity: math.appCapacity, unknown: math.unknownDemandInstances }, f));
   }
@@ -52,7 +52,9 @@ export function perfdata(report: Report): Perf[] {
   const th = settings.thresholds;
   const usable = math.usableSlots ?? 0;
   const out: Perf[] = [
-    { label: 'connections', value: pg.facts.clientConnections, warn: lastFine(usable, th.warnUtilization), crit: lastFine(usable, th.critUtilization), min: 0, max: usable },
+    // The usage (app and other clients); dbpool's own connections apart, as `dbpool_own`.
+    { label: 'connections', value: math.server?.used ?? pg.facts.clientConnections, warn: lastFine(usable, th.warnUtilization), crit: lastFine(usable, th.critUtilization), min: 0, max: usable },
+    { label: 'dbpool_own', value: pg.facts.ownConnections, min: 0 },
     { label: 'max_connections', value: pg.facts.maxConnections, min: 0 },
     { label: 'active', value: pg.facts.states.active, min: 0 },
     { label: 'idle', value: pg.facts.states.idle, min: 0 },

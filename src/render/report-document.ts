@@ -1,11 +1,13 @@
 import { allInstances, runningInstances, sumPatterns, usableSlots } from '../core/derived-facts.js';
 import type { CountByKey, PostgresFacts } from '../core/facts.js';
 import type { Severity } from '../core/findings.js';
+import { serverCapacity } from '../core/pool-math.js';
 import type { Report } from '../core/report.js';
 import type { Verdict } from '../core/verdict.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { Formatter } from '../i18n/format.js';
 import { cutList } from './cut-list.js';
+import { HEADLINE_MAX, headlineText } from './headline-text.js';
 import { pgbouncerEntries } from './pgbouncer-entries.js';
 import { holdingLines, holdingSummary, unattributedEntry } from './holding-entries.js';
 import { restartNote, serviceEntries, serviceMathEntries } from './service-entries.js';
@@ -18,6 +20,8 @@ export interface ReportDocument {
   lang: Formatter['lang'];
   dir: Catalog['dir'];
   verdict: Verdict;
+  /** `math`: a calculation; renderers do not dress it as an incident (no red, no alarm emoji). */
+  whatIf?: boolean;
   title: string;
   headline: string;
   sections: DocSection[];
@@ -86,6 +90,7 @@ export function buildDocument(report: Report, t: Catalog, f: Formatter, options:
     title: id === 'poolMath' && report.view === 'math' ? t.section.whatIf : t.section[id],
     entries: builders[id](),
   }));
+  const title = report.headline.whatIf ? t.headline.whatIfTitle : t.verdict[report.verdict];
   const context: string[] = [t.label.generatedAt({ at: f.dateTime(report.generatedAt) }, f)];
   const pg = report.facts.postgres;
   if (pg.ok && report.target) {
@@ -95,19 +100,12 @@ export function buildDocument(report: Report, t: Catalog, f: Formatter, options:
     lang: f.lang,
     dir: t.dir,
     verdict: report.verdict,
-    title: t.verdict[report.verdict],
-    headline: pgbouncerHeadline(report, t) ?? t.verdictHeadline[report.verdict],
+    whatIf: report.headline.whatIf,
+    title,
+    headline: headlineText(report, t, f, HEADLINE_MAX - title.length - 3),
     sections,
     context,
   };
-}
-
-/** When only PgBouncer's findings make the verdict, the database is not what is out of connections. */
-function pgbouncerHeadline(report: Report, t: Catalog): string | null {
-  const v = report.verdict;
-  if (v !== 'CRIT' && v !== 'WARN') return null;
-  const deciding = report.findings.filter((x) => x.severity === v.toLowerCase());
-  return deciding.length > 0 && deciding.every((x) => x.code.startsWith('pgbouncer_')) ? t.label.pgbouncerHeadline[v] : null;
 }
 
 function connectionEntries(report: Report, t: Catalog, f: Formatter, o: DocumentOptions): DocEntry[] {
@@ -139,8 +137,8 @@ function connectionEntries(report: Report, t: Catalog, f: Formatter, o: Document
 }
 
 export function usageLine(p: PostgresFacts, t: Catalog, f: Formatter): string {
-  const reserved = p.superuserReservedConnections + p.reservedConnections;
-  return t.label.usage({ connections: p.clientConnections, usable: usableSlots(p), max: p.maxConnections, reserved }, f);
+  const s = serverCapacity(p);
+  return t.label.usage({ connections: s.used, app: s.appConnections, other: s.otherClients, own: s.ownConnections, usable: usableSlots(p), max: p.maxConnections, reserved: s.reservedSlots }, f);
 }
 
 function stateSummary(p: PostgresFacts, t: Catalog, f: Formatter): string {
@@ -346,7 +344,8 @@ function recommendationEntries(
   filter: (r: { code: string }) => boolean = () => true,
 ): DocEntry[] {
   const recs = report.recommendations.filter(filter);
-  if (recs.length === 0) return [{ text: t.label.noRecommendations }];
+  // A view that shows only some fixes never says "nothing to do" while the status has others.
+  if (recs.length === 0) return [{ text: report.recommendations.length > 0 ? t.label.fixesElsewhere({ count: report.recommendations.length }, f) : t.label.noRecommendations }];
   return recs.map((r, i) => ({
     text: (t.recommendation[r.code] as (p: typeof r.params, f: Formatter) => string)(r.params, f),
     ordinal: `${f.num(i + 1)}.`,

@@ -3,9 +3,25 @@
  * Slack has no escape for a backtick inside a code span, so one is replaced by a look-alike.
  */
 
+import { rtlLine } from './rtl-marks.js';
+
+export { RLM, rtlLine } from './rtl-marks.js';
+
 const LOOKALIKE_BACKTICK = '\u02CB';
-/** Right-to-left mark: makes Slack lay out a Persian line right to left even when it starts with a code span. */
-export const RLM = '\u200F';
+
+/** Persian mrkdwn text, line by line; the lines of a fenced code block are left as they are. */
+export function rtlText(text: string): string {
+  let fenced = false;
+  return text
+    .split('\n')
+    .map((l) => {
+      const fence = l.startsWith('```');
+      const out = fenced || fence ? l : rtlLine(l);
+      if (fence && !(l.length > 3 && l.endsWith('```'))) fenced = !fenced;
+      return out;
+    })
+    .join('\n');
+}
 
 /** & < > are the only characters Slack asks to escape; everything else is literal. */
 export function escapeMrkdwn(s: string): string {
@@ -16,6 +32,16 @@ export function escapeMrkdwn(s: string): string {
 export function slackCode(s: string): string {
   const body = s.replace(/`/g, LOOKALIKE_BACKTICK).replace(/\n/g, ' ');
   return '`' + (body === '' ? ' ' : body) + '`';
+}
+
+/**
+ * Text for a plain_text field (the header, the notification): code spans lose their backticks,
+ * which plain text would show; in right-to-left text they stay isolated left to right instead.
+ */
+export function plainCode(s: string, rtl: boolean): string {
+  const plain = s.replace(/`([^`]*)`/g, (_m, body: string) => (rtl ? `\u2066${body}\u2069` : body));
+  // Read right to left like the mrkdwn lines (the confirm dialog and the notification have no other marks).
+  return rtl ? plain.split('\n').map(rtlLine).join('\n') : plain;
 }
 
 /**

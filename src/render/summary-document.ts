@@ -5,6 +5,7 @@ import type { DocEntry } from './report-document.js';
 import type { DailySummary } from '../core/daily-summary.js';
 import { pgbouncerSummaryEntries } from './pgbouncer-summary.js';
 import { sparkline } from './sparkline.js';
+import type { ChartLabels } from './summary-chart-config.js';
 
 /**
  * The daily summary as sentences in one language, independent of the medium (the pattern of
@@ -126,12 +127,14 @@ export function buildSummaryDocument(s: DailySummary, t: Catalog, f: Formatter):
 }
 
 /** Labels of the PNG chart, from the same catalog. */
-export function chartLabels(s: DailySummary, t: Catalog, f: Formatter): { title: string; connections: string; capacity: string; warn: string; crit: string } {
+export function chartLabels(s: DailySummary, t: Catalog, f: Formatter): ChartLabels {
   return {
     title: t.summary.chartTitle({ date: f.dateTime(s.generatedAt.toISOString()) }, f),
     connections: t.summary.chartConnections,
     capacity: t.summary.chartCapacity,
     warn: t.summary.chartWarn({ percent: Math.round(s.thresholds.warnUtilization * 100) }, f),
     crit: t.summary.chartCrit({ percent: Math.round(s.thresholds.critUtilization * 100) }, f),
+    refusals: t.summary.chartRefusals,
+    extraInstances: t.summary.chartExtraInstances,
   };
 }

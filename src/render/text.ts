@@ -3,6 +3,7 @@ import { catalogFor, type Lang } from '../i18n/index.js';
 import { createFormatter } from '../i18n/format.js';
 import type { Severity } from '../core/findings.js';
 import { buildDocument, type ReportDocument } from './report-document.js';
+import { rtlLine } from './rtl-marks.js';
 
 export interface TextOptions {
   lang: Lang;
@@ -24,19 +25,21 @@ export function renderText(report: Report, options: TextOptions): string {
 
 export function documentToText(doc: ReportDocument, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `${code}${s}${ANSI.reset}` : s);
-  const lines: string[] = [paint(ANSI.bold + VERDICT_COLOR[doc.verdict], `${doc.title} — ${doc.headline}`), ''];
+  // A terminal that lays out bidi text gets Persian lines right to left, numbers after names in place.
+  const dir = (s: string) => (doc.dir === 'rtl' ? rtlLine(s) : s);
+  const lines: string[] = [paint(ANSI.bold + (doc.whatIf ? '' : VERDICT_COLOR[doc.verdict]), dir(`${doc.title} — ${doc.headline}`)), ''];
   for (const section of doc.sections) {
-    lines.push(paint(ANSI.bold, section.title));
+    lines.push(paint(ANSI.bold, dir(section.title)));
     section.entries.forEach((entry) => {
       const mark = entry.ordinal ?? (entry.severity ? SEVERITY_MARK[entry.severity] : '·');
       const [first = '', ...rest] = entry.text.split('\n');
-      lines.push(`  ${mark} ${first}`, ...rest.map((l) => `    ${l}`));
+      lines.push(`  ${dir(`${mark} ${first}`)}`, ...rest.map((l) => `    ${dir(l)}`));
       for (const block of entry.code ?? []) {
         lines.push(...block.split('\n').map((l) => paint(ANSI.dim, `      ${l}`)));
       }
     });
     lines.push('');
   }
-  lines.push(paint(ANSI.dim, doc.context.join(' · ')));
+  lines.push(paint(ANSI.dim, dir(doc.context.join(' · '))));
   return lines.join('\n') + '\n';
 }

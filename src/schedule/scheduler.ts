@@ -18,10 +18,12 @@ import type { WarningStateStore } from '../state/warning-state-store.js';
 export interface SummaryPoster {
   /** png is null where upload is not allowed: the document's sparkline stands in for it. */
   postSummary(doc: SummaryDocument, png: Buffer | null, channel: string, lang: Lang): Promise<void>;
+  /** How the medium sets identifiers (Slack: code spans); the terminal's bidi isolates without. */
+  code?: (s: string) => string;
 }
 
 export interface SchedulerDeps {
-  config: Pick<Config, 'thresholds' | 'schedule' | 'app'>;
+  config: Pick<Config, 'thresholds' | 'schedule' | 'app' | 'timeZone'>;
   /** One status diagnosis: `() => diagnoser.diagnose('status')`. */
   takeReport: () => Promise<Report>;
   history: HistoryStore;
@@ -140,12 +142,12 @@ export class Scheduler {
     if (!s.summaryChannel || !this.d.summaryPoster) return 'no-channel';
     if (!(this.d.lease?.isLeader() ?? true)) return 'follower';
     const now = this.d.now();
-    const due = dueRun(now, { time: s.summaryTime, timeZone: s.summaryTimeZone }, SUMMARY_GRACE_MINUTES);
+    const due = dueRun(now, { time: s.summaryTime, timeZone: this.d.config.timeZone }, SUMMARY_GRACE_MINUTES);
     if (!due) return 'not-due';
     if (!this.d.runs.claim(due.localDate, now, this.d.replicaId)) return 'already-claimed';
     try {
       const summary = await buildSummary(this.summaryDeps(), now);
-      const { doc, png } = await renderSummary(summary, s.summaryLang, { timeZone: s.summaryTimeZone, chart: true });
+      const { doc, png } = await renderSummary(summary, s.summaryLang, { timeZone: this.d.config.timeZone, chart: true, code: this.d.summaryPoster.code });
       await this.d.summaryPoster.postSummary(doc, png, s.summaryChannel, s.summaryLang);
       this.d.runs.finish(due.localDate, 'posted');
       this.d.logger.info({ localDate: due.localDate, lateMs: due.lateMs }, 'daily summary posted');

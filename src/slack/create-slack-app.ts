@@ -105,7 +105,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     context: options.context,
     languages,
     logger: gate.logger,
-    timeZone: options.timeZone,
+    timeZone: options.timeZone ?? config.timeZone,
     muteWarnings: options.muteWarnings,
     approverGroup: createApproverGroup(config.remediation.approverGroup, app.client, gate.logger),
     gate,

@@ -5,7 +5,7 @@ import type { Report } from '../core/report.js';
 import { catalogFor, type Lang } from '../i18n/index.js';
 import { outcomeLines, planLines, planTitle, refusalLines, verificationLines } from '../render/action-document.js';
 import { slackFormatter, textToSlack, type SlackButton, type SlackMessage } from '../render/block-kit.js';
-import { escapeMrkdwn, slackMention } from '../render/slack-mrkdwn.js';
+import { escapeMrkdwn, plainCode, slackMention } from '../render/slack-mrkdwn.js';
 import { encodeButtonValue } from './button-value.js';
 import { ACTION_IDS } from './slack-constants.js';
 
@@ -48,7 +48,8 @@ export function approvalMessage(plan: RemediationPlan, lang: Lang, requesterId: 
       text: t.slack.buttonApprove,
       value: plan.id,
       style: 'danger',
-      confirm: { title: t.action.confirmTitle, text: title, confirm: t.action.confirmYes, deny: t.action.confirmNo },
+      // The confirm dialog is plain text: no backticks, identifiers isolated in Persian.
+      confirm: { title: t.action.confirmTitle, text: plainCode(title, t.dir === 'rtl'), confirm: t.action.confirmYes, deny: t.action.confirmNo },
     },
     { actionId: ACTION_IDS.cancelPlan, text: t.action.buttonCancel, value: plan.id },
   ];
@@ -62,6 +63,16 @@ export function approvalMessage(plan: RemediationPlan, lang: Lang, requesterId: 
     ],
     lang,
     buttons,
+  );
+}
+
+/** `--dry-run`: what the plan would touch, and that nothing was done; no button to approve it. */
+export function dryRunMessage(plan: RemediationPlan, lang: Lang, timeZone?: string): SlackMessage {
+  const t = catalogFor(lang);
+  const f = slackFormatter(lang, timeZone);
+  return textToSlack(
+    [`*${escapeMrkdwn(planTitle(plan, t, f))}*`, ...planLines(plan, t, f, MAX_LINES).map((l) => `• ${escapeMrkdwn(l)}`), escapeMrkdwn(t.action.dryRun)],
+    lang,
   );
 }
 
@@ -119,7 +130,7 @@ export function undoOfferMessage(plan: UndoScalePlan, lang: Lang, timeZone?: str
         actionId: ACTION_IDS.undoScale,
         text: t.action.buttonUndo,
         value: plan.id,
-        confirm: { title: t.action.confirmTitle, text: planTitle(plan, t, f), confirm: t.action.confirmYes, deny: t.action.confirmNo },
+        confirm: { title: t.action.confirmTitle, text: plainCode(planTitle(plan, t, f), t.dir === 'rtl'), confirm: t.action.confirmYes, deny: t.action.confirmNo },
       },
     ],
   );

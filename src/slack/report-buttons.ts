@@ -15,3 +15,10 @@ export function reportButtons(canonical: string, lang: Lang): SlackButton[] {
   ];
   return buttons.filter((b) => b.command.length <= MAX_BUTTON_COMMAND).map(({ command: _command, ...b }) => b);
 }
+
+/** The fix's buttons first, the first of them the primary one; Refresh and the views after them, plain. */
+export function fixFirst(fixes: SlackButton[], others: SlackButton[]): SlackButton[] {
+  if (fixes.length === 0) return others;
+  const [first, ...rest] = fixes;
+  return [{ ...first!, style: 'primary' }, ...rest, ...others.map(({ style: _style, ...b }) => b)];
+}

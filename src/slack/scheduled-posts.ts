@@ -4,12 +4,12 @@ import type { Lang } from '../i18n/index.js';
 import { catalogFor } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { documentToBlocks, reportToSlack, slackFormatter, type SlackButton } from '../render/block-kit.js';
-import { escapeMrkdwn } from '../render/slack-mrkdwn.js';
+import { escapeMrkdwn, slackCode } from '../render/slack-mrkdwn.js';
 import type { SummaryDocument } from '../render/summary-document.js';
 import type { SummaryPoster } from '../schedule/scheduler.js';
 import type { WarningPoster } from '../schedule/warning-job.js';
 import { proposeButtons, reconciledMessage } from './remediation-messages.js';
-import { reportButtons } from './report-buttons.js';
+import { fixFirst, reportButtons } from './report-buttons.js';
 import { ACTION_IDS } from './slack-constants.js';
 
 /**
@@ -18,6 +18,7 @@ import { ACTION_IDS } from './slack-constants.js';
  */
 export function createSlackSummaryPoster(client: webApi.WebClient, logger: Logger): SummaryPoster {
   return {
+    code: slackCode,
     async postSummary(doc, png, channel, lang) {
       let uploaded = false;
       if (png) {
@@ -49,7 +50,7 @@ export function createSlackWarningPoster(client: webApi.WebClient, options: { re
       const t = catalogFor(lang);
       const mute: SlackButton = { actionId: ACTION_IDS.muteWarnings, text: t.slack.buttonMute, value: '1h' };
       const message = reportToSlack(report, lang, {
-        buttons: [...reportButtons('status', lang), ...(options.remediation ? proposeButtons(report, lang) : []), mute],
+        buttons: [...fixFirst(options.remediation ? proposeButtons(report, lang) : [], reportButtons('status', lang)), mute],
         context: [escapeMrkdwn(text)],
       });
       const thread = decision.kind === 'post-in-thread' && decision.threadTs ? { thread_ts: decision.threadTs } : {};

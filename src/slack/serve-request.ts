@@ -12,8 +12,8 @@ import { escapeMrkdwn, slackCode, slackMention } from '../render/slack-mrkdwn.js
 import type { ApproverGroup } from './approver-group.js';
 import type { GateDeps } from './authorize-request.js';
 import { parseSlackText } from './parse-slack-text.js';
-import { approvalMessage, proposeButtons } from './remediation-messages.js';
-import { reportButtons } from './report-buttons.js';
+import { approvalMessage, dryRunMessage, proposeButtons } from './remediation-messages.js';
+import { fixFirst, reportButtons } from './report-buttons.js';
 import { createSlackSummaryPoster } from './scheduled-posts.js';
 import { isReportCommand } from '../commands/command-names.js';
 import { SLASH_COMMAND } from './slack-constants.js';
@@ -26,6 +26,7 @@ export interface SlackDeps {
   context: CommandContext;
   languages: UserLanguageStore;
   logger: Logger;
+  /** The one clock of every time shown: config.timeZone (createSlackApp sets it); UTC without. */
   timeZone?: string;
   /** The "Mute 1h" button's effect; absent when no early warnings run. */
   muteWarnings?: (until: Date) => void;
@@ -75,7 +76,7 @@ const DELIVERIES: { [K in CommandResult['kind']]: Delivery<K> } = {
     const f = slackFormatter(r.lang, r.deps.timeZone);
     const remediation = r.deps.context.remediation && !r.deps.config.remediation.readOnly;
     const message = reportToSlack(result.report, r.lang, {
-      buttons: [...reportButtons(r.canonical, r.lang), ...(remediation ? proposeButtons(result.report, r.lang) : [])],
+      buttons: fixFirst(remediation ? proposeButtons(result.report, r.lang) : [], reportButtons(r.canonical, r.lang)),
       context: [t.slack.requestedBy({ user: slackMention(r.req.userId), command: escapeMrkdwn(`${SLASH_COMMAND} ${r.canonical}`) }, f)],
       timeZone: r.deps.timeZone,
     });
@@ -94,6 +95,13 @@ const DELIVERIES: { [K in CommandResult['kind']]: Delivery<K> } = {
   },
   // A stored plan, posted for approval in the channel (in the report's thread for a button); nothing runs.
   plan: async (r, result) => {
+    // --dry-run: the plan to the asker alone, no Approve button; an Undo stays offered, as in the CLI.
+    if (result.dryRun) {
+      if (result.plan.action !== 'undo_scale') r.deps.context.remediation?.dryRun(result.plan.id, { kind: 'slack', id: r.req.userId });
+      await ephemeral(r, dryRunMessage(result.plan, r.lang, r.deps.timeZone));
+      r.log.info({ planId: result.plan.id, action: result.plan.action }, 'remediation dry run');
+      return;
+    }
     const channel = r.req.message?.channel ?? r.req.channelId;
     if (!channel) throw new Error('a plan request without a channel');
     const message = approvalMessage(result.plan, r.lang, r.req.userId, r.deps.timeZone);
@@ -115,7 +123,7 @@ const DELIVERIES: { [K in CommandResult['kind']]: Delivery<K> } = {
     if (!r.req.channelId) throw new Error('a summary request without a channel');
     // The chart stack (Chart.js, the canvas) is loaded by the one delivery that draws it.
     const { renderSummary } = await import('../render/render-summary.js');
-    const { doc, png } = await renderSummary(result.summary, r.lang, { timeZone: r.deps.config.schedule.summaryTimeZone, chart: true, code: slackCode });
+    const { doc, png } = await renderSummary(result.summary, r.lang, { timeZone: r.deps.timeZone ?? r.deps.config.timeZone, chart: true, code: slackCode });
     await createSlackSummaryPoster(r.req.client, r.log).postSummary(doc, png, r.req.channelId, r.lang);
   },
 };

@@ -89,9 +89,10 @@ describe('remediation flow', () => {
     if (!result.ok) throw new Error(result.reason);
     expect(executed).toEqual(['terminate']);
     const verification = await result.verification;
-    expect(verification).toMatchObject({ kind: 'verified', before: { connections: 21, usable: 97 }, after: { connections: 12 } });
+    // dbpool's own connection is not usage: 20 of the 21 client connections before, 11 of 12 after.
+    expect(verification).toMatchObject({ kind: 'verified', before: { connections: 20, usable: 97 }, after: { connections: 11 } });
     expect(audit.latest(10).map((e) => e.event).reverse()).toEqual(['requested', 'approved', 'executing', 'executed', 'verified']);
-    expect(audit.latest(1)[0]?.detail).toMatchObject({ before: { connections: 21 }, after: { connections: 12, runningInstances: 2 } });
+    expect(audit.latest(1)[0]?.detail).toMatchObject({ before: { connections: 20 }, after: { connections: 11, runningInstances: 2 } });
   });
 
   it('two approvals at once (double click, two people, Slack retry): exactly one execution', async () => {

@@ -69,15 +69,18 @@ afterAll(async () => {
 });
 
 describe('dbpool CLI, end to end', () => {
-  it('math: the runbook example, exit code 2 (CRIT), in both languages and as JSON', async () => {
+  it('math: the runbook example is a calculation: its headline says so, exit 1 when the pools do not fit, 0 when they do', async () => {
     const args = ['math', '--workers', '4', '--pool', '30', '--instances', '2', '--max-connections', '200'];
     const en = await dbpool(args);
-    expect(en.code).toBe(2);
+    expect(en.code).toBe(1);
+    expect(en.stdout.split('\n')[0]).toBe("WHAT-IF — the app's full pools would need 240 connections, 197 available: lower DB_POOL_SIZE to 18");
     expect(en.stdout).toContain('Total: 240 connections over 2 instances');
     const fa = await dbpool([...args, '--lang', 'fa']);
+    fa.stdout = fa.stdout.replace(/\u200F/g, ''); // right-to-left marks: test/render/every-view-both-languages.test.ts
+    expect(fa.stdout).toMatch(/^محاسبه‌ی فرضی — /);
     expect(fa.stdout).toContain('جمع: ۲۴۰ اتصال');
     const json = JSON.parse((await dbpool([...args, '--json'])).stdout);
-    expect(json).toMatchObject({ verdict: 'CRIT', exitCode: 2, math: { knownDemand: 240 } });
+    expect(json).toMatchObject({ verdict: 'CRIT', exitCode: 1, headline: { whatIf: true, cause: { code: 'demand_exceeds' } }, math: { knownDemand: 240 } });
     expect((await dbpool(['math', '--workers', '4', '--pool', '15', '--max-connections', '100'])).code).toBe(0);
   });
 
@@ -158,6 +161,11 @@ describe('dbpool CLI, end to end', () => {
       expect(yes.stdout).toMatch(/terminated/);
       expect(yes.stdout).toContain('After the action');
       expect(await alive()).toBe(0);
+
+      // Nothing left to terminate: a dry run says so and exits 0, not 1 (nothing failed).
+      const nothing = await cli([...args, '--dry-run']);
+      expect(nothing.stderr).toContain('Nothing to do');
+      expect(nothing.code).toBe(0);
     } finally {
       await Promise.all(apps.map((c) => c.end().catch(() => undefined)));
     }
@@ -190,7 +198,7 @@ describe('dbpool check: the monitoring plugin line', () => {
   it('one line with perfdata against a real server, the exit code of the verdict, -w/-c as the plugin convention takes them', async () => {
     const ok = await dbpool(['check'], env);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^DBPOOL OK - \d+\/27 usable connections \| connections=\d+;20;24;0;27 max_connections=30;;;0 /);
+    expect(ok.stdout).toMatch(/^DBPOOL OK - \d+\/27 usable connections \| connections=\d+;20;24;0;27 dbpool_own=1;;;0 max_connections=30;;;0 /);
     expect(ok.stdout.trim().split('\n')).toHaveLength(1);
     // 30 - 3 reserved = 27 usable; three more connections put it above 5 % and 10 %: the lines given on the command line decide.
     const pg = (await import('pg')).default;

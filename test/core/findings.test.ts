@@ -27,7 +27,7 @@ describe('findings and verdict', () => {
   });
 
   it('utilization between the warn and crit lines is WARN', () => {
-    const r = buildReport('status', facts({ clientConnections: 80, appConnections: 79 }), settings());
+    const r = buildReport('status', facts({ clientConnections: 81, appConnections: 79 }), settings());
     expect(r.verdict).toBe('WARN');
     expect(r.findings[0]).toMatchObject({ code: 'utilization_high', params: { percent: 82, threshold: 75 } });
   });

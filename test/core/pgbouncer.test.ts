@@ -194,7 +194,7 @@ describe('the report in both languages', () => {
     const r = report(behind([pgbouncerOk()], {}, app({ logs: logs(95) })));
     const en = renderText(r, { lang: 'en' });
     expect(en).toContain('Clients: 50 / max_client_conn 50 (1 on the admin console); the app\'s full pools: 240');
-    expect(en).toContain('Server pools: 1 database/user pairs x (pool_size 10 + reserve 0) = 10; open now: 1');
+    expect(en).toContain('Server pools: 1 database/user pair x (pool_size 10 + reserve 0) = 10; open now: 1');
     expect(en).toContain('PostgreSQL side: server pools 10 against 56 available');
     expect(en).toContain('max_client_conn = 330');
     expect(en).not.toMatch(/Short by|ALTER SYSTEM/);

@@ -14,8 +14,9 @@ const failed = (kind: 'unreachable' | 'server_full'): Facts => ({
 describe('sample from a status report', () => {
   it('takes the counts, the pool math and the instances of the report', () => {
     const two = [instance({ id: 'a' }), instance({ id: 'b', name: 'php_swoole_app_old' })];
-    const { sample } = sampleFromReport(report(facts({ clientConnections: 40 }, two)), 1, null);
-    expect(sample).toMatchObject({ ok: true, clientConnections: 40, usable: 97, maxConnections: 100, instances: 2, extraInstances: 1, refused: false });
+    const { sample } = sampleFromReport(report(facts({ clientConnections: 41 }, two)), 1, null);
+    expect(sample).toMatchObject({ ok: true, clientConnections: 40, // dbpool's own connection is not usage
+ usable: 97, maxConnections: 100, instances: 2, extraInstances: 1, refused: false });
     expect(sample.appDemand).toBe(report(facts({}, two)).math.knownDemand);
   });
 

@@ -25,7 +25,8 @@ describe('message catalogs', () => {
   it('Persian numbers use Persian digits and the Persian calendar', () => {
     const f = createFormatter('fa');
     expect(f.num(1234)).toBe('۱۲۳۴');
-    expect(f.percent(82)).toBe('٪۸۲');
+    expect(f.percent(82)).toBe('۸۲٪');
+    expect(f.percent(105)).toBe('۱۰۵٪');
     expect(f.dateTime('2026-11-26T10:00:00Z')).toContain('۱۴۰۵');
     expect(f.duration(3 * 86400 + 4 * 3600)).toBe('۳ روز و ۴ ساعت');
     expect(f.code('DB_POOL_SIZE')).toBe('\u2066DB_POOL_SIZE\u2069');
@@ -36,5 +37,12 @@ describe('message catalogs', () => {
     expect(f.num(1234)).toBe('1234');
     expect(f.dateTime('2026-11-26T10:00:00Z')).toContain('2026');
     expect(f.duration(610)).toBe('10m 10s');
+  });
+
+  it('a time says its clock the way people say it, in both languages', () => {
+    expect(createFormatter('fa', { timeZone: 'Asia/Tehran' }).dateTime('2026-11-26T10:00:00Z')).toBe('۵ آذر ۱۴۰۵ ساعت ۱۳:۳۰ به وقت تهران');
+    expect(createFormatter('en', { timeZone: 'Asia/Tehran' }).dateTime('2026-11-26T10:00:00Z')).toBe('26 Nov 2026, 13:30 Tehran time');
+    expect(createFormatter('en').dateTime('2026-11-26T10:00:00Z')).toBe('26 Nov 2026, 10:00 UTC');
+    expect(createFormatter('fa', { timeZone: 'Europe/Berlin' }).dateTime('2026-11-26T10:00:00Z')).toMatch(/^۵ آذر ۱۴۰۵ ساعت ۱۱:۰۰ به وقت [\u0600-\u06FF ]+$/);
   });
 });

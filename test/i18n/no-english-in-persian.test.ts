@@ -23,21 +23,15 @@ import { facts, instance } from '../fixtures/facts.js';
 import { pgbouncerFacts, pgbouncerOk } from '../fixtures/pgbouncer-facts.js';
 import { settings } from '../fixtures/report-settings.js';
 import { composeIncident, swarmIncident } from '../fixtures/swarm.js';
+import { latinProse as latinProseOutside } from '../helpers/latin-prose.js';
 
 const OPEN = '\u27E6';
 const CLOSE = '\u27E7';
 /** Persian, with code spans marked so that they can be set aside. */
 const f = createFormatter('fa', { code: (s) => `${OPEN}${s}${CLOSE}` });
 
-/** Words that are names in Persian text too: products, and the Swoole process roles. */
-const NAMES = new Set(['PostgreSQL', 'Docker', 'Slack', 'PgBouncer', 'dbpool', 'pool', 'worker', 'task', 'image', 'env', 'kill', 'TLS', 'CA', 'ssl', 'psql', 'CLI', 'p95', 'pid', 'Pool', 'max_connections']);
-
-/** Runs of Latin prose outside code spans: two words or more that are not names. */
-function latinProse(text: string): string[] {
-  const outside = text.replace(new RegExp(`${OPEN}[^${CLOSE}]*${CLOSE}`, 'g'), ' ').replace(/`[^`]*`/g, ' ').replace(/:[a-z_]+:/g, ' ');
-  const runs = outside.match(/[A-Za-z][A-Za-z'-]*(?:[ ,]+[A-Za-z][A-Za-z'-]*)+/g) ?? [];
-  return runs.filter((run) => run.split(/[ ,]+/).filter((w) => !NAMES.has(w)).length >= 2);
-}
+/** Runs of Latin prose outside this test's code spans. */
+const latinProse = (text: string) => latinProseOutside(text, new RegExp(`${OPEN}[^${CLOSE}]*${CLOSE}`, 'g'));
 
 const dockerDown: Facts['instances'] = [
   {

@@ -49,7 +49,7 @@ describe('what dbpool could not read', () => {
 
   it('CLI status with the Docker engine down: no guessed zeros, the total is unknown', async () => {
     const r = await cli(['status'], { DATABASE_URL: server.url(), DBPOOL_INSTANCE_SOURCE: 'docker', DBPOOL_DOCKER_HOSTS: DOCKER_DOWN });
-    expect(r.stdout).toContain('Total: unknown, 1 instance sources could not be read');
+    expect(r.stdout).toContain('Total: unknown, 1 instance source could not be read');
     expect(r.stdout).not.toMatch(/0 connections over 0 instances|Headroom/);
   });
 

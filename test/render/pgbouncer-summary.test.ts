@@ -16,7 +16,7 @@ const NOW = new Date('2026-11-26T05:30:00Z');
 
 /** The summary as the scheduler builds it, rendered without the chart. */
 async function summaryNow(d: SummaryDeps, now: Date, lang: Lang) {
-  return renderSummary(await buildSummary(d, now), lang, { timeZone: d.config.schedule.summaryTimeZone, chart: false });
+  return renderSummary(await buildSummary(d, now), lang, { timeZone: 'Asia/Tehran', chart: false });
 }
 
 function deps(): SummaryDeps {

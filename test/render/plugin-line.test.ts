@@ -19,23 +19,25 @@ describe('plugin line (dbpool check)', () => {
   it('is one line: status word, summary, then perfdata with the thresholds as the findings apply them', () => {
     const text = line(incident());
     expect(text.split('\n')).toHaveLength(2); // one line and its newline
-    expect(text).toMatch(/^DBPOOL CRITICAL - 38\/37 usable connections, demand 40 > 36 available, /);
+    expect(text).toMatch(/^DBPOOL CRITICAL - 37\/37 usable connections, demand 40 > 37 available, /);
     const perf = text.split(' | ')[1]?.trim().split(' ') ?? [];
     // 37 usable: WARN from 75 % (28 connections) and CRIT from 90 % (34): the last fine values are 27 and 33.
-    expect(perf).toContain('connections=38;27;33;0;37');
+    expect(perf).toContain('connections=37;27;33;0;37');
+    expect(perf).toContain('dbpool_own=1;;;0');
     expect(perf).toContain('max_connections=40;;;0');
     expect(perf).toContain('instances=2;;;0');
-    // Demand may use min(warn, 1 - margin) = 75 % of the 36 available (27 already warns): 26 is the last fine value.
-    expect(perf).toContain('demand=40;26;36;0');
-    expect(perf).toContain('app_capacity=36;;;0');
+    // dbpool's own connection is not another client: all 37 usable slots are the app's.
+    // Demand may use min(warn, 1 - margin) = 75 % of the 37 available (28 already warns): 27 is the last fine value.
+    expect(perf).toContain('demand=40;27;37;0');
+    expect(perf).toContain('app_capacity=37;;;0');
   });
 
   it('the thresholds agree with the verdict at the boundary', () => {
     // 100 usable: 75 connections is exactly 75 % (WARN), so the warn threshold must be 74.
-    const at75 = buildReport('status', facts({ maxConnections: 103, clientConnections: 75, appConnections: 74 }, []), settings());
+    const at75 = buildReport('status', facts({ maxConnections: 103, clientConnections: 76, appConnections: 74 }, []), settings());
     expect(at75.verdict).toBe('WARN');
     expect(line(at75)).toContain('connections=75;74;89;0;100');
-    const at74 = buildReport('status', facts({ maxConnections: 103, clientConnections: 74, appConnections: 73 }, [instance()]), settings());
+    const at74 = buildReport('status', facts({ maxConnections: 103, clientConnections: 75, appConnections: 73 }, [instance()]), settings());
     expect(at74.findings.some((f) => f.code === 'utilization_high')).toBe(false);
   });
 
@@ -57,12 +59,12 @@ describe('plugin line (dbpool check)', () => {
     f.instances = [{ source: 'docker unix:///var/run/docker.sock', ok: false, instances: [], error: { kind: 'unreachable', source: 'docker', message: 'ENOENT' } }];
     const text = line(buildReport('status', f, settings()));
     expect(text).not.toMatch(/instances=|demand=/);
-    expect(text).toContain('connections=21;');
+    expect(text).toContain('connections=20;');
   });
 
   it('Persian: the summary in Persian digits, the status word and perfdata as monitoring systems parse them', () => {
     const text = line(incident(), 'fa');
-    expect(text).toMatch(/^DBPOOL CRITICAL - ۳۸ از ۳۷ اتصال/);
-    expect(text).toContain('connections=38;27;33;0;37');
+    expect(text).toMatch(/^DBPOOL CRITICAL - ۳۷ از ۳۷ اتصال/);
+    expect(text).toContain('connections=37;27;33;0;37');
   });
 });

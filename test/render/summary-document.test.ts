@@ -35,8 +35,8 @@ describe('summary document', () => {
     expect(doc.verdict).toBe('CRIT');
     const text = summaryDocumentToText(doc);
     expect(text).toContain('Peak 92 of 100 usable connections');
-    expect(text).toContain('1 minutes without data');
-    expect(text).toContain('seen in 1 samples');
+    expect(text).toContain('1 minute without data');
+    expect(text).toContain('seen in 1 sample');
     expect(text).toContain('terminate-idle approved by UALICE');
     expect(text).not.toContain('stop-extra');
     expect(text).toContain('Full pools need 20 connections');

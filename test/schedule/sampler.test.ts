@@ -46,7 +46,7 @@ describe('sampler', () => {
     release?.();
     await c;
     expect(calls).toBe(2);
-    expect(store.between(new Date(0), new Date('2030-01-01')).map((s) => [s.ok, s.clientConnections])).toEqual([[true, 21], [false, null]]);
+    expect(store.between(new Date(0), new Date('2030-01-01')).map((s) => [s.ok, s.clientConnections])).toEqual([[true, 20], [false, null]]);
   });
 
   it('schedules the next run only when the current one ends', async () => {

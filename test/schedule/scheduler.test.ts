@@ -31,7 +31,7 @@ function setup(options: { db?: StateDb; start: string; leader?: () => boolean; c
     },
   };
   const takeReport = async (): Promise<Report> =>
-    buildReport('status', { ...facts({ clientConnections: options.connections?.() ?? 21 }), observedAt: new Date(t).toISOString() }, settings());
+    buildReport('status', { ...facts({ clientConnections: (options.connections?.() ?? 20) + 1 }) /* + dbpool's own */, observedAt: new Date(t).toISOString() }, settings());
   const timer = new FakeTimer();
   const scheduler = new Scheduler({
     config,

@@ -84,6 +84,22 @@ describe('Slack approve-button remediation', () => {
     expect(await alive(pids)).toBe(2);
   });
 
+  it('--dry-run in Slack shows the plan to the asker alone, with no button to approve it; nothing runs', async () => {
+    const pids = await idleSessions(2);
+    await sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, { text: 'terminate-idle --minutes 0.02 --dry-run', user_id: ONCALL, response_url: bot.api.responseUrl('dry') });
+    await bot.api.waitFor((calls) => calls.some((c) => c.method === 'response_url'), 20_000);
+    const reply = bot.api.callsOf('response_url')[0]!.body;
+    assertBlockKitLimits(reply.blocks);
+    expect(messageText(reply)).toMatch(/Terminate 2 sessions idle for more than 0\.02 minutes/);
+    expect(messageText(reply)).toContain('Dry run: nothing done.');
+    expect(buttons(reply)).toEqual([]);
+    expect(bot.api.callsOf('chat.postMessage')).toEqual([]);
+    // The confirm dialog of a real plan is plain text: no backticks.
+    const { approve } = await propose();
+    expect(approve.confirm?.text.text).not.toContain('`');
+    expect(await alive(pids)).toBe(2);
+  });
+
   it('someone not among the approvers, and a tampered id, are refused; nothing runs', async () => {
     const pids = await idleSessions(2);
     const { ts, approve } = await propose();

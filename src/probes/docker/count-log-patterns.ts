@@ -35,8 +35,10 @@ export function countLogPatterns(lines: Iterable<string>, patterns: LogPatterns,
     linesRead++;
     const text = m ? raw.slice(m[0].length) : raw;
     for (const c of all) {
-      if (!c.regex.test(text)) continue;
+      const match = c.regex.exec(text);
+      if (!match) continue;
       c.count++;
+      c.lastMatch = quote(text.slice(match.index));
       if (!Number.isNaN(at) && at > c.lastMs) c.lastMs = at;
     }
   }
@@ -55,14 +57,23 @@ interface Counter {
   regex: RegExp;
   count: number;
   lastMs: number;
+  lastMatch: string | null;
+}
+
+const QUOTE_MAX = 100;
+
+/** What the app logged, from the match on: the report quotes it rather than naming the pattern. */
+function quote(s: string): string {
+  const line = s.trimEnd();
+  return line.length <= QUOTE_MAX ? line : `${line.slice(0, QUOTE_MAX - 1)}…`;
 }
 
 function counter(pattern: string): Counter {
-  return { pattern, regex: new RegExp(pattern), count: 0, lastMs: -Infinity };
+  return { pattern, regex: new RegExp(pattern), count: 0, lastMs: -Infinity, lastMatch: null };
 }
 
 function result(c: Counter): LogPatternCount {
-  return { pattern: c.pattern, count: c.count, lastSeen: c.lastMs === -Infinity ? null : new Date(c.lastMs).toISOString() };
+  return { pattern: c.pattern, count: c.count, lastSeen: c.lastMs === -Infinity ? null : new Date(c.lastMs).toISOString(), lastMatch: c.lastMatch };
 }
 
 /** Lines of a buffer, without the trailing empty one. */

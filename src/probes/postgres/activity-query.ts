@@ -60,6 +60,8 @@ SELECT
       d.application_name, extract(epoch FROM now() - d.state_change)::float8)), '[]'::json)
     FROM d WHERE NOT d.is_own AND NOT d.is_dbpool) AS sessions,
   (SELECT count(*) FROM a WHERE a.is_client)::int AS client_connections,
+  -- dbpool's own (this connection, and its other sessions by application_name): shown apart, never as usage.
+  (SELECT count(*) FROM a WHERE a.is_client AND (a.is_own OR a.is_dbpool))::int AS own_connections,
   (SELECT count(*) FROM d)::int AS database_connections,
   (SELECT count(*) FROM a WHERE NOT a.is_client)::int AS background_processes,
   (SELECT count(*) FROM d
@@ -114,6 +116,7 @@ export interface ActivityRow {
   /** [pid, client_addr, client_port, state, usename, application_name, seconds since state_change] */
   sessions: [number, string | null, number | null, string | null, string | null, string | null, number | null][];
   client_connections: number;
+  own_connections: number;
   database_connections: number;
   background_processes: number;
   app_connections: number;

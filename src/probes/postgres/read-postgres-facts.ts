@@ -32,6 +32,7 @@ export function toFacts(row: ActivityRow, options: Pick<ReadFactsOptions, 'idleM
     superuserReservedConnections: row.superuser_reserved_connections,
     reservedConnections: row.reserved_connections,
     clientConnections: row.client_connections,
+    ownConnections: row.own_connections,
     databaseConnections: row.database_connections,
     backgroundProcesses: row.background_processes,
     appConnections: row.app_connections,

@@ -103,7 +103,7 @@ describe('log counting', () => {
     );
     expect(stats.linesRead).toBe(7);
     expect(stats.since).toBe('2026-11-26T17:00:00.000Z');
-    expect(stats.workerStarts).toEqual({ pattern: 'Worker.*starting', count: 3, lastSeen: '2026-11-26T18:00:00.500Z' });
+    expect(stats.workerStarts).toMatchObject({ pattern: 'Worker.*starting', count: 3, lastSeen: '2026-11-26T18:00:00.500Z' });
     expect(stats.serverFull.map((p) => [p.count, p.lastSeen])).toEqual([
       [1, '2026-11-26T18:00:01.000Z'],
       [1, '2026-11-26T18:00:02.000Z'],
@@ -112,6 +112,22 @@ describe('log counting', () => {
       ['All \\d+ connections are in use', 1],
       ['Connection pool exhausted', 1],
     ]);
+  });
+
+  it('keeps what the app logged, from the match on, to quote it rather than the pattern', () => {
+    const stats = countLogPatterns(
+      [
+        '2026-11-26T18:00:02Z FATAL:  remaining connection slots are reserved for roles with the SUPERUSER attribute',
+        '2026-11-26T18:05:00Z PDOException: All 5 connections are in use',
+        `2026-11-26T18:06:00Z Connection pool exhausted. ${'x'.repeat(200)}`,
+      ],
+      patterns,
+      null,
+    );
+    expect(stats.serverFull.map((p) => p.lastMatch)).toEqual([null, 'remaining connection slots are reserved for roles with the SUPERUSER attribute']);
+    expect(stats.poolExhausted[0]?.lastMatch).toBe('All 5 connections are in use');
+    expect(stats.poolExhausted[1]?.lastMatch).toHaveLength(100);
+    expect(stats.poolExhausted[1]?.lastMatch).toMatch(/^Connection pool exhausted\. x+…$/);
   });
 
   it('lines stamped before `since` are left out, to the millisecond (the check after an action)', () => {
@@ -132,7 +148,7 @@ describe('log counting', () => {
 
   it('nothing matching: zero counts and no time', () => {
     const stats = countLogPatterns(['hello'], patterns, null);
-    expect(stats.workerStarts).toEqual({ pattern: 'Worker.*starting', count: 0, lastSeen: null });
+    expect(stats.workerStarts).toEqual({ pattern: 'Worker.*starting', count: 0, lastSeen: null, lastMatch: null });
   });
 });
 

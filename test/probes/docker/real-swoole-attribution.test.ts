@@ -142,6 +142,11 @@ describe.skipIf(skip !== null)('held connections attributed to the real Swoole i
       expect(status.stopCandidates.map((c) => c.name)).toEqual([old.name]);
       expect(status.math.totalDemand).toBe(24);
       expect(status.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['server_at_limit', 'demand_exceeds_capacity', 'server_full_in_logs', 'extra_instances']));
+      // Issue #16: the cause first, and a first line that says what is wrong and what to do.
+      expect(status.findings[0]?.code).toBe('extra_instances');
+      expect((json as { headline?: unknown }).headline).toMatchObject({ cause: { code: 'server_full' }, fix: { code: 'stop_extra', running: 2, expected: 1, stop: [old.name] }, whatIf: false });
+      const first = (await dbpoolText(['status', '--lang', 'en'], dockerEnv(containers, pg.url()))).stdout.split('\n')[0];
+      expect(first).toMatch(new RegExp(`^CRITICAL — PostgreSQL full \\(\\d+/17\\): 2 app instances running, 1 expected → stop ${old.name}$`));
       const rows = await activity(admin);
       await expectGroundTruth(status.holding, [old, fresh], rows, true);
       // 17 usable slots: the old one filled its 12, the new one got what this test's own session left,

@@ -75,6 +75,7 @@ describe('PostgreSQL probe against a real server', () => {
       expect(f.database).toBe('madras');
       expect(f.databaseConnections).toBe(9);
       expect(f.clientConnections).toBe(11);
+      expect(f.ownConnections).toBe(1); // dbpool's monitoring connection, shown apart from the usage
       expect(f.backgroundProcesses).toBeGreaterThan(0);
       expect(f.states).toEqual({ active: 2, idle: 4, idleInTransaction: 2, idleInTransactionAborted: 1, other: 0, hidden: 0 });
       expect(f.statesVisible).toBe(true);
