@@ -188,6 +188,18 @@ describe('Socket Mode: apps.connections.open failing', () => {
     expect((await s.health()).socketMode).toMatchObject({ state: 'connected', connections: 2, failedAttempts: 0 });
   });
 
+  it('the WebSocket endpoint unreachable (apps.connections.open answers, the link refuses): retried until it is back', async () => {
+    const s = await startSocketBot();
+    await s.started;
+    s.api.setSocketUrl(`ws://127.0.0.1:${await closedPort()}/link/`);
+    s.link.drop();
+    await s.api.waitFor((calls) => calls.filter((c) => c.method === 'apps.connections.open').length >= 5, 20_000);
+    expect((await s.health()).socketMode).toMatchObject({ state: 'reconnecting' });
+    s.api.setSocketUrl(s.link.url);
+    await s.link.waitFor(() => s.link.connections.length === 2 && s.link.isOpen(), 20_000, 'the connection once the link is back');
+    await s.answersACommand();
+  });
+
   it('Slack unreachable at start-up: start-up waits and retries, then connects', async () => {
     let restore = () => {};
     const s = await startSocketBot((api) => (restore = api.refuse('apps.connections.open')));
