@@ -1,6 +1,7 @@
 import type { SocketModeReceiver } from '@slack/bolt';
 import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
+import { tokenRefusal } from './token-refusal.js';
 
 type SocketModeClient = SocketModeReceiver['client'];
 
@@ -28,20 +29,13 @@ export interface ReconnectPolicy {
 
 export const DEFAULT_RECONNECT: ReconnectPolicy = { minMs: 1000, maxMs: 30_000, factor: 2 };
 
+/** The wait before the next attempt after `failures` in a row. */
+export function waitAfter(policy: ReconnectPolicy, failures: number): number {
+  return Math.min(policy.maxMs, policy.minMs * policy.factor ** Math.max(0, failures - 1));
+}
+
 /** Slack asks for a new connection and has one ready: opened at once, no backoff. */
 const REFRESH_REASONS = new Set(['warning', 'refresh_requested']);
-
-/** apps.connections.open errors no retry mends: the token is wrong, of the wrong kind or revoked. */
-const TOKEN_ERRORS: Record<string, string> = {
-  invalid_auth: 'the token is wrong or was revoked: create a new app-level token (Basic Information → App-Level Tokens)',
-  not_authed: 'no token reached Slack',
-  not_allowed_token_type: 'it must be an app-level token (xapp-…), not a bot or user token',
-  token_revoked: 'the token was revoked: create a new app-level token (Basic Information → App-Level Tokens)',
-  token_expired: 'the token expired: create a new app-level token (Basic Information → App-Level Tokens)',
-  missing_scope: 'the app-level token needs the connections:write scope',
-  account_inactive: 'the app or its workspace is no longer active',
-  team_disabled: 'the workspace is disabled',
-};
 
 export interface SocketModeConnection {
   /** Connects (`firstAttempt` is Bolt's start); keeps trying while the trouble can pass. Rejects with ConfigError when it cannot. */
@@ -88,7 +82,7 @@ export function superviseSocketMode(client: SocketModeClient, logger: Logger, po
       wake = resolve;
       timer = setTimeout(resolve, ms);
     });
-  const backoff = (failures: number) => Math.min(policy.maxMs, policy.minMs * policy.factor ** Math.max(0, failures - 1));
+  const backoff = (failures: number) => waitAfter(policy, failures);
 
   // Slack's disconnect message tells why; the SDK only logs it at debug.
   client.on('ws_message', (data: unknown, isBinary: boolean) => {
@@ -144,7 +138,7 @@ export function superviseSocketMode(client: SocketModeClient, logger: Logger, po
       } catch (err) {
         attempting = false;
         if (stopped) return;
-        const refused = failure ?? tokenProblem(err);
+        const refused = failure ?? tokenRefusal(err, 'SLACK_APP_TOKEN');
         if (refused) throw refused;
         failedAttempts++;
         streak++;
@@ -191,13 +185,6 @@ export function superviseSocketMode(client: SocketModeClient, logger: Logger, po
       await Promise.race([client.disconnect(), new Promise((r) => setTimeout(r, 2000).unref())]);
     },
   };
-}
-
-/** A refusal no retry mends, naming the variable; null for trouble that may pass. */
-function tokenProblem(err: unknown): ConfigError | null {
-  const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
-  if (typeof code !== 'string' || !(code in TOKEN_ERRORS)) return null;
-  return new ConfigError([{ variable: 'SLACK_APP_TOKEN', message: `Slack refused it (${code}): ${TOKEN_ERRORS[code]}` }]);
 }
 
 function describe(err: unknown): string {
