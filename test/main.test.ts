@@ -9,6 +9,7 @@ import { waitUntil } from './helpers/reliability-bot.js';
 import { startSlackApiServer, type SlackApiServer } from './helpers/slack-api-server.js';
 import { closedPort, SIGNING_SECRET, startTestBot } from './helpers/slack-bot.js';
 import { sendBlockAction, sendSlashCommand } from './helpers/slack-requests.js';
+import { startSocketModeServer } from './helpers/socket-mode-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -131,6 +132,21 @@ describe('dbpool serve: start-up against Slack (Socket Mode)', () => {
       }
     });
   }
+
+  it('link_disabled while serving: the bot shuts down cleanly and exits 78 with a message saying what to change', async () => {
+    const link = await startSocketModeServer();
+    const s = await serveSocketMode((api) => api.setSocketUrl(link.url));
+    try {
+      await link.waitFor(() => link.isOpen(), 30_000, 'the bot to connect');
+      link.disconnect('link_disabled');
+      expect(await s.run.exited).toBe(78);
+      expect(s.run.stderr()).toMatch(/SLACK_APP_TOKEN: .*link_disabled.*Socket Mode/);
+      expect(s.api.callsOf('apps.connections.open')).toHaveLength(1);
+    } finally {
+      await s.cleanup();
+      await link.close();
+    }
+  });
 
   it('a bot token in SLACK_APP_TOKEN is refused before anything starts, naming the variable', async () => {
     const s = await serveSocketMode(() => {}, { SLACK_APP_TOKEN: 'xoxb-2-wrong-kind' });
