@@ -15,6 +15,7 @@ const benches: Bench[] = [
   { title: 'PgBouncer admin console (issue 12)', load: async () => (await import('./pgbouncer-status.bench.js')).benchPgBouncerStatus },
   { title: 'Held connections attributed to instances and processes (issue 10)', load: async () => (await import('./attribution.bench.js')).benchAttribution },
   { title: 'The CLI as a whole process, beside the runbook and check_pgactivity (issue 14)', load: async () => (await import('./cli-process.bench.js')).benchCliProcess },
+  { title: 'Socket Mode refresh_requested (issue 17)', load: async () => (await import('./socket-refresh.bench.js')).benchSocketRefresh },
   { title: 'Swarm services (issue 13)', load: async () => (await import('./swarm-services.bench.js')).benchSwarmServices },
   { title: 'Reports and chart in both languages (issue 16)', load: async () => (await import('./render-languages.bench.js')).benchRenderLanguages },
 ];

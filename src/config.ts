@@ -12,6 +12,12 @@ const optionalInt = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
 const ratio = (def: number) => z.coerce.number().gt(0).lt(1).default(def);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+/** A Slack token of one kind: a token of another kind in its place is the usual copy-paste slip. */
+const slackToken = (prefix: string, kind: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim()) : v),
+    z.string().startsWith(prefix, `must be ${kind}, starting with ${prefix}`).optional(),
+  );
 /** Comma-separated values, blanks dropped; each checked by `item`. */
 const commaList = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).default([]));
@@ -120,9 +126,9 @@ export const envSchema = z
     DBPOOL_POOLER_THRESHOLD: int(500, 1),
     DBPOOL_PROBE_TIMEOUT_MS: int(5000, 100, 120_000),
 
-    SLACK_BOT_TOKEN: optionalString,
+    SLACK_BOT_TOKEN: slackToken('xoxb-', 'the Bot User OAuth Token (OAuth & Permissions)'),
     SLACK_SIGNING_SECRET: optionalString,
-    SLACK_APP_TOKEN: optionalString,
+    SLACK_APP_TOKEN: slackToken('xapp-', 'an app-level token with connections:write (Basic Information → App-Level Tokens)'),
     SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().optional()),
     PORT: int(3000, 0, 65535),
     DBPOOL_ALLOWED_CHANNELS: list,

@@ -13,6 +13,7 @@ import { createScheduler, type BotScheduler } from './schedule/create-scheduler.
 import { createServices, type ServiceOptions, type Services } from './services.js';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.js';
 import { createSlackConnection, type SlackClientOptions } from './slack/slack-client.js';
+import type { ReconnectPolicy } from './slack/socket-mode-connection.js';
 import { createSlackSummaryPoster, createSlackWarningPoster, showReconciledPlans } from './slack/scheduled-posts.js';
 import type { UserLanguageStore } from './slack/user-language-store.js';
 
@@ -24,7 +25,7 @@ const RECONCILE_AGAIN_MS = 20_000;
 /** Seams for tests and the demo; a deployment passes none. */
 export interface BotOptions {
   services?: ServiceOptions;
-  slack?: SlackClientOptions & { maxConcurrentReplies?: number };
+  slack?: SlackClientOptions & { maxConcurrentReplies?: number; reconnect?: ReconnectPolicy };
   languages?: UserLanguageStore;
   /** How long a shutdown waits for running actions and replies (default: the stop grace + 15 s). */
   drainMs?: number;
@@ -64,9 +65,11 @@ export async function composeBot(config: Config, logger: Logger, options: BotOpt
       muteWarnings: scheduler?.muteWarnings ?? undefined,
       maxConcurrentReplies: options.slack?.maxConcurrentReplies,
       limits: options.limits,
+      reconnect: options.slack?.reconnect,
     });
     const drainMs = options.drainMs ?? (config.remediation.stopGraceSeconds + 15) * 1000;
     let again: NodeJS.Timeout | undefined;
+    let stopped = false;
     const reconcile = async () => {
       const plans = (await services.remediation?.reconcile().catch((err: unknown) => (logger.error({ err }, 'reconciling plans failed'), []))) ?? [];
       await showReconciledPlans(connection.client, plans, logger);
@@ -78,6 +81,7 @@ export async function composeBot(config: Config, logger: Logger, options: BotOpt
       drainMs,
       async start() {
         const { port } = await slack.start();
+        if (stopped) return { port }; // a shutdown during start-up: nothing more may start
         scheduler?.start();
         void reconcile();
         again = setTimeout(() => void reconcile(), RECONCILE_AGAIN_MS);
@@ -85,6 +89,7 @@ export async function composeBot(config: Config, logger: Logger, options: BotOpt
         return { port };
       },
       async stop() {
+        stopped = true;
         clearTimeout(again);
         const until = Date.now() + drainMs;
         await scheduler?.stop();
@@ -100,11 +105,15 @@ export async function composeBot(config: Config, logger: Logger, options: BotOpt
   }
 }
 
-/** Runs until SIGTERM or SIGINT; resolves with the exit code. `env` defaults to the process environment. */
+/**
+ * Runs until SIGTERM or SIGINT; resolves with the exit code. `env` defaults to the process environment.
+ * A signal ends the process cleanly at any time, start-up included (Slack unreachable, a hung auth).
+ */
 export async function serve(env?: Record<string, string | undefined>, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): Promise<number> {
   let config: Config;
   try {
     config = env ? loadConfig(env) : loadConfig();
+    requireServeSettings(config);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
@@ -123,20 +132,54 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
     process.stderr.write(`${err.message}\n`);
     return EXIT_CONFIG;
   }
-  const { port } = await bot.start();
-  logger.info({ mode: bot.slack.mode, port, postgres: config.postgres ? `${config.postgres.host}:${config.postgres.port}` : null }, 'dbpool is serving Slack');
-
-  const signal = await stopSignal;
-  logger.info({ signal, drainMs: bot.drainMs }, 'shutting down: letting running actions finish');
+  const starting = bot.start();
+  const first = await Promise.race([
+    starting.then(({ port }) => ({ kind: 'started' as const, port }), (err: unknown) => ({ kind: 'refused' as const, err })),
+    stopSignal.then((signal) => ({ kind: 'signal' as const, signal })),
+  ]);
+  let code = 0;
+  let reason: Record<string, unknown>;
+  if (first.kind === 'refused') {
+    await bot.stop();
+    if (!(first.err instanceof ConfigError)) throw first.err;
+    process.stderr.write(`${first.err.message}\n`);
+    return EXIT_CONFIG;
+  } else if (first.kind === 'signal') {
+    reason = { signal: first.signal, during: 'start-up' };
+  } else {
+    logger.info({ mode: bot.slack.mode, port: first.port, postgres: config.postgres ? `${config.postgres.host}:${config.postgres.port}` : null }, 'dbpool is serving Slack');
+    const next = await Promise.race([stopSignal.then((signal) => ({ signal })), bot.slack.failed.then((err) => ({ err }))]);
+    if ('err' in next) {
+      process.stderr.write(`${next.err.message}\n`);
+      code = EXIT_CONFIG;
+      reason = { slack: 'connection given up' };
+    } else {
+      reason = { signal: next.signal };
+    }
+  }
+  logger.info({ ...reason, drainMs: bot.drainMs }, 'shutting down: letting running actions finish');
   const forced = setTimeout(() => {
     logger.error('shutdown took too long: exiting');
     process.exit(1);
   }, bot.drainMs + 10_000);
   forced.unref();
+  // An attempt still under way (a hung apps.connections.open) ends on its own deadline; nothing waits for it.
+  starting.catch(() => {});
   await bot.stop();
   clearTimeout(forced);
   logger.flush();
-  return 0;
+  return code;
+}
+
+/**
+ * What `serve` needs before it builds anything, all named at once. A bot without a database answers
+ * only math and help: refused at start-up, where the deployer sees it, not later in Slack.
+ */
+function requireServeSettings(config: Config): void {
+  const problems: ConfigError['problems'] = [];
+  if (!config.postgres) problems.push({ variable: 'DATABASE_URL', message: 'is required to serve: the bot diagnoses that database (or set PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE)' });
+  if (!config.slack.botToken) problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'is required to serve Slack' });
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -65,4 +65,18 @@ describe('config', () => {
       expect((err as Error).message).not.toContain('hunter2');
     }
   });
+
+  it('a Slack token of the wrong kind names its variable and what belongs there, never the token', () => {
+    expect(problems({ SLACK_APP_TOKEN: 'xoxb-1-bot-token-in-the-wrong-place' })).toEqual(['SLACK_APP_TOKEN']);
+    expect(problems({ SLACK_BOT_TOKEN: 'xapp-1-app-token-in-the-wrong-place' })).toEqual(['SLACK_BOT_TOKEN']);
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_APP_TOKEN: 'nonsense' })).toEqual(['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN']);
+    try {
+      loadConfig({ SLACK_APP_TOKEN: 'xoxb-1-s3cr3t' });
+    } catch (err) {
+      expect((err as Error).message).toContain('xapp-');
+      expect((err as Error).message).not.toContain('s3cr3t');
+    }
+    expect(loadConfig({ SLACK_BOT_TOKEN: ' xoxb-1 ', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ botToken: 'xoxb-1', appToken: 'xapp-1' });
+    expect(loadConfig({ SLACK_APP_TOKEN: '' }).slack.appToken).toBeUndefined();
+  });
 });

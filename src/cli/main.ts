@@ -17,6 +17,9 @@ process.exitCode = await runCli(process.argv.slice(2), {
   },
 });
 
+// `dbpool serve`: an attempt to reach Slack still under way when the bot stopped must not keep the process alive.
+if (process.argv[2] === 'serve') setTimeout(() => process.exit(), 2000).unref();
+
 async function askTerminal(): Promise<string> {
   const rl = createInterface({ input: process.stdin });
   try {

@@ -12,6 +12,7 @@ import type { StateDb } from '../state/state-store.js';
 import { createApproverGroup } from './approver-group.js';
 import { authorizeEveryRequest, type GateDeps } from './authorize-request.js';
 import { boltLogger } from './bolt-logger.js';
+import { initializeWithBotToken } from './bot-token-check.js';
 import { healthzRoute } from './healthz.js';
 import { registerButtons } from './listeners/buttons/index.js';
 import { registerCommands } from './listeners/commands/index.js';
@@ -19,6 +20,7 @@ import { metricsRoute } from './metrics-route.js';
 import { answerUnprocessable, refuseFutureRequests } from './receiver-guards.js';
 import type { SlackDeps } from './serve-request.js';
 import type { SlackConnection } from './slack-client.js';
+import { DEFAULT_RECONNECT, superviseSocketMode, type ReconnectPolicy, type SocketModeConnection } from './socket-mode-connection.js';
 import { openUserLanguageStore, type UserLanguageStore } from './user-language-store.js';
 
 export interface SlackAppOptions {
@@ -47,13 +49,20 @@ export interface SlackAppOptions {
   maxConcurrentReplies?: number;
   /** The command table's ranges; tests shorten them. */
   limits?: CommandLimits;
+  /** The wait between connection attempts (Socket Mode) and auth.test retries at start-up; tests shorten it. */
+  reconnect?: ReconnectPolicy;
 }
 
 export interface SlackApp {
   app: App;
   mode: 'socket' | 'http';
-  /** Resolves with the port /slack/events (HTTP) or /healthz listens on. */
+  /**
+   * Resolves with the port /slack/events (HTTP) or /healthz listens on once Slack is reached; retries
+   * while Slack is unreachable, rejects with ConfigError for a refused token, resolves early when stopped.
+   */
   start(): Promise<{ port: number }>;
+  /** Settles when Socket Mode gives its connection up after start-up (link_disabled, a revoked token); never in HTTP mode. */
+  failed: Promise<ConfigError>;
   /** Lets the work of requests already received finish, up to the bound. */
   drain(boundMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -80,9 +89,11 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     instanceSources: services.instanceSources,
     latest: () => services.diagnoser?.latest() ?? null,
     slack: options.slack.health,
+    socketMode: () => socket?.health() ?? null,
     state: services.stateDb,
     timeoutMs: Math.min(3000, config.probes.timeoutMs),
   });
+  let socket: SocketModeConnection | null = null;
   const routes = services.metrics ? [health, metricsRoute(services.metrics)] : [health];
   const mode = slack.appToken ? 'socket' : 'http';
   const processEventErrorHandler = answerUnprocessable(gate);
@@ -92,13 +103,20 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
           appToken: slack.appToken ?? '',
           logger: log,
           customRoutes: routes,
-          installerOptions: { port: config.slack.port, clientOptions },
+          // dbpool reconnects (superviseSocketMode); apps.connections.open is one call per attempt, no hidden retries.
+          autoReconnectEnabled: false,
+          installerOptions: { port: config.slack.port, clientOptions: { ...clientOptions, retryConfig: { retries: 0 } } },
         })
       : refuseFutureRequests(
           new HTTPReceiver({ signingSecret: slack.signingSecret ?? '', endpoints: '/slack/events', customRoutes: routes, logger: log, processEventErrorHandler }),
           gate.logger,
         );
-  const app = new App({ token: slack.botToken, receiver, logger: log, clientOptions });
+  // Deferred: start() runs auth.test and can tell a refused SLACK_BOT_TOKEN from an unreachable Slack.
+  const app = new App({ token: slack.botToken, receiver, logger: log, clientOptions, deferInitialization: true });
+  const policy = options.reconnect ?? DEFAULT_RECONNECT;
+  if (receiver instanceof SocketModeReceiver) socket = superviseSocketMode(receiver.client, logger.child({ component: 'socket-mode' }), policy);
+  const stopping = new AbortController();
+  let receiverStarted = false;
   const inFlight = new InFlight();
   const deps: SlackDeps = {
     config,
@@ -123,17 +141,23 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   return {
     app,
     mode,
+    failed: socket?.failed ?? new Promise<never>(() => {}),
     async start() {
-      if (mode === 'http') {
+      if (!(await initializeWithBotToken(app, logger.child({ component: 'slack' }), policy, stopping.signal))) return { port: config.slack.port };
+      receiverStarted = true;
+      if (!socket) {
         const server = (await app.start(config.slack.port)) as Server;
         return { port: (server.address() as AddressInfo).port };
       }
-      await app.start();
+      // Bolt's start opens /healthz's server, then the first connection attempt.
+      await socket.start(() => app.start());
       return { port: config.slack.port };
     },
     drain: (boundMs) => inFlight.settled(boundMs),
     async stop() {
-      await app.stop();
+      stopping.abort();
+      await socket?.stop();
+      if (receiverStarted) await app.stop();
     },
   };
 }

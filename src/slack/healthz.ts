@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Facts, InstanceSource } from '../core/facts.js';
 import type { StateProblem } from '../state/state-store.js';
 import type { SlackHealth } from './slack-client.js';
+import type { SocketModeHealth } from './socket-mode-connection.js';
 
 export interface Health {
   status: 'ok' | 'degraded';
@@ -13,6 +14,8 @@ export interface Health {
   instanceSources: { name: string; ok: boolean; error?: string; observed: { at: string; ok: boolean; instances: number; error?: string } | null }[];
   /** Slack's Web API as the bot's own calls found it. */
   slack: SlackHealth;
+  /** The Socket Mode connection: its state, reconnects and latest disconnect; null in HTTP mode. */
+  socketMode: SocketModeHealth | null;
   /** The state file: plans, audit, hourly cap. Actions are refused while it is not sound. */
   state: { ok: boolean; problem?: StateProblem | 'unavailable' };
 }
@@ -23,6 +26,8 @@ export interface HealthTargets {
   /** The facts of the latest finished diagnosis; null before the first. */
   latest: () => Facts | null;
   slack: () => SlackHealth;
+  /** Null in HTTP mode. */
+  socketMode?: () => SocketModeHealth | null;
   /** Null when the state store could not be opened. */
   state: { problem(): StateProblem | null } | null;
   /** Below the container healthcheck's timeout (5 s in the Dockerfile). */
@@ -51,10 +56,12 @@ export async function checkHealth(targets: HealthTargets): Promise<Health> {
   );
   const postgres = { configured: targets.postgres !== null, reachable: targets.postgres?.isConnected() ?? false };
   const slack = targets.slack();
+  const socketMode = targets.socketMode?.() ?? null;
   const problem: StateProblem | 'unavailable' | null = targets.state ? targets.state.problem() : 'unavailable';
   const state: Health['state'] = problem ? { ok: false, problem } : { ok: true };
-  const ok = postgres.reachable && sources.every((s) => s.ok) && slack.ok && state.ok;
-  return { status: ok ? 'ok' : 'degraded', postgres, instanceSources: sources, slack, state };
+  const connected = socketMode === null || socketMode.state === 'connected';
+  const ok = postgres.reachable && sources.every((s) => s.ok) && slack.ok && connected && state.ok;
+  return { status: ok ? 'ok' : 'degraded', postgres, instanceSources: sources, slack, socketMode, state };
 }
 
 async function ping(source: InstanceSource, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {

@@ -32,6 +32,11 @@ export interface SlackApiServer {
   failWith(method: string, error: string, channel?: string): () => void;
   /** Calls of `method` ('*': every Web API method) get no answer until the returned function is called. */
   hang(method: string): () => void;
+  /**
+   * Calls of `method` ('*': every one) have their connection reset, as when the network is down,
+   * until the returned function is called; each is recorded with status 0.
+   */
+  refuse(method: string): () => void;
   /** Calls of `method` ('*': every one) are answered after `ms`. */
   slow(method: string, ms: number): void;
   /** apps.connections.open answers with this WebSocket URL. */
@@ -46,6 +51,7 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
   const failures: { method: string; error: string; channel?: string }[] = [];
   const held = new Map<string, (() => void)[]>();
   const delays = new Map<string, number>();
+  const refused = new Set<string>();
   const stalled = (method: string) => held.get(method) ?? held.get('*');
   let socketUrl = 'ws://127.0.0.1:1/';
   let base = '';
@@ -79,6 +85,12 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
       }
       const method = url.pathname.replace(/^\/api\//, '');
       const body = parseForm(raw, req.headers['content-type']);
+      if (refused.has(method) || refused.has('*')) {
+        calls.push({ method, body, status: 0 });
+        req.socket.destroy();
+        notify();
+        return;
+      }
       const retryAfter = rateLimited.get(method);
       if (retryAfter !== undefined) {
         rateLimited.delete(method);
@@ -150,6 +162,10 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
         held.delete(method);
         queue.splice(0).forEach((reply) => reply());
       };
+    },
+    refuse(method) {
+      refused.add(method);
+      return () => void refused.delete(method);
     },
     slow: (method, ms) => void delays.set(method, ms),
     setSocketUrl: (url) => {

@@ -186,6 +186,7 @@ describe('Slack over the HTTP receiver, database down', () => {
       instanceSources: [],
       // Calls of earlier tests may still be on their way: how many is no matter here.
       slack: { ok: true, pending: expect.any(Number) },
+      socketMode: null,
       state: { ok: true },
     });
   });
