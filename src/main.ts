@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createScheduler, type BotScheduler } from './schedule/create-scheduler.js';
 import { createServices, type ServiceOptions, type Services } from './services.js';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.js';
+import { listenRefusal } from './slack/listen-refusal.js';
 import { createSlackConnection, type SlackClientOptions } from './slack/slack-client.js';
 import { createSlackSummaryPoster, createSlackWarningPoster, showReconciledPlans } from './slack/scheduled-posts.js';
 import type { UserLanguageStore } from './slack/user-language-store.js';
@@ -123,7 +124,17 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
     process.stderr.write(`${err.message}\n`);
     return EXIT_CONFIG;
   }
-  const { port } = await bot.start();
+  let port: number;
+  try {
+    ({ port } = await bot.start());
+  } catch (err) {
+    const refusal = listenRefusal(err, config.slack.port);
+    if (refusal === null) throw err;
+    process.stderr.write(`${refusal}\n`);
+    // Nothing else started: the scheduler starts after the listen, and Bolt's receiver never did.
+    await bot.services.close();
+    return EXIT_CONFIG;
+  }
   logger.info({ mode: bot.slack.mode, port, postgres: config.postgres ? `${config.postgres.host}:${config.postgres.port}` : null }, 'dbpool is serving Slack');
 
   const signal = await stopSignal;

@@ -15,6 +15,7 @@ import { boltLogger } from './bolt-logger.js';
 import { healthzRoute } from './healthz.js';
 import { registerButtons } from './listeners/buttons/index.js';
 import { registerCommands } from './listeners/commands/index.js';
+import { socketModeListening } from './listen-refusal.js';
 import { metricsRoute } from './metrics-route.js';
 import { answerUnprocessable, refuseFutureRequests } from './receiver-guards.js';
 import type { SlackDeps } from './serve-request.js';
@@ -128,7 +129,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
         const server = (await app.start(config.slack.port)) as Server;
         return { port: (server.address() as AddressInfo).port };
       }
-      await app.start();
+      await Promise.all([socketModeListening(receiver), app.start()]);
       return { port: config.slack.port };
     },
     drain: (boundMs) => inFlight.settled(boundMs),
