@@ -415,6 +415,11 @@ export function processEnvironment(): Record<string, string | undefined> {
   return process.env;
 }
 
+/** Colours only into a terminal, and never with NO_COLOR set (no-color.org): a redirected output stays plain text. */
+export function wantsColor(stream: { isTTY?: boolean }): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}
+
 /** True when the process writes to an interactive terminal (pretty logs, colours). */
 export function isInteractiveTerminal(): boolean {
   return Boolean(process.stdout.isTTY) && process.env.CI === undefined;
