@@ -14,7 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { prepareCommand } from '../src/commands/command-table.js';
 import { parseCommandLine } from '../src/commands/parse-command-line.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, wantsColor } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { createProcessInstanceSource } from '../src/probes/processes/process-instance-source.js';
 import { renderJson } from '../src/render/json.js';
@@ -25,7 +25,8 @@ import { settle, spawnApp, type SpawnedApp } from '../test/helpers/spawn-app.js'
 
 const lang = process.argv.includes('--lang') && process.argv[process.argv.indexOf('--lang') + 1] === 'fa' ? 'fa' : 'en';
 const json = process.argv.includes('--json');
-const say = (s: string) => process.stderr.write(`\x1b[2m[demo]\x1b[0m ${s}\n`);
+const prefix = wantsColor(process.stderr) ? '\x1b[2m[demo]\x1b[0m' : '[demo]';
+const say = (s: string) => process.stderr.write(`${prefix} ${s}\n`);
 
 const server = await startPostgres({ maxConnections: 20, superuserReserved: 3 });
 const apps: SpawnedApp[] = [];
@@ -81,7 +82,7 @@ try {
   say('dbpool status:');
   const result = await prepareCommand(parseCommandLine(['status'])).run(services.context);
   if (result.kind === 'report') {
-    process.stdout.write(json ? renderJson(result.report) : renderText(result.report, { lang, color: Boolean(process.stdout.isTTY), timeZone: config.timeZone }));
+    process.stdout.write(json ? renderJson(result.report) : renderText(result.report, { lang, color: wantsColor(process.stdout), timeZone: config.timeZone }));
   }
 } catch (err) {
   exitCode = 1;

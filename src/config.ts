@@ -6,11 +6,20 @@ import { engineAddressProblem } from './probes/docker/engine-address.js';
  * Everything else receives a typed Config. Every variable is documented in .env.example.
  */
 
-const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(def);
-const optionalInt = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
-const ratio = (def: number) => z.coerce.number().gt(0).lt(1).default(def);
+/** A whole number in [min, max]. Whatever is wrong (not a number, a fraction, out of range), the refusal states the range. */
+const wholeNumber = (min: number, max: number) => {
+  const range = max === Number.MAX_SAFE_INTEGER ? `must be a whole number, at least ${min}` : `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: range }).int({ error: range }).min(min, { error: range }).max(max, { error: range });
+};
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => wholeNumber(min, max).default(def);
+const optionalInt = (min = 0, max = Number.MAX_SAFE_INTEGER) => z.preprocess(emptyToUndefined, wholeNumber(min, max).optional());
+/** A share written as a fraction: 75 % is 0.75 (a newcomer writes 75). */
+const fraction = (def: number, example: string, zeroAllowed = false) => {
+  const says = `must be a fraction ${zeroAllowed ? 'from 0 to below 1' : 'between 0 and 1'}, like ${example}`;
+  const n = z.coerce.number({ error: says });
+  return (zeroAllowed ? n.min(0, { error: says }) : n.gt(0, { error: says })).lt(1, { error: says }).default(def);
+};
+const ratio = (def: number) => fraction(def, `${def} for ${Math.round(def * 100)} %`);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 /** A Slack token of one kind: a token of another kind in its place is the usual copy-paste slip. */
 const slackToken = (prefix: string, kind: string) =>
@@ -120,7 +129,7 @@ export const envSchema = z
 
     DBPOOL_WARN_UTILIZATION: ratio(0.75),
     DBPOOL_CRIT_UTILIZATION: ratio(0.9),
-    DBPOOL_SAFETY_MARGIN: z.coerce.number().min(0).lt(1).default(0.1),
+    DBPOOL_SAFETY_MARGIN: fraction(0.1, '0.1 for 10 %', true),
     DBPOOL_IDLE_MINUTES: int(10, 1, 60 * 24 * 7),
     DBPOOL_MEMORY_PER_CONNECTION_MB: z.coerce.number().positive().max(10_000).default(10),
     DBPOOL_POOLER_THRESHOLD: int(500, 1),
@@ -155,7 +164,9 @@ export const envSchema = z
     DBPOOL_SUMMARY_LANG: z.preprocess(emptyToUndefined, z.enum(['en', 'fa']).optional()),
   })
   .superRefine((env, ctx) => {
-    if (env.DBPOOL_WARN_UTILIZATION >= env.DBPOOL_CRIT_UTILIZATION) {
+    // Only between two fractions: a 75 already has its own refusal, and comparing it would add a wrong one.
+    const fractions = [env.DBPOOL_WARN_UTILIZATION, env.DBPOOL_CRIT_UTILIZATION].every((v) => v > 0 && v < 1);
+    if (fractions && env.DBPOOL_WARN_UTILIZATION >= env.DBPOOL_CRIT_UTILIZATION) {
       ctx.addIssue({
         code: 'custom',
         path: ['DBPOOL_WARN_UTILIZATION'],
@@ -411,6 +422,11 @@ function postgresTarget(e: Env): PostgresTarget | undefined {
 /** The process's environment, for the entry points that hand it to loadConfig. */
 export function processEnvironment(): Record<string, string | undefined> {
   return process.env;
+}
+
+/** Colours only into a terminal, and never with NO_COLOR set (no-color.org): a redirected output stays plain text. */
+export function wantsColor(stream: { isTTY?: boolean }): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
 }
 
 /** True when the process writes to an interactive terminal (pretty logs, colours). */

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createScheduler, type BotScheduler } from './schedule/create-scheduler.js';
 import { createServices, type ServiceOptions, type Services } from './services.js';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.js';
+import { listenRefusal } from './slack/listen-refusal.js';
 import { createSlackConnection, type SlackClientOptions } from './slack/slack-client.js';
 import type { ReconnectPolicy } from './slack/socket-mode-connection.js';
 import { createSlackSummaryPoster, createSlackWarningPoster, showReconciledPlans } from './slack/scheduled-posts.js';
@@ -141,8 +142,9 @@ export async function serve(env?: Record<string, string | undefined>, signals: N
   let reason: Record<string, unknown>;
   if (first.kind === 'refused') {
     await bot.stop();
-    if (!(first.err instanceof ConfigError)) throw first.err;
-    process.stderr.write(`${first.err.message}\n`);
+    const refusal = first.err instanceof ConfigError ? first.err.message : listenRefusal(first.err, config.slack.port);
+    if (refusal === null) throw first.err;
+    process.stderr.write(`${refusal}\n`);
     return EXIT_CONFIG;
   } else if (first.kind === 'signal') {
     reason = { signal: first.signal, during: 'start-up' };

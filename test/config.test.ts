@@ -42,6 +42,24 @@ describe('config', () => {
     expect(problems(env)).toContain(variable);
   });
 
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: must be a whole number from 0 to 65535'],
+    [{ PORT: '70000' }, 'PORT: must be a whole number from 0 to 65535'],
+    [{ PGPORT: '5432.5', PGHOST: 'db' }, 'PGPORT: must be a whole number from 1 to 65535'],
+    [{ DBPOOL_WARN_UTILIZATION: '75' }, 'DBPOOL_WARN_UTILIZATION: must be a fraction between 0 and 1, like 0.75 for 75 %'],
+    [{ DBPOOL_CRIT_UTILIZATION: '90%' }, 'DBPOOL_CRIT_UTILIZATION: must be a fraction between 0 and 1, like 0.9 for 90 %'],
+    [{ DBPOOL_SAFETY_MARGIN: '10' }, 'DBPOOL_SAFETY_MARGIN: must be a fraction from 0 to below 1, like 0.1 for 10 %'],
+  ])('says what a newcomer should write: %o', (env, line) => {
+    let refused: ConfigError | undefined;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      refused = err as ConfigError;
+    }
+    // One line, the only one: no second refusal from a comparison with the bad value.
+    expect(refused?.message).toBe(`Invalid configuration:\n  ${line}`);
+  });
+
   it('reads one admin console per PgBouncer from DBPOOL_PGBOUNCER_URL', () => {
     const c = loadConfig({ DBPOOL_PGBOUNCER_URL: 'postgres://dbpool:s%40cret@pgb1:6432/pgbouncer, postgres://stats@pgb2/pgbouncer' });
     expect(c.pgbouncers.map(({ host, port, user, password, database }) => ({ host, port, user, password, database }))).toEqual([

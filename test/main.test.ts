@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,35 @@ describe('dbpool serve (src/main.ts)', () => {
     const run = startMain({ SLACK_SIGNING_SECRET: 's' });
     expect(await run.exited).not.toBe(0);
     expect(run.stderr()).toContain('SLACK_BOT_TOKEN');
+  });
+
+  it.each([
+    ['HTTP mode', { SLACK_SIGNING_SECRET: 's' }],
+    ['Socket Mode', { SLACK_APP_TOKEN: 'xapp-1-test' }],
+  ])('%s: a port in use stops start-up with one line naming PORT, no stack trace', async (_mode, slackEnv) => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    const api = await startSlackApiServer();
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-main-'));
+    try {
+      const run = startMain({
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_API_URL: api.apiUrl,
+        PORT: String(port),
+        DATABASE_URL: `postgresql://dbpool:secret@127.0.0.1:${await closedPort()}/madras`,
+        DBPOOL_INSTANCE_SOURCE: 'none',
+        DBPOOL_STATE_DIR: stateDir,
+        DBPOOL_LOG_LEVEL: 'error',
+        ...slackEnv,
+      });
+      expect(await run.exited).toBe(78);
+      expect(run.stderr().trim()).toBe(`PORT: port ${port} is already in use by another process; set PORT to a free port (it serves /healthz, /metrics and, in HTTP mode, /slack/events)`);
+    } finally {
+      busy.close();
+      await api.close();
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('serves /healthz and stops cleanly on SIGTERM', async () => {

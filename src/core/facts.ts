@@ -28,6 +28,7 @@ export type ProbeHint =
   | 'docker_tls_wrong_name'
   | 'docker_tls_not_valid_now'
   | 'docker_tls_client_certificate'
+  | 'docker_socket_group'
   | 'no_answer'
   | 'pgbouncer_client_limit'
   | 'pgbouncer_not_allowed'

@@ -82,6 +82,9 @@ const hint: Catalog['hint'] = {
   docker_tls_wrong_name: () => "TLS: the engine's certificate is not for this address",
   docker_tls_not_valid_now: () => "TLS: the engine's certificate is not valid now",
   docker_tls_client_certificate: () => 'TLS refused by the engine: it wants a client certificate it trusts (cert.pem and key.pem in DOCKER_CERT_PATH)',
+  docker_socket_group: (p, f) =>
+    `dbpool's user may not use the Docker socket${p.file ? ` ${f.code(p.file)}` : ''}: give it the socket's group ` +
+    `(its number: ${f.code(`stat -c %g ${p.file ?? '/var/run/docker.sock'}`)}), with ${f.code('group_add')} in compose or ${f.code('docker run --group-add <gid>')}`,
   no_answer: (p, f) => (p.ms === undefined ? 'no answer in time' : `no answer within ${f.num(p.ms)} ms`),
   pgbouncer_client_limit: () => "PgBouncer is at max_client_conn and refuses even dbpool's console connection",
   pgbouncer_not_allowed: (p, f) => `${f.code(p.user ?? '?')} may not use the admin console: add it to stats_users in pgbouncer.ini and RELOAD`,

@@ -56,6 +56,9 @@ const hint: Catalog['hint'] = {
   docker_tls_not_valid_now: () => 'TLS: گواهی موتور Docker اکنون معتبر نیست',
   docker_tls_client_certificate: (_p, f) =>
     `موتور Docker دست‌دهی TLS را رد کرد: گواهی کلاینتی می‌خواهد که به آن اعتماد دارد (${f.code('cert.pem')} و ${f.code('key.pem')} در ${f.code('DOCKER_CERT_PATH')})`,
+  docker_socket_group: (p, f) =>
+    `کاربر dbpool اجازه‌ی استفاده از سوکت Docker${p.file ? ` ${f.code(p.file)}` : ''} را ندارد: گروه سوکت را به آن بدهید ` +
+    `(شماره‌ی آن: ${f.code(`stat -c %g ${p.file ?? '/var/run/docker.sock'}`)})، با ${f.code('group_add')} در compose یا ${f.code('docker run --group-add <gid>')}`,
   no_answer: (p, f) => (p.ms === undefined ? 'به‌موقع پاسخی نیامد' : `در ${f.num(p.ms)} میلی‌ثانیه پاسخی نیامد`),
   pgbouncer_client_limit: (_p, f) => `PgBouncer به ${f.code('max_client_conn')} رسیده است و حتی اتصال کنسول dbpool را هم رد می‌کند`,
   pgbouncer_not_allowed: (p, f) =>

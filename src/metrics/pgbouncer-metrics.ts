@@ -8,13 +8,13 @@ import type { Report } from '../core/report.js';
 export function createPgBouncerMetrics(registry: Registry): (report: Report) => void {
   const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames: ['pgbouncer'], registers: [registry] });
   const up = gauge('dbpool_pgbouncer_up', '1 when the last look at the admin console succeeded');
-  const clients = gauge('dbpool_pgbouncer_clients', 'Client connections PgBouncer holds (they count against max_client_conn)');
-  const maxClients = gauge('dbpool_pgbouncer_max_client_conn', 'max_client_conn');
-  const demand = gauge('dbpool_pgbouncer_app_pool_demand', "Client connections the app's full pools routed to this PgBouncer can open");
-  const waiting = gauge('dbpool_pgbouncer_clients_waiting', 'Clients waiting for a server connection (cl_waiting, summed)');
+  const clients = gauge('dbpool_pgbouncer_client_connections', 'Client connections PgBouncer holds (they count against max_client_conn)');
+  const maxClients = gauge('dbpool_pgbouncer_max_client_connections', 'max_client_conn');
+  const demand = gauge('dbpool_pgbouncer_app_pool_demand_connections', "Client connections the app's full pools routed to this PgBouncer can open");
+  const waiting = gauge('dbpool_pgbouncer_waiting_client_connections', 'Clients waiting for a server connection (cl_waiting, summed)');
   const maxWait = gauge('dbpool_pgbouncer_max_wait_seconds', 'How long the oldest waiting client has waited');
   const servers = gauge('dbpool_pgbouncer_server_connections', 'Server connections PgBouncer holds to PostgreSQL');
-  const serverLimit = gauge('dbpool_pgbouncer_server_pool_limit', 'Server connections its pools may open (pool size x pairs + reserve, capped)');
+  const serverLimit = gauge('dbpool_pgbouncer_max_server_connections', 'Server connections its pools may open (pool size x pairs + reserve, capped)');
   const all = [up, clients, maxClients, demand, waiting, maxWait, servers, serverLimit];
 
   return (report) => {

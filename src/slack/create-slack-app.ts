@@ -16,6 +16,7 @@ import { initializeWithBotToken } from './bot-token-check.js';
 import { healthzRoute } from './healthz.js';
 import { registerButtons } from './listeners/buttons/index.js';
 import { registerCommands } from './listeners/commands/index.js';
+import { socketModeListening } from './listen-refusal.js';
 import { metricsRoute } from './metrics-route.js';
 import { answerUnprocessable, refuseFutureRequests } from './receiver-guards.js';
 import type { SlackDeps } from './serve-request.js';
@@ -149,8 +150,9 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
         const server = (await app.start(config.slack.port)) as Server;
         return { port: (server.address() as AddressInfo).port };
       }
-      // Bolt's start opens /healthz's server, then the first connection attempt.
-      await socket.start(() => app.start());
+      // Bolt's start opens /healthz's server, then the first connection attempt. A port in use is
+      // the listen's error, not a connection failure to retry.
+      await Promise.all([socketModeListening(receiver), socket.start(() => app.start())]);
       return { port: config.slack.port };
     },
     drain: (boundMs) => inFlight.settled(boundMs),

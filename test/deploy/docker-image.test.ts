@@ -1,7 +1,9 @@
 /**
  * The image the Dockerfile builds, run as a deployment runs it. Opt-in: building needs the
  * node:24-bookworm-slim base image, which CI machines cannot pull, so this runs only when
- * DBPOOL_IMAGE names an image already built (`docker build -t dbpool . && DBPOOL_IMAGE=dbpool npx vitest run test/deploy`).
+ * DBPOOL_IMAGE names an image already built (`bash .ci/build-image.sh && DBPOOL_IMAGE=dbpool npx vitest run
+ * test/deploy/docker-image.test.ts`; the script builds a local stand-in for the base when it cannot be pulled).
+ * The CLI is run as a deployment runs it: `dbpool …` on the image's PATH.
  */
 import { stat } from 'node:fs/promises';
 import type Docker from 'dockerode';
@@ -17,6 +19,18 @@ import { sendSlashCommand } from '../helpers/slack-requests.js';
 const IMAGE = process.env.DBPOOL_IMAGE?.trim() ?? '';
 // The image is given the engine's socket, as docker-compose.example.yml does.
 const skip = IMAGE === '' ? noImage() : await dockerSkipReason(phpSkipReason, engineSocketReason);
+
+/** The summary chart drawn inside the container, with the one font file the image keeps. */
+const CHART_SCRIPT = `
+const { renderChart } = await import('/app/dist/render/summary-chart.js');
+const at = new Date(0);
+const png = await renderChart([{ at, connections: 10, usable: 20 }], {
+  width: 200, height: 100, from: at, to: new Date(3600000), warnUtilization: 0.75, critUtilization: 0.9,
+  labels: { title: 'اتصال‌ها', connections: 'c', capacity: 'u', warn: 'w', crit: 'c' },
+  formatTime: (d) => d.toISOString(), formatNumber: String,
+});
+console.log(png.subarray(1, 4).toString('latin1').toLowerCase());
+`;
 
 function noImage(): string {
   const reason = 'DBPOOL_IMAGE is not set: build the image and name it there to test it';
@@ -86,11 +100,27 @@ describe.skipIf(skip !== null)('the dbpool image (DBPOOL_IMAGE)', () => {
     return { code: (await exec.inspect()).ExitCode, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') };
   }
 
+  /** `docker run --rm <image> <cmd>`: a container of its own on the host's network, its output when it ends. */
+  async function runOnce(cmd: string[]): Promise<{ code: number; stdout: string }> {
+    const once = await docker.createContainer({ Image: IMAGE, Cmd: cmd, HostConfig: { NetworkMode: 'host' } });
+    try {
+      await once.start();
+      const { StatusCode } = (await once.wait()) as { StatusCode: number };
+      const logs = await once.logs({ stdout: true, stderr: false, follow: false });
+      return { code: StatusCode, stdout: demuxDockerStream(logs).stdout.toString('utf8') };
+    } finally {
+      await once.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
   it('is built to run unprivileged, with its state on a volume and a health check on /healthz', async () => {
     const { Config } = await docker.getImage(IMAGE).inspect();
     expect(Config.User).toBe('node');
     expect(Object.keys(Config.Volumes ?? {})).toEqual(['/var/lib/dbpool']);
     expect(Config.Healthcheck?.Test?.join(' ')).toContain('/healthz');
+    // --start-interval exists from Docker Engine 25 (.ci/build-image.sh leaves it out on older ones).
+    const engineMajor = Number((await docker.version()).Version.split('.')[0]);
+    if (engineMajor >= 25) expect((Config.Healthcheck as { StartInterval?: number } | undefined)?.StartInterval).toBe(2e9);
     expect((await execIn(['id', '-u'])).stdout.trim()).not.toBe('0');
     expect((await execIn(['node', '--version'])).stdout).toMatch(/^v24\./);
   });
@@ -127,7 +157,7 @@ describe.skipIf(skip !== null)('the dbpool image (DBPOOL_IMAGE)', () => {
   }, 60_000);
 
   it('runs the CLI inside the container against the same database', async () => {
-    const run = await execIn(['node', 'dist/cli/main.js', 'connections', '--json']);
+    const run = await execIn(['dbpool', 'connections', '--json']);
     expect(run.code, run.stderr).not.toBe(3);
     const report = JSON.parse(run.stdout) as { format: string; target: unknown; facts: { postgres: { ok: boolean; facts?: { maxConnections: number } } } };
     expect(report.format).toBe('dbpool.report/1');
@@ -140,7 +170,7 @@ describe.skipIf(skip !== null)('the dbpool image (DBPOOL_IMAGE)', () => {
   });
 
   it('sees the app through the mounted socket: its instance, 3 workers x DB_POOL_SIZE 2', async () => {
-    const run = await execIn(['node', 'dist/cli/main.js', 'instances', '--json']);
+    const run = await execIn(['dbpool', 'instances', '--json']);
     const report = JSON.parse(run.stdout) as {
       facts: { instances: { ok: boolean; instances: { name: string; poolSize: unknown; processes: { role: string }[] | null }[] }[] };
       math: { instances: { demand: number | null }[] };
@@ -148,10 +178,28 @@ describe.skipIf(skip !== null)('the dbpool image (DBPOOL_IMAGE)', () => {
     const [observation] = report.facts.instances;
     expect(observation?.ok, run.stdout).toBe(true);
     expect(observation?.instances.map((i) => i.name)).toEqual([`${apps.prefix}php_swoole_app_new`]);
-    const workers = observation?.instances[0]?.processes?.filter((p) => p.role === 'worker');
-    expect(workers).toHaveLength(3);
+    // Without process titles a worker and a task worker look alike: with no task workers, all are workers.
+    const workers = observation?.instances[0]?.processes?.filter((p) => p.role === 'worker' || p.role === 'worker_or_task');
+    expect(workers, JSON.stringify(observation?.instances[0])).toHaveLength(3);
     expect(report.math.instances.map((i) => i.demand)).toEqual([6]);
   });
+
+  it('runs `dbpool` as a one-off container: docker run --rm <image> dbpool math …', async () => {
+    const { code, stdout } = await runOnce(['dbpool', 'math', '--workers', '4', '--pool', '30', '--instances', '2', '--max-connections', '200', '--json']);
+    const report = JSON.parse(stdout) as { format: string; verdict: string; exitCode: number };
+    expect(report.format).toBe('dbpool.report/1');
+    // 2 x 4 x 30 = 240 against 197 usable: CRIT, and the exit code says so as for every report.
+    expect(report.verdict).toBe('CRIT');
+    expect(code).toBe(report.exitCode);
+  }, 60_000);
+
+  it('ships what runs: none of dockerode\'s ssh and BuildKit transports, one Vazirmatn file, and the chart still draws', async () => {
+    const gone = await execIn(['sh', '-c', 'ls -d node_modules/ssh2 node_modules/cpu-features node_modules/@grpc node_modules/protobufjs node_modules/better-sqlite3 2>/dev/null; find node_modules/vazirmatn -name "*.ttf" -o -name "*.woff*"']);
+    expect(gone.stdout.trim()).toBe('node_modules/vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf');
+    const chart = await execIn(['node', '--input-type=module', '-e', CHART_SCRIPT]);
+    expect(chart.stderr).toBe('');
+    expect(chart.stdout.trim()).toBe('png');
+  }, 60_000);
 
   it('stops cleanly on docker stop (SIGTERM), exit code 0', async () => {
     await container.stop({ t: 20 });

@@ -37,6 +37,27 @@ describe('Prometheus metrics', () => {
     expect(text).not.toMatch(/^dbpool_postgres_client_connections\{/m);
     expect(text).not.toMatch(/^dbpool_postgres_max_connections\{/m);
     expect(text).not.toMatch(/^dbpool_app_instances_running\{/m);
-    expect(text).not.toMatch(/^dbpool_app_pool_demand\{/m);
+    expect(text).not.toMatch(/^dbpool_app_pool_demand_connections\{/m);
+  });
+
+  it('before the first diagnosis: verdict UNKNOWN, every action counter at 0, no figures', async () => {
+    const text = await createMetrics({ defaultMetrics: false }).registry.metrics();
+    expect(text).toContain('dbpool_verdict 3');
+    for (const action of ['terminate_idle', 'stop_extra', 'undo_scale']) {
+      expect(text).toContain(`dbpool_actions_total{action="${action}",outcome="ok"} 0`);
+      expect(text).toContain(`dbpool_actions_total{action="${action}",outcome="failed"} 0`);
+      expect(text).toContain(`dbpool_actions_refused_total{action="${action}",reason="not_approver"} 0`);
+    }
+    expect(text).not.toMatch(/^dbpool_postgres_client_connections\{/m);
+  });
+
+  it("names the process metrics as prom-client and every dashboard do, without a gauge called *_total", async () => {
+    const text = await createMetrics().registry.metrics();
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    expect(text).toMatch(/^nodejs_active_handles\{type="/m);
+    expect(text).not.toContain('dbpool_process_');
+    const gaugesNamedTotal = [...text.matchAll(/^# TYPE (\S+_total) (\w+)$/gm)].filter((m) => m[2] !== 'counter').map((m) => m[1]);
+    expect(gaugesNamedTotal).toEqual([]);
   });
 });

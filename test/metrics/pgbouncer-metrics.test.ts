@@ -14,13 +14,13 @@ describe('PgBouncer on /metrics', () => {
     let text = await m.registry.metrics();
     expect(text).toContain('dbpool_pgbouncer_up{pgbouncer="pgbouncer:6432"} 1');
     expect(text).toContain('dbpool_pgbouncer_up{pgbouncer="pgb2:6432"} 0');
-    expect(text).toContain('dbpool_pgbouncer_clients{pgbouncer="pgbouncer:6432"} 50');
-    expect(text).toContain('dbpool_pgbouncer_max_client_conn{pgbouncer="pgbouncer:6432"} 50');
-    expect(text).toContain('dbpool_pgbouncer_clients_waiting{pgbouncer="pgbouncer:6432"} 3');
+    expect(text).toContain('dbpool_pgbouncer_client_connections{pgbouncer="pgbouncer:6432"} 50');
+    expect(text).toContain('dbpool_pgbouncer_max_client_connections{pgbouncer="pgbouncer:6432"} 50');
+    expect(text).toContain('dbpool_pgbouncer_waiting_client_connections{pgbouncer="pgbouncer:6432"} 3');
     expect(text).toContain('dbpool_pgbouncer_max_wait_seconds{pgbouncer="pgbouncer:6432"} 2.5');
-    expect(text).toContain('dbpool_pgbouncer_server_pool_limit{pgbouncer="pgbouncer:6432"} 10');
+    expect(text).toContain('dbpool_pgbouncer_max_server_connections{pgbouncer="pgbouncer:6432"} 10');
     // Two PgBouncers and an app that does not say which it uses: its demand is tied to neither.
-    expect(text).not.toContain('dbpool_pgbouncer_app_pool_demand{');
+    expect(text).not.toContain('dbpool_pgbouncer_app_pool_demand_connections{');
 
     m.observeReport(buildReport('status', facts(), settings()), 0.01);
     text = await m.registry.metrics();

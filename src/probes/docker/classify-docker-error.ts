@@ -17,11 +17,18 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO/;
 
 /** Turns what dockerode throws into a ProbeError naming where it happened. */
 export function dockerProbeError(err: unknown, source: string, doing: string): ProbeError {
-  const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; name?: unknown; message?: unknown; json?: unknown; reason?: unknown };
+  const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; name?: unknown; message?: unknown; json?: unknown; reason?: unknown; address?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const kind = errorKind(code, status, typeof e.name === 'string' ? e.name : undefined);
-  const hint = kind === 'timeout' ? { code: 'no_answer' as const } : kind === 'auth_failed' && code ? tlsHint(code) : undefined;
+  const hint =
+    kind === 'timeout'
+      ? { code: 'no_answer' as const }
+      : kind === 'auth_failed' && code
+        ? tlsHint(code)
+        : code === 'EACCES' || code === 'EPERM'
+          ? socketGroupHint(e.address)
+          : undefined;
   return {
     kind,
     source,
@@ -50,6 +57,14 @@ function describe(e: { message?: unknown; json?: unknown; reason?: unknown }, co
   const text = engineMessage ?? (typeof e.message === 'string' && e.message ? e.message : String(e.reason ?? code ?? 'unknown error'));
   if (status !== undefined && engineMessage) return `HTTP ${status}: ${text.trim()}`;
   return text.trim();
+}
+
+/**
+ * The engine's socket is root's and its group's (docker): an unprivileged dbpool (the image's `node`
+ * user) needs that group, which is what a bare EACCES does not say.
+ */
+function socketGroupHint(address: unknown): ProbeHintRef {
+  return { code: 'docker_socket_group', ...(typeof address === 'string' && address ? { file: address } : {}) };
 }
 
 /** OpenSSL's words are for OpenSSL developers: the hint says which file in DOCKER_CERT_PATH is the matter. */

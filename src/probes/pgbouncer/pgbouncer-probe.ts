@@ -3,6 +3,7 @@ import type { PgBouncerObservation } from '../../core/facts.js';
 import type { Logger } from '../../logger.js';
 import { DBPOOL_APPLICATION_NAME } from '../postgres/postgres-probe.js';
 import { CLIENT_GRACE_MS, createMonitorConnection, type BackoffOptions, type MonitorDialect } from '../postgres/monitor-connection.js';
+import { explicitSslMode } from '../postgres/client-options.js';
 import { PostgresTimeoutError } from '../postgres/with-timeout.js';
 import { classifyPgBouncerError } from './classify-pgbouncer-error.js';
 import { readPgBouncerFacts } from './read-pgbouncer-facts.js';
@@ -32,7 +33,7 @@ export interface PgBouncerProbeOptions {
 export function pgbouncerDialect(config: PgBouncerConfig, applicationName: string): MonitorDialect {
   return {
     clientOptions: {
-      connectionString: config.connectionString,
+      connectionString: config.connectionString ? explicitSslMode(config.connectionString) : undefined,
       host: config.host,
       port: config.port,
       user: config.user,

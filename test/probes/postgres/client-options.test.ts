@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monitorClientOptions } from '../../../src/probes/postgres/client-options.js';
+import { explicitSslMode, monitorClientOptions } from '../../../src/probes/postgres/client-options.js';
 
 const base = {
   host: 'db.internal',
@@ -27,8 +27,19 @@ describe('monitorClientOptions', () => {
       { ...base, connectionString: 'postgresql://dbpool:pw@db.internal/madras?sslmode=require&application_name=psql' },
       'dbpool',
     );
-    expect(options.connectionString).toContain('sslmode=require');
+    expect(options.connectionString).toContain('sslmode=verify-full');
     expect(options.connectionString).not.toContain('application_name');
     expect(options.application_name).toBe('dbpool');
+  });
+
+  it.each([
+    ['sslmode=require', 'sslmode=verify-full'],
+    ['sslmode=prefer', 'sslmode=verify-full'],
+    ['sslmode=verify-ca&sslrootcert=%2Fca.pem', 'sslmode=verify-full&sslrootcert=%2Fca.pem'],
+    ['sslmode=verify-full', 'sslmode=verify-full'],
+    ['sslmode=disable', 'sslmode=disable'],
+    ['uselibpqcompat=true&sslmode=require', 'uselibpqcompat=true&sslmode=require'],
+  ])('writes the checking node-postgres does today as verify-full: %s', (given, sent) => {
+    expect(explicitSslMode(`postgresql://dbpool@db.internal/madras?${given}`)).toBe(`postgresql://dbpool@db.internal/madras?${sent}`);
   });
 });

@@ -4,11 +4,11 @@
  * Runs on every Debian postgresql-<major> below 16 installed on the machine (.ci/run installs 15);
  * none installed: skipped with the reason, or failed when DBPOOL_REQUIRE_OLDER_POSTGRES=1 (CI).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyPostgresError } from '../../../src/probes/postgres/classify-error.js';
 import type { PostgresProbe } from '../../../src/probes/postgres/postgres-probe.js';
 import { startPostgres, systemPostgresVersions, type TestPostgres } from '../../helpers/postgres-server.js';
+import { runRoleScript } from '../../helpers/role-script.js';
 import { ClientSet, connectedProbe, probeConfig, waitFor } from './probe-fixtures.js';
 
 const older = systemPostgresVersions().filter((v) => v.major < 16);
@@ -18,7 +18,6 @@ if (older.length === 0) {
   console.warn(`[older PostgreSQL tests skipped] ${reason}`);
 }
 
-const roleScript = readFileSync(new URL('../../../deploy/dbpool-role.sql', import.meta.url), 'utf8');
 const MAX = 12;
 const SUPERUSER_RESERVED = 3;
 
@@ -38,8 +37,9 @@ describe.each(older)('PostgreSQL $major (Debian)', ({ major, binDir }) => {
     server = await startPostgres({ binDir, maxConnections: MAX, superuserReserved: SUPERUSER_RESERVED });
     const admin = await server.admin();
     try {
-      await admin.query(roleScript); // the deployment's own role script, as an operator would run it
-      await admin.query(`ALTER ROLE dbpool PASSWORD 'dbpool-pw'`);
+      // The deployment's own role script, as an operator runs it (psql).
+      const run = await runRoleScript(server, { variable: 'dbpool-pw' });
+      if (run.code !== 0) throw new Error(`dbpool-role.sql failed: ${run.stderr}`);
       await admin.query(`CREATE ROLE app LOGIN PASSWORD 'app-pw'`);
     } finally {
       await admin.end();

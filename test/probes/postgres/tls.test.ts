@@ -64,8 +64,12 @@ describe.skipIf(noOpenssl !== null)('TLS to PostgreSQL (a real server with ssl o
     }
   });
 
-  it('sslmode=require with a private CA: refused, saying how to fix DATABASE_URL', async () => {
-    const o = await observe(`${tls.url()}?sslmode=require`);
+  it('sslmode=require with a private CA: refused, saying how to fix DATABASE_URL, with no SECURITY WARNING from pg on stderr', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    const o = await observe(`${tls.url()}?sslmode=require`).finally(() => process.off('warning', onWarning));
+    expect(warnings.filter((w) => w.includes('SSL'))).toEqual([]);
     expect(o).toMatchObject({ ok: false, error: { kind: 'auth_failed', code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } });
     expect(o).toMatchObject({ ok: false, error: { hint: { code: 'pg_tls_untrusted' } } });
     expect(said(o)).toContain("Add sslrootcert=<the CA's file> to DATABASE_URL, or uselibpqcompat=true&sslmode=require");
