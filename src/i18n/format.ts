@@ -34,18 +34,22 @@ export function ltrIsolate(s: string): string {
 export function createFormatter(lang: Lang, options: FormatterOptions = {}): Formatter {
   const locale = LOCALE[lang];
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
-  const dateTime = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
-    year: 'numeric',
-    month: lang === 'fa' ? 'long' : 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone: options.timeZone ?? 'UTC',
-    timeZoneName: 'short',
-  });
+  // Built on first use: each Intl object loads ICU data, and most CLI output formats no date or list.
+  const dateTime = once(
+    () =>
+      new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
+        year: 'numeric',
+        month: lang === 'fa' ? 'long' : 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+        timeZone: options.timeZone ?? 'UTC',
+        timeZoneName: 'short',
+      }),
+  );
   const code = options.code ?? (lang === 'fa' ? ltrIsolate : (s: string) => s);
-  const listFormat = new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' });
+  const listFormat = once(() => new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' }));
   const [d, h, m, s] = UNITS[lang];
   const sep = lang === 'fa' ? ' و ' : ' ';
   return {
@@ -65,7 +69,12 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
       if (shown.length === 0) return `${integer.format(0)}${s}`;
       return shown.map(([v, unit]) => `${integer.format(v)}${unit}`).join(sep);
     },
-    dateTime: (iso) => dateTime.format(new Date(iso)),
-    list: (items) => listFormat.format(items),
+    dateTime: (iso) => dateTime().format(new Date(iso)),
+    list: (items) => listFormat().format(items),
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
