@@ -8,21 +8,22 @@
  * cannot build one, the build says so and the launcher loads the modules as usual.
  */
 import { spawnSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 
 const CLI_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SRC_CLI = path.join(CLI_DIR, '../../src/cli');
-export const SNAPSHOT_DIR = path.join(CLI_DIR, 'snapshot');
+const SNAPSHOT_DIR = path.join(CLI_DIR, 'snapshot');
 
 /** Loaded from node_modules at run time, never bundled: native addons and what only the bot or a chart uses. */
 const EXTERNAL = ['@slack/bolt', 'chart.js', '@napi-rs/canvas', 'better-sqlite3', 'prom-client', 'vazirmatn', 'croner', 'pg-native'];
 
-/** The blob the launcher looks for (src/cli/dbpool.sh): one per Node version. */
-export function blobName(version = process.version): string {
-  return `dbpool-${version}.blob`;
+/** One snapshot per Node version; beside it a link to the node binary that built it, which the launcher compares. */
+function snapshotFiles(): { blob: string; builtBy: string } {
+  const base = path.join(SNAPSHOT_DIR, `dbpool-${process.version}`);
+  return { blob: `${base}.blob`, builtBy: `${base}.node` };
 }
 
 /**
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
     return;
   }
   await mkdir(SNAPSHOT_DIR, { recursive: true });
-  for (const old of await readdir(SNAPSHOT_DIR)) if (old === blobName()) await rm(path.join(SNAPSHOT_DIR, old));
+  const { blob, builtBy } = snapshotFiles();
+  await Promise.all([rm(blob, { force: true }), rm(builtBy, { force: true })]);
   const entry = path.join(SNAPSHOT_DIR, 'entry.cjs');
   await esbuild.build({
     entryPoints: [path.join(SRC_CLI, 'snapshot-entry.ts')],
@@ -94,13 +96,13 @@ async function main(): Promise<void> {
     banner: { js: REQUIRE_SHIM },
     logLevel: 'error',
   });
-  const blob = path.join(SNAPSHOT_DIR, blobName());
   const built = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', entry], { encoding: 'utf8' });
   if (built.status !== 0) {
     await rm(blob, { force: true });
     console.log(`startup snapshot: Node ${process.version} could not build one; the dbpool launcher loads the modules as usual\n${built.stderr.trim()}`);
     return;
   }
+  await symlink(process.execPath, builtBy);
   console.log(`startup snapshot: ${path.relative(process.cwd(), blob)}`);
 }
 

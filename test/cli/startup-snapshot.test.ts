@@ -2,11 +2,11 @@
  * The CLI's startup snapshot (built by `npm run build` for the node that runs it) is the same CLI:
  * each command prints the same bytes and exits with the same code as the modules loaded as usual,
  * against a real PostgreSQL; a report loads no Bolt, chart or canvas from node_modules; and the
- * `dbpool` launcher starts from the snapshot only when one matches, never for `serve`.
+ * `dbpool` launcher starts from the snapshot only when the running node built it, never for `serve`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,18 +114,22 @@ describe('the dbpool launcher', () => {
   });
 
   /** A stand-in dist/cli whose main.js says it ran; its "snapshot" would fail to start if used. */
-  async function standIn(blob: 'none' | 'older' | 'newer'): Promise<(args: string[]) => Promise<Run>> {
+  async function standIn(snapshot: 'none' | 'older' | 'other node' | 'newer'): Promise<(args: string[]) => Promise<Run>> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-launcher-'));
     dirs.push(dir);
     await copyFile(path.join(DIST_CLI, '../../src/cli/dbpool.sh'), path.join(dir, 'dbpool'));
     await writeFile(path.join(dir, 'main.js'), `console.log('as usual:', process.argv.slice(2).join(' '));\n`);
     await writeFile(path.join(dir, 'run-cli.js'), '');
     await mkdir(path.join(dir, 'snapshot'));
-    if (blob !== 'none') {
-      const file = path.join(dir, 'snapshot', `dbpool-${process.version}.blob`);
-      await writeFile(file, 'not a snapshot');
+    if (snapshot !== 'none') {
+      const base = path.join(dir, 'snapshot', `dbpool-${process.version}`);
+      await writeFile(`${base}.blob`, 'not a snapshot');
+      // The node that built it: this one, or another binary (a copy is another file to -ef).
+      const otherNode = path.join(dir, 'other-node');
+      if (snapshot === 'other node') await copyFile(process.execPath, otherNode);
+      await symlink(snapshot === 'other node' ? otherNode : process.execPath, `${base}.node`);
       const minuteAgo = new Date(Date.now() - 60_000);
-      await utimes(blob === 'older' ? file : path.join(dir, 'run-cli.js'), minuteAgo, minuteAgo);
+      await utimes(snapshot === 'older' ? `${base}.blob` : path.join(dir, 'run-cli.js'), minuteAgo, minuteAgo);
     }
     return (args) => run('sh', [path.join(dir, 'dbpool'), ...args]);
   }
@@ -138,6 +142,11 @@ describe('the dbpool launcher', () => {
   it('loads them as usual when the snapshot is older than the compiled CLI (tsc ran alone since)', async () => {
     const launch = await standIn('older');
     expect((await launch(['math', '--workers', '4'])).stdout).toBe('as usual: math --workers 4\n');
+  });
+
+  it('loads them as usual when the snapshot was built by another node binary', async () => {
+    const launch = await standIn('other node');
+    expect((await launch(['check'])).stdout).toBe('as usual: check\n');
   });
 
   it('never starts the bot from a snapshot', async () => {
