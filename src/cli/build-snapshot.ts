@@ -17,8 +17,12 @@ const CLI_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SRC_CLI = path.join(CLI_DIR, '../../src/cli');
 const SNAPSHOT_DIR = path.join(CLI_DIR, 'snapshot');
 
-/** Loaded from node_modules at run time, never bundled: native addons and what only the bot or a chart uses. */
-const EXTERNAL = ['@slack/bolt', 'chart.js', '@napi-rs/canvas', 'better-sqlite3', 'prom-client', 'vazirmatn', 'croner', 'pg-native'];
+/**
+ * Loaded from node_modules at run time, never bundled: native addons, what only the bot or a chart
+ * uses, and what dockerode needs only to build images (protobufjs, tar-fs): every bundled byte is in
+ * the snapshot, read and deserialized by each run.
+ */
+const EXTERNAL = ['@slack/bolt', 'chart.js', '@napi-rs/canvas', 'better-sqlite3', 'prom-client', 'vazirmatn', 'croner', 'pg-native', 'protobufjs', 'tar-fs'];
 
 /** One snapshot per Node version; beside it a link to the node binary that built it, which the launcher compares. */
 function snapshotFiles(): { blob: string; builtBy: string } {
@@ -47,6 +51,9 @@ const REQUIRE_SHIM = `var require = (function (builtin) {
 const snapshotPlugin: Plugin = {
   name: 'dbpool-snapshot',
   setup(build) {
+    // zod's error messages in its 40-odd other languages (z.locales): dbpool keeps zod's English ones.
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) => (a.importer.includes(`${path.sep}zod${path.sep}`) ? { path: 'zod-locales', namespace: 'dbpool', pluginData: a.resolveDir } : undefined));
+    build.onLoad({ filter: /^zod-locales$/, namespace: 'dbpool' }, (a) => ({ contents: `export { default as en } from '../locales/en.js';`, loader: 'js', resolveDir: a.pluginData as string }));
     build.onResolve({ filter: /\/load-dockerode\.js$/ }, () => ({ path: 'load-dockerode', namespace: 'dbpool' }));
     build.onResolve({ filter: /^\.\.\/main\.js$/ }, (a) => (a.importer.endsWith(`${path.sep}run-cli.ts`) ? { path: 'serve', namespace: 'dbpool' } : undefined));
     build.onResolve({ filter: /^\.\/session(\.js)?$/ }, (a) => (a.importer.includes(`${path.sep}dockerode${path.sep}`) ? { path: 'dockerode/lib/session.js', namespace: 'on-first-call' } : undefined));
