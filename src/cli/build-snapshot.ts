@@ -19,10 +19,10 @@ const SNAPSHOT_DIR = path.join(CLI_DIR, 'snapshot');
 
 /**
  * Loaded from node_modules at run time, never bundled: native addons, what only the bot or a chart
- * uses, and what dockerode needs only to build images (protobufjs, tar-fs): every bundled byte is in
+ * uses, and what dockerode needs only to follow an image build (protobufjs): every bundled byte is in
  * the snapshot, read and deserialized by each run.
  */
-const EXTERNAL = ['@slack/bolt', 'chart.js', '@napi-rs/canvas', 'better-sqlite3', 'prom-client', 'vazirmatn', 'croner', 'pg-native', 'protobufjs', 'tar-fs'];
+const EXTERNAL = ['@slack/bolt', 'chart.js', '@napi-rs/canvas', 'better-sqlite3', 'prom-client', 'vazirmatn', 'croner', 'pg-native', 'protobufjs'];
 
 /** One snapshot per Node version; beside it a link to the node binary that built it, which the launcher compares. */
 function snapshotFiles(): { blob: string; builtBy: string } {
