@@ -12,8 +12,9 @@ import { processIo } from './process-io.js';
 import { runCli } from './run-cli.js';
 
 // pg asks whether it runs on Cloudflare by constructing a `Response` when there is no `navigator`
-// (Node 20), which loads undici and node:http, and node:http cannot load in Node 20's snapshot
-// builder. Node has no Cloudflare sockets: pg is told so for the time it loads.
+// (Node 20), which loads undici and node:http, and node:http cannot be in a snapshot (Node 20's
+// builder fails on it, 24's refuses its handles: dockerode, which needs it, is evaluated at run time).
+// Node has no Cloudflare sockets: pg is told so for the time it loads.
 const scope = globalThis as { navigator?: unknown; __dbpoolModuleUrl?: string };
 const hadNavigator = 'navigator' in scope;
 if (!hadNavigator) scope.navigator = { userAgent: 'Node.js' };
@@ -26,7 +27,7 @@ const preloaded = Promise.all([
 });
 // zod compiles a schema's parser on its first parse: once here, so no run pays for it.
 loadConfig({});
-// A build that cannot load them fails, and the launcher then loads the modules as usual.
+// A build that cannot load them writes no snapshot (a non-zero exit), and the launcher then loads the modules as usual.
 preloaded.catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
