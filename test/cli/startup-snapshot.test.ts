@@ -5,7 +5,7 @@
  * `dbpool` launcher starts from the snapshot only when the running node built it, never for `serve`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,15 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js'
 const DIST_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli');
 const BLOB = path.join(DIST_CLI, 'snapshot', `dbpool-${process.version}.blob`);
 const LAUNCHER = path.join(DIST_CLI, 'dbpool');
-const noSnapshot = existsSync(BLOB) ? null : `no startup snapshot for Node ${process.version} (npm run build makes one for the node that runs it)`;
+/** The launcher's own test: a snapshot this node built, newer than the compiled CLI (see src/cli/dbpool.sh). */
+const current = (() => {
+  try {
+    return statSync(BLOB).mtimeMs > statSync(path.join(DIST_CLI, 'run-cli.js')).mtimeMs && realpathSync(BLOB.replace(/\.blob$/, '.node')) === realpathSync(process.execPath);
+  } catch {
+    return false;
+  }
+})();
+const noSnapshot = current ? null : `no startup snapshot of the current build for Node ${process.version} (npm run build makes one for the node that runs it)`;
 if (noSnapshot) console.log(`skipped: ${noSnapshot}`);
 
 interface Run {
