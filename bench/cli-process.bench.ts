@@ -8,8 +8,11 @@
  *   the runbook's commands on the same containers, typed one after another
  *   check_pgactivity -s backends           (Debian's check-pgactivity) on the same server
  *   and at 20 containers: status vs the runbook                         goal: >= 20x
- * math and status again on Node 24 (the image's runtime, with V8's compile cache) when npx provides it.
- * Peak RSS of `dbpool status` comes from a preload that reports the process's own maxRSS at exit.
+ * `dbpool` is the launcher a user runs (dist/cli/dbpool: from the startup snapshot that `npm run build`
+ * made for this Node); "(modules)" is the same CLI with its modules loaded as usual (node
+ * dist/cli/main.js, what runs where no snapshot matches). math and status again on Node 24 (the
+ * image's runtime) when npx provides it, with the snapshot this bench builds for it.
+ * Peak RSS from /usr/bin/time (GNU time's %M) where it is installed.
  * Alone: npx tsx bench/cli-process.bench.ts (needs `npm run build` first)
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,8 +26,10 @@ import { startPostgres, type TestPostgres } from '../test/helpers/postgres-serve
 import { median } from './measure.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(HERE, '../dist/cli/main.js');
-const RSS_PRELOAD = pathToFileURL(path.join(HERE, 'report-max-rss.mjs')).href;
+const CLI_DIR = path.join(HERE, '../dist/cli');
+const CLI = path.join(CLI_DIR, 'main.js');
+const LAUNCHER = path.join(CLI_DIR, 'dbpool');
+const GNU_TIME = '/usr/bin/time';
 const RUNS = 7;
 const COUNT_SQL = `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()`;
 
@@ -64,14 +69,26 @@ export async function benchCliProcess(): Promise<Figure[]> {
       DBPOOL_STATE_DIR: path.join(work, 'state'),
       DBPOOL_LOG_LEVEL: 'warn',
     };
-    const dbpool = (args: string): Contender => ({ name: `dbpool ${args}`, command: `node ${CLI} ${args}`, env: dbpoolEnv });
+    // The launcher finds `node` on PATH: Node 24's runs put its directory first.
+    const node24 = node24Path();
+    const pathFor = (node: string) => `${path.dirname(node)}${path.delimiter}${dbpoolEnv.PATH}`;
+    const dbpool = (args: string, node = 'node'): Contender => ({
+      name: `dbpool ${args.split(' ')[0]}${node === 'node' ? '' : ' (Node 24)'}`,
+      command: `${LAUNCHER} ${args}`,
+      env: node === 'node' ? dbpoolEnv : { ...dbpoolEnv, PATH: pathFor(node) },
+    });
+    const modules = (args: string, node = 'node'): Contender => ({
+      name: `dbpool ${args.split(' ')[0]} (modules${node === 'node' ? '' : ', Node 24'})`,
+      command: `${node} ${CLI} ${args}`,
+      env: dbpoolEnv,
+    });
     const floor: Contender = { name: 'node -e 0', command: 'node -e 0' };
-    const math = dbpool('math --workers 4 --pool 30 --instances 2 --max-connections 200');
+    const mathArgs = 'math --workers 4 --pool 30 --instances 2 --max-connections 200';
+    const math = dbpool(mathArgs);
     const status = dbpool('status');
     const check = dbpool('check');
-    // The image's runtime, with V8's compile cache (Node 22+): the same commands on Node 24 when npx has it.
-    const node24 = node24Path();
-    const on24 = (c: Contender): Contender[] => (node24 ? [{ ...c, name: `${c.name} (Node 24)`, command: c.command.replace(/^node /, `${node24} `) }] : []);
+    const snapshots = { 'Node 20': hasSnapshot(process.execPath), 'Node 24': node24 ? await buildSnapshot(node24) : false };
+    const on24 = node24 ? [{ name: 'node -e 0 (Node 24)', command: `${node24} -e 0` }, dbpool(mathArgs, node24), modules(mathArgs, node24), dbpool('status', node24), modules('status', node24)] : [];
     const pgactivity: Contender | null = checkPgactivity
       ? {
           name: 'check_pgactivity -s backends',
@@ -81,18 +98,20 @@ export async function benchCliProcess(): Promise<Figure[]> {
       : null;
     const runbook = (): Contender => ({ name: `runbook commands (${names.length} containers)`, command: runbookScript(names, containers.prefix, server), env: { ...process.env, PGPASSWORD: server.password } });
 
-    const at2 = await interleaved([floor, math, status, check, ...on24(math), ...on24(status), runbook(), ...(pgactivity ? [pgactivity] : [])]);
+    const at2 = await interleaved([floor, math, modules(mathArgs), status, modules('status'), check, modules('check'), ...on24, runbook(), ...(pgactivity ? [pgactivity] : [])]);
+    for (const [node, built] of Object.entries(snapshots)) figures.push({ name: `startup snapshot for ${node}`, value: built ? 'used by dbpool' : 'none: dbpool loads the modules' });
     const ms = (name: string) => at2.get(name) ?? NaN;
     for (const [name, value] of at2) figures.push({ name: `2 containers: ${name}, median of ${RUNS}`, value: `${value.toFixed(0)} ms` });
     figures.push({ name: '2 containers: runbook / dbpool status', value: `${(ms(runbook().name) / ms(status.name)).toFixed(1)}x (goal >= 5x)` });
     if (pgactivity) {
       figures.push({ name: '2 containers: dbpool status / check_pgactivity', value: `${((ms(status.name) / ms(pgactivity.name)) * 100).toFixed(0)} % (goal <= 150 %)` });
     }
-    figures.push({ name: 'dbpool status: peak RSS (whole process)', value: `${await peakRssMiB(status, work)} MiB (goal < 80 MiB)` });
-    figures.push({ name: 'dbpool math: peak RSS (whole process)', value: `${await peakRssMiB(math, work)} MiB` });
+    for (const c of [status, modules('status'), math, modules(mathArgs), ...(node24 ? [dbpool('status', node24)] : [])]) {
+      figures.push({ name: `${c.name}: peak RSS (whole process)`, value: `${await peakRssMiB(c, work)}${c === status ? ' (goal < 80 MiB)' : ''}` });
+    }
 
     await grow(20, { ...env, DB_POOL_SIZE: '1', SWOOLE_WORKER_NUM: '2' });
-    const at20 = await interleaved([status, runbook()]);
+    const at20 = await interleaved([status, modules('status'), runbook()]);
     for (const [name, value] of at20) figures.push({ name: `20 containers: ${name}, median of ${RUNS}`, value: `${value.toFixed(0)} ms` });
     figures.push({ name: '20 containers: runbook / dbpool status', value: `${((at20.get(runbook().name) ?? NaN) / (at20.get(status.name) ?? NaN)).toFixed(1)}x (goal >= 20x)` });
   } finally {
@@ -108,6 +127,18 @@ function node24Path(): string | null {
   const found = spawnSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 120_000 });
   const file = found.status === 0 ? found.stdout.trim() : '';
   return file.startsWith('/') ? file : null;
+}
+
+/** Whether the launcher starts this node from a snapshot: what its shell trace says it runs. */
+function hasSnapshot(node: string): boolean {
+  const PATH = `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`;
+  return spawnSync('sh', ['-x', LAUNCHER, 'help'], { encoding: 'utf8', env: { PATH } }).stderr.includes('--snapshot-blob');
+}
+
+/** `npm run build` made the snapshot for the node that ran it; this makes Node 24's (as the image's build does). */
+async function buildSnapshot(node: string): Promise<boolean> {
+  spawnSync(node, [path.join(CLI_DIR, 'build-snapshot.js')], { stdio: 'ignore', timeout: 300_000 });
+  return hasSnapshot(node);
 }
 
 /** The runbook's steps 1 to 4 as typed, one command after another. */
@@ -142,10 +173,14 @@ async function time(c: Contender): Promise<number> {
   return performance.now() - started;
 }
 
-async function peakRssMiB(c: Contender, work: string): Promise<number> {
+/** Peak RSS of one whole run, as GNU time reports it; "n/a" without it. */
+async function peakRssMiB(c: Contender, work: string): Promise<string> {
+  if (!(await exists(GNU_TIME))) return `n/a (no ${GNU_TIME})`;
   const file = path.join(work, 'rss.txt');
-  await sh(c.command.replace(/^node /, `node --import ${RSS_PRELOAD} `), { ...c.env, DBPOOL_BENCH_RSS_FILE: file });
-  return Math.round(Number(await readFile(file, 'utf8')) / 1024);
+  await sh(`${GNU_TIME} -f %M -o ${file} ${c.command}`, c.env);
+  // GNU time writes "Command exited with non-zero status N" first when it did (status exits 1-3 by design).
+  const kib = Number((await readFile(file, 'utf8')).trim().split('\n').pop());
+  return `${Math.round(kib / 1024)} MiB`;
 }
 
 /** Runs a command line; a non-zero exit is fine (status and check exit 1-3 by design). */

@@ -49,30 +49,34 @@ export function ltrIsolate(s: string): string {
 export function createFormatter(lang: Lang, options: FormatterOptions = {}): Formatter {
   const locale = LOCALE[lang];
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
+  // Built on first use: each Intl object loads ICU data, and most CLI output formats no date or list.
   // The sign where ICU puts it: «۷۵٪», "75%".
-  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, useGrouping: false });
+  const percent = once(() => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, useGrouping: false }));
   const timeZone = options.timeZone ?? 'UTC';
   // ICU names the zone by its offset («‎+۳:۳۰ گرینویچ», "GMT+3:30"); people say "Tehran time".
-  const dateTime = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
-    year: 'numeric',
-    month: lang === 'fa' ? 'long' : 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone,
-  });
+  const dateTime = once(
+    () =>
+      new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
+        year: 'numeric',
+        month: lang === 'fa' ? 'long' : 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+        timeZone,
+      }),
+  );
   const zoneName = catalogFor(lang).zoneName(timeZone);
   const code = options.code ?? (lang === 'fa' ? ltrIsolate : (s: string) => s);
-  const listFormat = new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' });
-  const rules = new Intl.PluralRules(locale);
-  const plural = (n: number, forms: PluralForms) => (rules.select(n) === 'one' ? forms.one : forms.other);
+  const listFormat = once(() => new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' }));
+  const rules = once(() => new Intl.PluralRules(locale));
+  const plural = (n: number, forms: PluralForms) => (rules().select(n) === 'one' ? forms.one : forms.other);
   const [d, h, m, s] = UNITS[lang];
   const sep = lang === 'fa' ? ' و ' : ' ';
   return {
     lang,
     num: (n) => integer.format(n),
-    percent: (n) => percent.format(Math.round(n) / 100),
+    percent: (n) => percent().format(Math.round(n) / 100),
     code,
     duration(seconds) {
       const total = Math.max(0, Math.round(seconds));
@@ -86,9 +90,14 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
       if (shown.length === 0) return `${integer.format(0)}${s}`;
       return shown.map(([v, unit]) => `${integer.format(v)}${unit}`).join(sep);
     },
-    dateTime: (iso) => `${dateTime.format(new Date(iso))} ${zoneName}`,
-    list: (items) => listFormat.format(items),
+    dateTime: (iso) => `${dateTime().format(new Date(iso))} ${zoneName}`,
+    list: (items) => listFormat().format(items),
     plural,
     count: (n, forms) => `${integer.format(n)} ${plural(n, forms)}`,
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }

@@ -1,0 +1,18 @@
+#!/bin/sh
+# dbpool's command. Starts Node from the CLI's startup snapshot (see build-snapshot.ts) when one was
+# built by this very node binary (the same file: -ef) and is newer than it and than the compiled
+# CLI; otherwise, and for the bot (`dbpool serve`), loads the modules as usual. Only shell
+# built-ins decide: asking `node --version` would cost a process start of its own.
+self=$0
+if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
+dir=${self%/*}
+if [ "$1" != serve ]; then
+  node=$(command -v node)
+  for built_by in "$dir"/snapshot/dbpool-*.node; do
+    blob=${built_by%.node}.blob
+    if [ "$built_by" -ef "$node" ] && [ "$blob" -nt "$node" ] && [ "$blob" -nt "$dir/run-cli.js" ]; then
+      exec node --snapshot-blob "$blob" -- "$@"
+    fi
+  done
+fi
+exec node "$dir/main.js" "$@"

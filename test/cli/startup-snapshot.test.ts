@@ -1,0 +1,166 @@
+/**
+ * The CLI's startup snapshot (built by `npm run build` for the node that runs it) is the same CLI:
+ * each command prints the same bytes and exits with the same code as the modules loaded as usual,
+ * against a real PostgreSQL; a report loads no Bolt, chart or canvas from node_modules; and the
+ * `dbpool` launcher starts from the snapshot only when the running node built it, never for `serve`.
+ */
+import { spawn } from 'node:child_process';
+import { realpathSync, statSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
+
+const DIST_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli');
+const BLOB = path.join(DIST_CLI, 'snapshot', `dbpool-${process.version}.blob`);
+const LAUNCHER = path.join(DIST_CLI, 'dbpool');
+/** The launcher's own test: a snapshot this node built, newer than the compiled CLI (see src/cli/dbpool.sh). */
+const current = (() => {
+  try {
+    return statSync(BLOB).mtimeMs > statSync(path.join(DIST_CLI, 'run-cli.js')).mtimeMs && realpathSync(BLOB.replace(/\.blob$/, '.node')) === realpathSync(process.execPath);
+  } catch {
+    return false;
+  }
+})();
+const noSnapshot = current ? null : `no startup snapshot of the current build for Node ${process.version} (npm run build makes one for the node that runs it)`;
+if (noSnapshot) console.log(`skipped: ${noSnapshot}`);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** This node first on PATH, so the launcher picks the snapshot built for it. */
+const PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: { PATH, DBPOOL_LOG_LEVEL: 'warn', DBPOOL_INSTANCE_SOURCE: 'none', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const asUsual = (args: string[], env?: Record<string, string>) => run(process.execPath, [path.join(DIST_CLI, 'main.js'), ...args], env);
+const fromSnapshot = (args: string[], env?: Record<string, string>) => run(process.execPath, ['--snapshot-blob', BLOB, '--', ...args], env);
+
+/** A log line's time and pid are the run's own. */
+const withoutClock = (r: Run): Run => ({ ...r, stderr: r.stderr.replace(/"time":\d+,"pid":\d+/g, '"time":0,"pid":0') });
+
+let server: TestPostgres;
+let stateDir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  if (noSnapshot) return;
+  server = await startPostgres({ maxConnections: 30 });
+  stateDir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-snapshot-'));
+  env = { DATABASE_URL: server.url(), DBPOOL_STATE_DIR: stateDir };
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+});
+
+describe.skipIf(noSnapshot !== null)('the CLI started from its startup snapshot', () => {
+  it('prints what the modules loaded as usual print, with the same exit code', async () => {
+    const cases: [string[], Record<string, string>?][] = [
+      [['help']],
+      [['help', '--lang', 'fa']],
+      [['math', '--workers', '4', '--pool', '30', '--instances', '2', '--max-connections', '200']],
+      [['math', '--workers', '4', '--pool', '30', '--lang', 'fa']],
+      [['math', '--workers', 'four']],
+      [['status', '--bogus']],
+      [['math', '--workers', '1', '--pool', '1'], { DBPOOL_SUMMARY_TZ: 'Mars/Olympus' }],
+      [['check'], env],
+      [['check', '-w', '10%', '-c', '20%', '--lang', 'fa'], env],
+      [['audit'], env],
+      [['terminate-idle', '--dry-run'], env],
+      [['check'], { DATABASE_URL: 'postgresql://dbpool:x@127.0.0.1:1/madras', DBPOOL_CONNECT_TIMEOUT_MS: '200' }],
+    ];
+    for (const [args, caseEnv] of cases) {
+      const [usual, snapshot] = await Promise.all([asUsual(args, caseEnv), fromSnapshot(args, caseEnv)]);
+      expect(withoutClock(snapshot), args.join(' ')).toEqual(withoutClock(usual));
+    }
+  });
+
+  it('status: the same report (its minute-precise "checked" line aside)', async () => {
+    const [usual, snapshot] = await Promise.all([asUsual(['status'], env), fromSnapshot(['status'], env)]);
+    const withoutCheckedLine = (r: Run) => ({ ...r, stdout: r.stdout.replace(/^checked .*$/m, 'checked …') });
+    expect(usual.stdout).toContain('Pool math');
+    expect(withoutCheckedLine(snapshot)).toEqual(withoutCheckedLine(usual));
+  });
+
+  it('a report loads nothing from node_modules but what it uses: no Bolt, chart, canvas, prom-client or SQLite', async () => {
+    const { stderr } = await fromSnapshot(['status'], { ...env, NODE_DEBUG: 'module' });
+    const requested = [...stderr.matchAll(/Module\._load REQUEST (\S+)/g)].map((m) => m[1]);
+    for (const pkg of ['@slack/bolt', 'chart.js', '@napi-rs/canvas', 'prom-client', 'better-sqlite3']) expect(requested).not.toContain(pkg);
+  });
+
+  it('the dbpool launcher starts from it (sh -x shows the exec)', async () => {
+    const traced = await run('sh', ['-x', LAUNCHER, 'help']);
+    expect(traced.stderr).toMatch(/exec node --snapshot-blob \S+dbpool-v[\d.]+\.blob -- help/);
+    expect(traced.code).toBe(0);
+  });
+});
+
+describe('the dbpool launcher', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A stand-in dist/cli whose main.js says it ran; its "snapshot" would fail to start if used. */
+  async function standIn(snapshot: 'none' | 'older' | 'other node' | 'newer'): Promise<(args: string[]) => Promise<Run>> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-launcher-'));
+    dirs.push(dir);
+    await copyFile(path.join(DIST_CLI, '../../src/cli/dbpool.sh'), path.join(dir, 'dbpool'));
+    await writeFile(path.join(dir, 'main.js'), `console.log('as usual:', process.argv.slice(2).join(' '));\n`);
+    await writeFile(path.join(dir, 'run-cli.js'), '');
+    await mkdir(path.join(dir, 'snapshot'));
+    if (snapshot !== 'none') {
+      const base = path.join(dir, 'snapshot', `dbpool-${process.version}`);
+      await writeFile(`${base}.blob`, 'not a snapshot');
+      // The node that built it: this one, or another binary (a copy is another file to -ef).
+      const otherNode = path.join(dir, 'other-node');
+      if (snapshot === 'other node') await copyFile(process.execPath, otherNode);
+      await symlink(snapshot === 'other node' ? otherNode : process.execPath, `${base}.node`);
+      const minuteAgo = new Date(Date.now() - 60_000);
+      await utimes(snapshot === 'older' ? `${base}.blob` : path.join(dir, 'run-cli.js'), minuteAgo, minuteAgo);
+    }
+    return (args) => run('sh', [path.join(dir, 'dbpool'), ...args]);
+  }
+
+  it('loads the modules as usual when no snapshot was built for this node', async () => {
+    const launch = await standIn('none');
+    expect((await launch(['status', '--json'])).stdout).toBe('as usual: status --json\n');
+  });
+
+  it('loads them as usual when the snapshot is older than the compiled CLI (tsc ran alone since)', async () => {
+    const launch = await standIn('older');
+    expect((await launch(['math', '--workers', '4'])).stdout).toBe('as usual: math --workers 4\n');
+  });
+
+  it('loads them as usual when the snapshot was built by another node binary', async () => {
+    const launch = await standIn('other node');
+    expect((await launch(['check'])).stdout).toBe('as usual: check\n');
+  });
+
+  it('never starts the bot from a snapshot', async () => {
+    const launch = await standIn('newer');
+    expect((await launch(['serve'])).stdout).toBe('as usual: serve\n');
+    // The same stand-in with another command does try its (broken) snapshot: the check above is not vacuous.
+    expect((await launch(['help'])).stdout).not.toContain('as usual');
+  });
+});
