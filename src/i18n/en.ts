@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import { PGBOUNCER_LOG_TEXT, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
+import { k8sRule } from '../core/kubernetes-rbac.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '?' : f.num(n));
 const ORIGIN: Record<CountOrigin, string> = {
@@ -61,6 +62,11 @@ const hint: Catalog['hint'] = {
     `no process matches ${f.code(`/${p.pattern ?? ''}/`)} (APP_PROCESS_PATTERN) among the container's ${f.num(p.count ?? 0)}, listed by ${f.code(p.via ?? '?')}`,
   unreadable_path: (p, f) => `cannot read ${f.code(p.file ?? '?')}`,
   pgbouncer_not_console: (p) => `this is not PgBouncer's admin console: point ${url(p)} at PgBouncer's port (usually 6432)`,
+  // Issue #18: Kubernetes.
+  k8s_forbidden: (p, f) =>
+    `dbpool may not ${p.verb ?? '?'} ${p.resource ?? '?'} in namespace ${f.code(p.namespace ?? '?')}: add this rule to its Role (deploy/kubernetes/role.yaml): ${f.code(k8sRule(p))}`,
+  k8s_unauthorized: () => 'the API server does not accept dbpool\'s credentials (the token or client certificate of DBPOOL_KUBECONFIG, or the service account\'s)',
+  k8s_tls_untrusted: () => "TLS: the API server's certificate is not signed by the CA of the kubeconfig (certificate-authority) or the service account (ca.crt)",
 };
 
 /** Sessions per role: `app` × 3, `worker` × 1. */

@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import { PGBOUNCER_LOG_TEXT, type PgBouncerLogKind, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
+import { k8sRule } from '../core/kubernetes-rbac.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '؟' : f.num(n));
 const ORIGIN: Record<CountOrigin, string> = {
@@ -65,6 +66,13 @@ const hint: Catalog['hint'] = {
     `هیچ پردازه‌ای از ${f.num(p.count ?? 0)} پردازه‌ی کانتینر (فهرست‌شده با ${f.code(p.via ?? '?')}) با ${f.code(`/${p.pattern ?? ''}/`)} (${f.code('APP_PROCESS_PATTERN')}) جور نیست`,
   unreadable_path: (p, f) => `${f.code(p.file ?? '?')} خوانده نمی‌شود`,
   pgbouncer_not_console: (p, f) => `این کنسول مدیریت PgBouncer نیست: ${f.code(url(p))} را به درگاه PgBouncer (معمولاً ۶۴۳۲) ببرید`,
+  // Issue #18: Kubernetes.
+  k8s_forbidden: (p, f) =>
+    `dbpool اجازه‌ی ${f.code(p.verb ?? '?')} روی ${f.code(p.resource ?? '?')} در namespace ${f.code(p.namespace ?? '?')} را ندارد: این قاعده را به Role آن بیفزایید (${f.code('deploy/kubernetes/role.yaml')}): ${f.code(k8sRule(p))}`,
+  k8s_unauthorized: (_p, f) =>
+    `API server اعتبارنامه‌ی dbpool را نمی‌پذیرد (توکن یا گواهی کلاینت در ${f.code('DBPOOL_KUBECONFIG')}، یا توکن service account)`,
+  k8s_tls_untrusted: (_p, f) =>
+    `TLS: گواهی API server را CAی kubeconfig (${f.code('certificate-authority')}) یا service account (${f.code('ca.crt')}) امضا نکرده است`,
 };
 
 /** Sessions per role: `app` × ۳، `worker` × ۱. */
