@@ -150,6 +150,9 @@ export const en: Catalog = {
       const seen = p.inspected ? '' : ': its container could not be inspected (another node), so its pool settings come from the service spec';
       return `${f.code(p.name)}${node}: ${p.state}${age}${seen}`;
     },
+    replicaSetLine: (p, f) =>
+      `ReplicaSet ${f.code(p.name)} (revision ${val(p.revision, f)}, ${p.current ? 'new' : 'old'}): ${f.num(p.ready)}/${f.num(p.desired)} ready, ${f.num(p.pods)} running` +
+      (p.held === null ? '' : `, holding ${f.num(p.held)} ${p.held === 1 ? 'connection' : 'connections'}`),
     serviceMathLine: (p, f) =>
       `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${replicasOf(p.replicas, f)}, ${val(p.demand, f)} connections when every pool is full`,
     restartPolicy: (p, f) =>
@@ -291,7 +294,9 @@ export const en: Catalog = {
           ? `the older ${SERVICE_KIND[s.kind]} ${f.code(s.name)}${s.createdAt ? ` (created ${f.dateTime(s.createdAt)})` : ''} runs beside ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'the newer instances'}`
           : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} wants ${replicasOf(s.from, f)} where ${f.num(s.to)} would do`,
       );
-      return `${replicasOf(p.running, f)} of the app run where ${f.num(p.expected)} ${p.expected === 1 ? 'is' : 'are'} expected: ${what.join('; ')}. Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} start new ones.`;
+      const kind = p.services[0]?.kind ?? 'swarm';
+      const instead = kind === 'kubernetes' ? 'Scale the Deployment down; deleting its pods only makes its ReplicaSet create new ones.' : `Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[kind]} start new ones.`;
+      return `${replicasOf(p.running, f)} of the app run where ${f.num(p.expected)} ${p.expected === 1 ? 'is' : 'are'} expected: ${what.join('; ')}. ${instead}`;
     },
     swarm_services_unread: (p, f) =>
       p.reason === 'not_manager'
@@ -342,6 +347,16 @@ export const en: Catalog = {
     },
     instance_holds_idle: (p, f) =>
       `${f.code(p.instance)} holds ${f.num(p.held)} idle connections and serves no traffic: none of them has been used for ${f.duration(p.minutes * 60)}.`,
+    // Issue #18: Kubernetes.
+    rollout_incomplete: (p, f) =>
+      `Deployment ${f.code(p.deployment)} (namespace ${f.code(p.namespace)}) runs its old ReplicaSet beside the new one: ` +
+      `${f.list(p.old.map((o) => `${f.code(o.name)} (revision ${val(o.revision, f)}) ${f.num(o.pods)} ${o.pods === 1 ? 'pod' : 'pods'}`))} beside ` +
+      `${f.code(p.current.name)} (revision ${val(p.current.revision, f)}) ${f.num(p.current.ready)}/${f.num(p.current.desired)} ready. ` +
+      (p.stuck
+        ? 'The rollout is stuck (its progress deadline passed): the new pods do not get ready, and every pod of both holds its pools.'
+        : p.paused
+          ? 'The rollout is paused: both ReplicaSets keep their pods, and every one holds its pools.'
+          : 'A rollout is under way: until it ends, the pods of both hold their pools.'),
     process_idle_in_transaction: (p, f) =>
       `The ${en.label.role[p.role]} pid ${f.code(String(p.pid))} of ${f.code(p.instance)} holds ${f.num(p.count)} of its ${f.num(p.held)} connections idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest for ${f.duration(p.oldestSeconds)})`}: the code it runs leaves transactions open.`,
   },
@@ -368,7 +383,13 @@ export const en: Catalog = {
       (p.to === 0
         ? `Scale the older ${SERVICE_KIND[p.kind]} ${f.code(p.service)} from ${f.num(p.from)} to 0 replicas${p.beside.length > 0 ? `, keeping ${f.list(p.beside.map(f.code))}` : ''}`
         : `Scale ${SERVICE_KIND[p.kind]} ${f.code(p.service)} from ${f.num(p.from)} to ${replicasOf(p.to, f)}`) +
-      `: ${ORCHESTRATOR[p.kind]} then stops the extra tasks and keeps them stopped. Do not \`docker stop\` its containers: ${ORCHESTRATOR[p.kind]} starts new ones within seconds.`,
+      (p.kind === 'kubernetes'
+        ? ': its ReplicaSets then remove the extra pods and keep them removed. Do not delete its pods: the ReplicaSet creates new ones at once.'
+        : `: ${ORCHESTRATOR[p.kind]} then stops the extra tasks and keeps them stopped. Do not \`docker stop\` its containers: ${ORCHESTRATOR[p.kind]} starts new ones within seconds.`),
+    rollout_undo: (p, f) =>
+      `Finish or undo the rollout of Deployment ${f.code(p.deployment)} through its controller: see where it is with \`rollout status\`` +
+      (p.paused ? ', resume it if it should go on' : '') +
+      `, or go back to revision ${val(p.back, f)} with \`rollout undo\` (the old ReplicaSet scales up, the new one down). Do not delete pods: their ReplicaSet creates new ones at once.`,
     terminate_idle: (p, f) =>
       `Terminate the app's ${f.num(p.count)} sessions idle for more than ${f.num(p.minutes)} minutes in ${f.code(p.database)} (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer ? " Behind PgBouncer some may be its server connections: terminating those only moves the problem (it opens them again); let dbpool read PgBouncer to tell them apart." : ''),

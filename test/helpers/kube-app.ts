@@ -88,6 +88,16 @@ export async function setPodRunning(cluster: TestCluster, namespace: string, pod
   );
 }
 
+/**
+ * Creation times have a resolution of one second: a Deployment meant to be newer than another is
+ * created once the clock has passed the other's second.
+ */
+export async function nextSecond(cluster: TestCluster, namespace: string, deployment: string): Promise<void> {
+  const d = await cluster.api<{ metadata: { creationTimestamp: string } }>('GET', `/apis/apps/v1/namespaces/${namespace}/deployments/${deployment}`);
+  const after = Date.parse(d.metadata.creationTimestamp) + 1000;
+  await eventually('the next second', async () => Date.now(), (now) => now >= after, 5_000);
+}
+
 /** Polls a condition of the cluster until it holds (a controller's work is asynchronous). */
 export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
