@@ -120,7 +120,7 @@ export const READ_RULES: Rule[] = [
   { apiGroups: [''], resources: ['pods', 'configmaps'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: ['get', 'list', 'watch'] },
 ];
-export const SCALE_RULE: Rule = { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] };
+export const SCALE_RULE: Rule = { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch'] };
 
 /** A Role with these rules bound to a token user, in one namespace. */
 export async function grant(cluster: TestCluster, namespace: string, user: string, rules: Rule[], name = `${user}-role`): Promise<void> {

@@ -6,11 +6,6 @@ import { KubeApiError, type KubeClient } from './kube-client.js';
 import { controllerOf, type Deployment, type List, type ReplicaSet } from './kube-objects.js';
 import type { KubeAccess } from './kubernetes-instance-source.js';
 
-interface Scale {
-  metadata: { resourceVersion?: string };
-  spec: { replicas?: number };
-}
-
 /**
  * `kubectl scale deployment/<name> --replicas=N` through the `deployments/<name>/scale`
  * subresource, the controller's own lever: the ReplicaSets follow, no pod is deleted by hand.
@@ -34,10 +29,11 @@ export function createDeploymentScaler(config: Config, access: KubeAccess): Serv
           return { ...base, outcome: 'refused', reason: 'replaced' };
         }
         if (!(await isApps(access.client, config, namespace, deployment, timeoutMs))) return { ...base, outcome: 'refused', reason: 'not_app', detail: name };
-        return await scaleOnce(access.client, path, base, to, expectFrom, timeoutMs, 1);
+        return await scaleOnce(access.client, path, deployment, base, to, expectFrom, timeoutMs, 1);
       } catch (err) {
         if (err instanceof KubeApiError && err.status === 404) return { ...base, outcome: 'refused', reason: 'gone' };
-        const ask = { verb: err instanceof KubeApiError && err.request.verb === 'PATCH' ? ('patch' as const) : ('get' as const), resource: 'deployments/scale', apiGroup: 'apps', namespace };
+        const patching = err instanceof KubeApiError && err.request.verb === 'PATCH';
+        const ask = patching ? { verb: 'patch' as const, resource: 'deployments/scale', apiGroup: 'apps', namespace } : { verb: 'get' as const, resource: 'deployments', apiGroup: 'apps', namespace };
         const error = kubeProbeError(err, `kubernetes ${access.location} deployment ${name}`, ask);
         if (error.kind === 'permission_denied') return { ...base, outcome: 'refused', reason: 'not_permitted', detail: `${error.message} (${k8sRule(ask)})` };
         if (error.kind === 'timeout') return { ...base, outcome: 'error', reason: 'no_answer' };
@@ -47,20 +43,22 @@ export function createDeploymentScaler(config: Config, access: KubeAccess): Serv
   };
 }
 
-async function scaleOnce(client: KubeClient, path: string, base: { id: string; name: string }, to: number, expectFrom: number, timeoutMs: number, retries: number): Promise<InstanceOutcome> {
-  const scale = await client.request<Scale>(`${path}/scale`, { timeoutMs });
-  const current = scale.spec.replicas ?? 0;
+/** The count as the Deployment has it, patched at the resourceVersion it was read at (the Scale shares it): only `patch deployments/scale` is needed. */
+async function scaleOnce(client: KubeClient, path: string, d: Deployment, base: { id: string; name: string }, to: number, expectFrom: number, timeoutMs: number, retries: number): Promise<InstanceOutcome> {
+  const current = d.spec.replicas ?? 1;
   if (current === to) return { ...base, outcome: 'scaled', reason: 'already_at', scaledFrom: expectFrom, scaledTo: to };
   if (current !== expectFrom) return { ...base, outcome: 'refused', reason: 'replicas_changed' };
   try {
     await client.request(`${path}/scale`, {
       method: 'PATCH',
-      body: { metadata: { resourceVersion: scale.metadata.resourceVersion }, spec: { replicas: to } },
+      body: { metadata: { resourceVersion: d.metadata.resourceVersion }, spec: { replicas: to } },
       timeoutMs,
     });
   } catch (err) {
     // 409: the Deployment changed since it was read. Read it again, once.
-    if (retries > 0 && err instanceof KubeApiError && err.status === 409) return scaleOnce(client, path, base, to, expectFrom, timeoutMs, retries - 1);
+    if (retries > 0 && err instanceof KubeApiError && err.status === 409) {
+      return scaleOnce(client, path, await client.request<Deployment>(path, { timeoutMs }), base, to, expectFrom, timeoutMs, retries - 1);
+    }
     throw err;
   }
   return { ...base, outcome: 'scaled', scaledFrom: current, scaledTo: to };
