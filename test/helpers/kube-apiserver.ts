@@ -203,6 +203,7 @@ export async function startCluster(): Promise<TestCluster> {
       '--anonymous-auth=false',
       '--service-cluster-ip-range=10.96.0.0/24',
       '--endpoint-reconciler-type=none',
+      '--insecure-port=0',
     ]);
     procs.push(apiserver);
     await waitFor('kube-apiserver /readyz', async () => (await api<string>('GET', '/readyz')) === 'ok', procs);
@@ -213,6 +214,8 @@ export async function startCluster(): Promise<TestCluster> {
         '--bind-address=127.0.0.1',
         `--secure-port=${cmPort}`,
         '--leader-elect=false',
+        // No insecure port (10252 by default in 1.20): two test files start clusters at once.
+        '--port=0',
         `--service-account-private-key-file=${at('sa.key')}`,
         `--root-ca-file=${at('certs/ca.pem')}`,
       ]),

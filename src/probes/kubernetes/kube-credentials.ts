@@ -38,7 +38,12 @@ export async function loadKubeEndpoint(k8s: Config['kubernetes'], serviceAccount
 
 async function fromServiceAccount(at: { host: string; port: number }, dir: string): Promise<KubeEndpoint> {
   const tokenFile = path.join(dir, 'token');
-  const [ca, namespace] = await Promise.all([readFile(path.join(dir, 'ca.crt')), readFile(path.join(dir, 'namespace'), 'utf8').catch(() => 'default')]);
+  const [ca, namespace] = await Promise.all([
+    readFile(path.join(dir, 'ca.crt')).catch(() => {
+      throw new KubeConfigError(`KUBERNETES_SERVICE_HOST is set but ${dir} holds no service account (automountServiceAccountToken: false?); or set DBPOOL_KUBECONFIG`);
+    }),
+    readFile(path.join(dir, 'namespace'), 'utf8').catch(() => 'default'),
+  ]);
   const host = at.host.includes(':') ? `[${at.host}]` : at.host;
   return {
     server: `https://${host}:${at.port}`,

@@ -4,7 +4,13 @@
  * (never a Secret), and what a refusal or a stopped API server gives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeSkipReason, startCluster, type TestCluster } from '../../helpers/kube-apiserver.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../../../src/config.js';
+import { createLogger } from '../../../src/logger.js';
+import { createKubernetesInstanceSource, openKubeAccess } from '../../../src/probes/kubernetes/kubernetes-instance-source.js';
+import { instanceSourcesFor } from '../../../src/services.js';
+import { kubeSkipReason, startCluster, TOKENS, type TestCluster } from '../../helpers/kube-apiserver.js';
 import { createDeployment, eventually, grant, podsOf, READ_RULES, setPodRunning } from '../../helpers/kube-app.js';
 import { kubeConfig, observeCluster } from './fixtures.js';
 
@@ -133,5 +139,35 @@ describe.skipIf(skip !== null)('Kubernetes instance source (real kube-apiserver)
     await grant(cluster, ns, 'client', READ_RULES);
     const obs = await observeCluster(kubeConfig(await cluster.kubeconfig('client-certificate', ns)));
     expect(obs).toMatchObject({ ok: true, instances: [] });
+  });
+
+  it('inside a cluster, `auto` reads the pods with the service account (token, ca.crt, namespace)', async () => {
+    const ns = 'in-cluster';
+    await cluster.namespace(ns);
+    await grant(cluster, ns, 'dbpool', READ_RULES);
+    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: POOL_ENV });
+    await podsOf(cluster, ns, 'php-swoole-app', 1);
+    // What the kubelet mounts: this test's token user stands in for the pod's service account token.
+    const dir = await mkdtemp(path.join(cluster.dir, 'sa-'));
+    await writeFile(path.join(dir, 'token'), `${TOKENS.dbpool}\n`);
+    await writeFile(path.join(dir, 'ca.crt'), cluster.ca);
+    await writeFile(path.join(dir, 'namespace'), ns);
+    const url = new URL(cluster.server);
+    const config = loadConfig({ DBPOOL_INSTANCE_SOURCE: 'auto', KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port, APP_K8S_SELECTOR: 'app=php-swoole-app' });
+    const logger = createLogger({ logLevel: 'silent' });
+    // `auto` in a cluster is the Kubernetes source (here without the kubelet's mount: it says so when observed).
+    const [source] = await instanceSourcesFor(config, logger);
+    expect(source?.name).toMatch(/^kubernetes /);
+    expect(await source?.observe()).toMatchObject({ ok: false, error: { message: expect.stringMatching(/holds no service account/) } });
+    // The same source, built on the test's service account directory.
+    const access = await openKubeAccess(config, { serviceAccountDir: dir });
+    try {
+      const obs = await createKubernetesInstanceSource(config, access, logger).observe();
+      expect(obs).toMatchObject({ ok: true, source: `kubernetes in-cluster/${ns}` });
+      // Created, not running: no kubelet has reported it.
+      expect(obs.instances.map((i) => i.state)).toEqual(['pending']);
+    } finally {
+      access.client?.close();
+    }
   });
 });
