@@ -55,7 +55,7 @@ export interface TestCluster {
   ca: string;
   dir: string;
   /** Writes a kubeconfig (JSON, which kubectl reads too) for a token user, or for a client certificate; returns its path. */
-  kubeconfig(user: TestUser | 'client-certificate', namespace?: string, file?: string): Promise<string>;
+  kubeconfig(user: TestUser | 'client-certificate' | { token: string }, namespace?: string, file?: string): Promise<string>;
   /** One call as admin; throws on a non-2xx answer with the API's message. */
   api<T = unknown>(method: string, apiPath: string, body?: unknown, contentType?: string): Promise<T>;
   /** A namespace whose default ServiceAccount exists (pods cannot be created before). */
@@ -149,11 +149,13 @@ export async function startCluster(): Promise<TestCluster> {
       req.end();
     });
 
-  const kubeconfig = async (user: TestUser | 'client-certificate', namespace = 'default', file = at(`kubeconfig-${user}-${namespace}.json`)) => {
+  const kubeconfig = async (user: TestUser | 'client-certificate' | { token: string }, namespace = 'default', file?: string) => {
+    const name = typeof user === 'string' ? user : 'token';
+    file ??= at(`kubeconfig-${name}-${namespace}-${Math.random().toString(36).slice(2)}.json`);
     const credentials =
       user === 'client-certificate'
         ? { 'client-certificate': at('certs/client.pem'), 'client-key': at('certs/client-key.pem') }
-        : { token: TOKENS[user] };
+        : { token: typeof user === 'string' ? TOKENS[user] : user.token };
     await writeFile(
       file,
       JSON.stringify({
@@ -161,8 +163,8 @@ export async function startCluster(): Promise<TestCluster> {
         kind: 'Config',
         'current-context': 'test',
         clusters: [{ name: 'test', cluster: { server, 'certificate-authority': at('certs/ca.pem') } }],
-        users: [{ name: user, user: credentials }],
-        contexts: [{ name: 'test', context: { cluster: 'test', user, namespace } }],
+        users: [{ name, user: credentials }],
+        contexts: [{ name: 'test', context: { cluster: 'test', user: name, namespace } }],
       }),
     );
     return file;
