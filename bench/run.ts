@@ -16,6 +16,7 @@ const benches: Bench[] = [
   { title: 'Held connections attributed to instances and processes (issue 10)', load: async () => (await import('./attribution.bench.js')).benchAttribution },
   { title: 'The CLI as a whole process, beside the runbook and check_pgactivity (issue 14)', load: async () => (await import('./cli-process.bench.js')).benchCliProcess },
   { title: 'Swarm services (issue 13)', load: async () => (await import('./swarm-services.bench.js')).benchSwarmServices },
+  { title: 'Kubernetes Deployments on a real API server (issue 18)', load: async () => (await import('./kubernetes.bench.js')).benchKubernetes },
 ];
 
 const only = process.argv.slice(2);
