@@ -481,7 +481,7 @@ export const en: Catalog = {
       below_expected: 'stopping it would leave fewer instances than expected',
       no_stopper: 'dbpool cannot stop this kind of instance',
       not_app: 'it no longer matches the app',
-      unknown_engine: 'its Docker engine is not configured',
+      unknown_engine: 'its Docker engine (or Kubernetes cluster and namespace) is not configured',
       not_a_process: 'not a process instance',
       not_permitted: 'not permitted to signal it',
       still_running: 'still running',

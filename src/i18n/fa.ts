@@ -496,7 +496,7 @@ export const fa: Catalog = {
       below_expected: 'توقف آن تعداد نمونه‌ها را از تعداد مورد انتظار کمتر می‌کرد',
       no_stopper: 'dbpool راهی برای توقف این نوع نمونه ندارد',
       not_app: 'دیگر با الگوی برنامه جور نیست',
-      unknown_engine: 'موتور Docker آن پیکربندی نشده است',
+      unknown_engine: 'موتور Docker آن (یا خوشه و namespace آن در Kubernetes) پیکربندی نشده است',
       not_a_process: 'نمونه‌ی پردازه‌ای نیست',
       not_permitted: 'اجازه‌ی فرستادن سیگنال به آن نیست',
       still_running: 'هنوز در حال اجراست',
