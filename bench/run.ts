@@ -18,6 +18,7 @@ const benches: Bench[] = [
   { title: 'Socket Mode refresh_requested (issue 17)', load: async () => (await import('./socket-refresh.bench.js')).benchSocketRefresh },
   { title: 'Swarm services (issue 13)', load: async () => (await import('./swarm-services.bench.js')).benchSwarmServices },
   { title: 'Reports and chart in both languages (issue 16)', load: async () => (await import('./render-languages.bench.js')).benchRenderLanguages },
+  { title: 'Kubernetes Deployments on a real API server (issue 18)', load: async () => (await import('./kubernetes.bench.js')).benchKubernetes },
 ];
 
 const only = process.argv.slice(2);

@@ -105,7 +105,19 @@ export const envSchema = z
     DBPOOL_TZ: z.preprocess(emptyToUndefined, z.string().refine(isValidTimeZone, { message: 'is not a known IANA time zone' }).optional()),
     DBPOOL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    DBPOOL_INSTANCE_SOURCE: z.enum(['auto', 'docker', 'process', 'none']).default('auto'),
+    DBPOOL_INSTANCE_SOURCE: z.enum(['auto', 'docker', 'kubernetes', 'process', 'none']).default('auto'),
+    DBPOOL_KUBECONFIG: optionalString,
+    APP_K8S_NAMESPACE: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'is not a Kubernetes namespace name (lowercase letters, digits and -)' }).optional(),
+    ),
+    APP_K8S_SELECTOR: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^[A-Za-z0-9_.\-/=!,() ]+$/, { message: 'is not a label selector (e.g. app=php-swoole-app or app in (shop,shop-new))' }).optional(),
+    ),
+    // Set by the kubelet in every container: dbpool runs inside a cluster.
+    KUBERNETES_SERVICE_HOST: optionalString,
+    KUBERNETES_SERVICE_PORT: optionalInt(1, 65535),
     APP_PROCESS_PATTERN: regex('php.*server\\.php'),
     APP_CONTAINER_PATTERN: regex('php_swoole'),
     APP_CONTAINER_LABEL: optionalString,
@@ -237,6 +249,17 @@ export interface Config {
     /** DOCKER_CERT_PATH: directory of ca.pem, cert.pem, key.pem for tcp engines. */
     certPath: string | undefined;
   };
+  /** The cluster the app runs in, when its pods are the instances. */
+  kubernetes: {
+    /** DBPOOL_KUBECONFIG: a kubeconfig file (outside a cluster); its current context is used. */
+    kubeconfig: string | undefined;
+    /** APP_K8S_NAMESPACE; undefined: the kubeconfig context's, or the service account's own. */
+    namespace: string | undefined;
+    /** APP_K8S_SELECTOR: the label selector of the app's pods; undefined: pods whose Deployment matches APP_CONTAINER_PATTERN. */
+    selector: string | undefined;
+    /** KUBERNETES_SERVICE_HOST/PORT: the API server as seen from a pod; undefined outside a cluster. */
+    inCluster: { host: string; port: number } | undefined;
+  };
   /** Per-instance probes: how many at once (fixed), and how long each may take. */
   probes: { concurrency: number; timeoutMs: number };
   slack: {
@@ -330,6 +353,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       hosts: e.DBPOOL_DOCKER_HOSTS.length > 0 ? e.DBPOOL_DOCKER_HOSTS : e.DOCKER_HOST ? [e.DOCKER_HOST] : [],
       tlsVerify: e.DOCKER_TLS_VERIFY !== undefined && !['0', 'false', 'no'].includes(e.DOCKER_TLS_VERIFY.trim().toLowerCase()),
       certPath: e.DOCKER_CERT_PATH,
+    },
+    kubernetes: {
+      kubeconfig: e.DBPOOL_KUBECONFIG,
+      namespace: e.APP_K8S_NAMESPACE,
+      selector: e.APP_K8S_SELECTOR,
+      inCluster: e.KUBERNETES_SERVICE_HOST ? { host: e.KUBERNETES_SERVICE_HOST, port: e.KUBERNETES_SERVICE_PORT ?? 443 } : undefined,
     },
     // Eight containers probed at once keep an engine busy without flooding it; nobody tunes this.
     probes: { concurrency: 8, timeoutMs: e.DBPOOL_PROBE_TIMEOUT_MS },

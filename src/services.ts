@@ -182,23 +182,42 @@ function stoppersFor(config: Config): InstanceStopper[] {
   ];
 }
 
-/** Swarm's scaler loads dockerode when a scale runs, like the stoppers. */
+/** Swarm's scaler loads dockerode when a scale runs, like the stoppers; Kubernetes' its client. */
 function scalersFor(config: Config): ServiceScaler[] {
   const swarm = onFirstUse(async () => (await import('./probes/docker/service-scaler.js')).createSwarmScaler(config));
-  return [{ kind: 'swarm', scale: async (target, to, from) => (await swarm()).scale(target, to, from) }];
+  const kubernetes = onFirstUse(async () => {
+    const [{ createDeploymentScaler }, { openKubeAccess }] = await Promise.all([
+      import('./probes/kubernetes/deployment-scaler.js'),
+      import('./probes/kubernetes/kubernetes-instance-source.js'),
+    ]);
+    return createDeploymentScaler(config, await openKubeAccess(config));
+  });
+  return [
+    { kind: 'swarm', scale: async (target, to, from) => (await swarm()).scale(target, to, from) },
+    { kind: 'kubernetes', scale: async (target, to, from) => (await kubernetes()).scale(target, to, from) },
+  ];
 }
 
 const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 
-/** `auto` uses Docker where an engine is configured or its socket exists, local processes otherwise. */
+/**
+ * `auto` uses Kubernetes inside a cluster (the kubelet sets KUBERNETES_SERVICE_HOST), Docker where
+ * an engine is configured or its socket exists, local processes otherwise.
+ */
 export async function instanceSourcesFor(config: Config, logger: Logger): Promise<InstanceSource[]> {
   const kind =
     config.app.instanceSource === 'auto'
-      ? config.docker.hosts.length > 0 || existsSync(DEFAULT_DOCKER_SOCKET)
-        ? 'docker'
-        : 'process'
+      ? config.kubernetes.inCluster
+        ? 'kubernetes'
+        : config.docker.hosts.length > 0 || existsSync(DEFAULT_DOCKER_SOCKET)
+          ? 'docker'
+          : 'process'
       : config.app.instanceSource;
   if (kind === 'none') return [];
+  if (kind === 'kubernetes') {
+    const { createKubernetesInstanceSource, openKubeAccess } = await import('./probes/kubernetes/kubernetes-instance-source.js');
+    return [createKubernetesInstanceSource(config, await openKubeAccess(config), logger.child({ component: 'kubernetes' }))];
+  }
   if (kind === 'process') {
     const { createProcessInstanceSource } = await import('./probes/processes/process-instance-source.js');
     return [createProcessInstanceSource(config.app, { databasePorts: config.postgres ? [config.postgres.port] : [] })];

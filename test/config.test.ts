@@ -98,3 +98,23 @@ describe('config', () => {
     expect(loadConfig({ SLACK_APP_TOKEN: '' }).slack.appToken).toBeUndefined();
   });
 });
+
+describe('Kubernetes settings (issue #18)', () => {
+  it('reads the kubeconfig, namespace and selector, and the cluster the kubelet names', () => {
+    const c = loadConfig({ DBPOOL_INSTANCE_SOURCE: 'kubernetes', DBPOOL_KUBECONFIG: 'kube.json', APP_K8S_NAMESPACE: 'shop', APP_K8S_SELECTOR: 'app in (shop,shop-new),tier!=db' });
+    expect(c.app.instanceSource).toBe('kubernetes');
+    expect(c.kubernetes).toEqual({ kubeconfig: 'kube.json', namespace: 'shop', selector: 'app in (shop,shop-new),tier!=db', inCluster: undefined });
+    expect(loadConfig({ KUBERNETES_SERVICE_HOST: '10.96.0.1' }).kubernetes.inCluster).toEqual({ host: '10.96.0.1', port: 443 });
+  });
+
+  it('a bad namespace, selector or port stops start-up naming the variable', () => {
+    for (const [variable, value] of [
+      ['APP_K8S_NAMESPACE', 'Shop_1'],
+      ['APP_K8S_SELECTOR', 'app=$(whoami)'],
+      ['KUBERNETES_SERVICE_PORT', '70000'],
+      ['DBPOOL_INSTANCE_SOURCE', 'k8s'],
+    ] as const) {
+      expect(problems({ [variable]: value }), variable).toEqual([variable]);
+    }
+  });
+});

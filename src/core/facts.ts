@@ -37,7 +37,11 @@ export type ProbeHint =
   | 'pgbouncer_not_console'
   | 'engine_cannot_connect'
   | 'no_matching_process'
-  | 'unreadable_path';
+  | 'unreadable_path'
+  /** Kubernetes RBAC refused a call: the verb, resource and namespace of the rule to add. */
+  | 'k8s_forbidden'
+  | 'k8s_unauthorized'
+  | 'k8s_tls_untrusted';
 
 export interface ProbeHintRef {
   code: ProbeHint;
@@ -53,6 +57,11 @@ export interface ProbeHintRef {
   pattern?: string;
   count?: number;
   via?: string;
+  /** k8s_forbidden: what was refused, e.g. list pods in namespace shop (API group "" for the core group). */
+  verb?: string;
+  resource?: string;
+  apiGroup?: string;
+  namespace?: string;
 }
 
 export interface ProbeError {
@@ -231,10 +240,10 @@ export interface DbEndpoint {
 }
 
 export interface AppInstance {
-  /** Stable id: container id, or "pid:<master pid>". */
+  /** Stable id: container id, "pid:<master pid>", or a pod's uid. */
   id: string;
   name: string;
-  source: 'docker' | 'process';
+  source: 'docker' | 'process' | 'kubernetes';
   /** Docker engine address, or the host name for local processes. */
   location: string;
   image?: string;
@@ -306,6 +315,8 @@ export interface ServiceRef {
   name: string;
   /** The replica's number (Swarm task slot, Compose container number), when it has one. */
   slot?: number | null;
+  /** A pod's ReplicaSet (its owner), with the Deployment's revision it runs. */
+  replicaSet?: { name: string; revision: number | null };
 }
 
 /** One replica as the orchestrator lists it (a Swarm task, a pod), seen or not by dbpool. */
@@ -344,6 +355,31 @@ export interface AppService {
   replicas: ServiceReplica[];
   /** Compose: what `docker compose up` reads, so the report can show the line to change. */
   compose?: { project: string; service: string; configFiles: string[]; workingDir: string | null };
+  /** A Deployment: its namespace, current revision and ReplicaSets (old and new), as the controller keeps them. */
+  kubernetes?: KubernetesDeployment;
+}
+
+/** One ReplicaSet of a Deployment: a revision of its pod template. */
+export interface KubernetesReplicaSet {
+  name: string;
+  revision: number | null;
+  /** spec.replicas: what the Deployment controller asks of it now. */
+  desired: number;
+  ready: number;
+  /** The app's pods of it that dbpool saw running. */
+  pods: number;
+  createdAt: string | null;
+}
+
+export interface KubernetesDeployment {
+  namespace: string;
+  /** The Deployment's current revision (its newest ReplicaSet's). */
+  revision: number | null;
+  /** Newest first. */
+  replicaSets: KubernetesReplicaSet[];
+  /** The controller's Progressing condition said ProgressDeadlineExceeded: the rollout is stuck. */
+  progressDeadlineExceeded: boolean;
+  paused: boolean;
 }
 
 // ---------------------------------------------------------------- PgBouncer

@@ -6,6 +6,7 @@ import { pgbouncerFindings, type PgBouncerFindingParams } from './pgbouncer-find
 import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
 import { pgbouncerLogCounts } from './pgbouncer-signs.js';
 import type { PoolMath } from './pool-math.js';
+import { unfinishedRollouts } from './rollouts.js';
 import type { ServiceGroup } from './services.js';
 import type { StopCandidate } from './stop-candidates.js';
 import { fitRatio, type Thresholds } from './thresholds.js';
@@ -32,6 +33,18 @@ export interface FindingParams extends PgBouncerFindingParams {
     services: { kind: ServiceKind; name: string; from: number; to: number; createdAt: string | null }[];
     /** The services kept beside them (the newer ones). */
     beside: string[];
+  };
+  /**
+   * Issue #18: a Deployment's old ReplicaSet still runs pods beside the new one (a rollout under
+   * way or stuck): every one of them holds its pools.
+   */
+  rollout_incomplete: {
+    deployment: string;
+    namespace: string;
+    current: { name: string; revision: number | null; ready: number; desired: number; pods: number };
+    old: { name: string; revision: number | null; pods: number }[];
+    stuck: boolean;
+    paused: boolean;
   };
   /** Swarm tasks seen, their services not read: only this engine's tasks count, nothing can be scaled through it. */
   swarm_services_unread: { source: string; reason: 'not_manager' | 'error'; message: string; services: string[] };
@@ -271,6 +284,18 @@ function instanceFindings(input: FindingInput): Finding[] {
         expected: expectedInstances,
         services: scaled.map((c) => ({ kind: c.scale!.kind, name: c.name, from: c.scale!.from, to: c.scale!.to, createdAt: c.createdAt ?? null })),
         beside: (input.services ?? []).filter((g) => g.kind !== 'compose' && g.running > 0 && !scaled.some((c) => c.id === g.id)).map((g) => g.name),
+      }),
+    );
+  }
+  for (const r of unfinishedRollouts(input.services ?? [])) {
+    out.push(
+      finding('rollout_incomplete', 'warn', {
+        deployment: r.deployment,
+        namespace: r.namespace,
+        current: { name: r.current.name, revision: r.current.revision, ready: r.current.ready, desired: r.current.desired, pods: r.current.pods },
+        old: r.old.map((o) => ({ name: o.name, revision: o.revision, pods: o.pods })),
+        stuck: r.stuck,
+        paused: r.paused,
       }),
     );
   }

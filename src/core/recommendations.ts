@@ -3,6 +3,7 @@ import type { Facts, ServiceKind } from './facts.js';
 import { terminableIdleSessions, type PgBouncerMath } from './pgbouncer-math.js';
 import { recommendForPgBouncer, type PgBouncerRecommendationParams } from './pgbouncer-recommendations.js';
 import type { PoolMath } from './pool-math.js';
+import { rolloutCommands, unfinishedRollouts } from './rollouts.js';
 import type { ServiceGroup } from './services.js';
 import { stopRecommendations } from './stop-recommendations.js';
 import { leavingInstanceIds, type StopCandidate } from './stop-candidates.js';
@@ -24,6 +25,8 @@ export interface RecommendationParams extends PgBouncerRecommendationParams {
   };
   /** An orchestrated service scaled down (to 0: the older service beside a newer one). */
   scale_down_service: { kind: ServiceKind; service: string; from: number; to: number; beside: string[] };
+  /** Issue #18: a Deployment whose old ReplicaSet still runs pods beside the new one: the controller's commands, never a pod deleted. */
+  rollout_undo: { deployment: string; namespace: string; revision: number | null; back: number | null; stuck: boolean; paused: boolean };
   /** roles: what the plan touches, per role. behindPgBouncer: a PgBouncer dbpool cannot read is in the path, so some may be its server connections. */
   terminate_idle: { count: number; minutes: number; database: string; roles: { role: string; count: number }[]; behindPgBouncer?: boolean };
   use_pooler: { demand: number; suggestedPoolSize: number };
@@ -79,6 +82,13 @@ export function recommend(input: RecommendationInput): Recommendation[] {
 
   // Services are scaled through their orchestrator, containers stopped (stop-recommendations.ts).
   out.push(...stopRecommendations(input.stopCandidates, input.services));
+  for (const r of unfinishedRollouts(input.services ?? [])) {
+    out.push({
+      code: 'rollout_undo',
+      params: { deployment: r.deployment, namespace: r.namespace, revision: r.current.revision, back: r.old[0]?.revision ?? null, stuck: r.stuck, paused: r.paused },
+      commands: rolloutCommands(r).map((text) => ({ lang: 'shell' as const, text })),
+    });
+  }
 
   // Only the app's idle sessions: another role's, a superuser's or another tool's are listed, never proposed;
   // nor PgBouncer's own idle server connections: it would open them again at once.

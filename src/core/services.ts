@@ -23,6 +23,8 @@ export interface ServiceGroup {
   /** Sum of the replicas' pool demands; null when one of them is unknown. */
   demand: number | null;
   compose?: AppService['compose'];
+  /** A Deployment: its namespace, revision and ReplicaSets (issue #18). */
+  kubernetes?: AppService['kubernetes'];
   /** False when only the replicas' labels are known (an engine that is not a Swarm manager). */
   read: boolean;
 }
@@ -114,6 +116,7 @@ export function groupServices(facts: Facts, running: AppInstance[], demands: Ins
       replicas: [],
       demand: 0,
       ...(s.compose ? { compose: s.compose } : {}),
+      ...(s.kubernetes ? { kubernetes: s.kubernetes } : {}),
       read: true,
     });
   }
@@ -150,7 +153,8 @@ export function groupServices(facts: Facts, running: AppInstance[], demands: Ins
       state: i.state,
       createdAt: i.createdAt ?? null,
       // A Compose container is listed by its own engine; only a Swarm task on another node goes unseen.
-      inspected: i.service.kind === 'compose' || i.processes !== null || i.logs !== undefined,
+      // A pod is read from its own spec, through the API server.
+      inspected: i.service.kind === 'compose' || i.service.kind === 'kubernetes' || i.processes !== null || i.logs !== undefined,
       demand,
     });
   }

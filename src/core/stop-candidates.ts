@@ -44,7 +44,9 @@ export function findStopCandidates(instances: AppInstance[], expected: number, s
   for (const g of services) {
     const kind = g.kind;
     if (kind === 'compose') continue;
-    const replicas = Math.max(g.running, g.desired ?? 0);
+    // A Deployment mid-rollout runs its surge beside the old ReplicaSet: the rollout's own finding
+    // (rollouts.ts), not a reason to scale it below the count it wants.
+    const replicas = g.kind === 'kubernetes' && g.desired !== null ? g.desired : Math.max(g.running, g.desired ?? 0);
     if (replicas === 0) continue;
     units.push({
       created: createdMs(g.createdAt),
@@ -53,7 +55,7 @@ export function findStopCandidates(instances: AppInstance[], expected: number, s
       candidate: (keep) => ({
         id: g.id,
         name: g.name,
-        source: 'docker',
+        source: kind === 'kubernetes' ? 'kubernetes' : 'docker',
         location: g.location,
         createdAt: g.createdAt ?? undefined,
         // Swarm removes the highest slots first; which ones does not change the count.
@@ -67,7 +69,8 @@ export function findStopCandidates(instances: AppInstance[], expected: number, s
     units.push({
       created: createdMs(i.createdAt),
       replicas: 1,
-      scalable: true,
+      // A pod outside a Deployment (a StatefulSet's, a Job's, a bare ReplicaSet's) is never deleted: its controller would recreate it.
+      scalable: i.source !== 'kubernetes',
       candidate: () => ({
         id: i.id,
         name: i.name,

@@ -1,4 +1,5 @@
 import type { Recommendation } from './recommendations.js';
+import { kubectl } from './rollouts.js';
 import type { ServiceGroup } from './services.js';
 import type { StopCandidate } from './stop-candidates.js';
 
@@ -17,7 +18,7 @@ export function stopRecommendations(candidates: StopCandidate[], services: Servi
     out.push({
       code: 'scale_down_service',
       params: { kind: c.scale.kind, service: c.name, from: c.scale.from, to: c.scale.to, beside },
-      commands: [{ lang: 'shell', text: scaleCommand(c.scale.kind, c.name, c.scale.to) }],
+      commands: [{ lang: 'shell', text: scaleCommand(c.scale.kind, c.name, c.scale.to, c.id) }],
       action: 'stop_extra',
     });
   }
@@ -47,9 +48,9 @@ export function stopRecommendations(candidates: StopCandidate[], services: Servi
   return out;
 }
 
-/** The orchestrator's own command; a Kubernetes source would add `kubectl scale deployment/<name> --replicas=N`. */
-export function scaleCommand(kind: NonNullable<StopCandidate['scale']>['kind'], name: string, replicas: number): string {
-  if (kind === 'kubernetes') return `kubectl scale deployment/${name} --replicas=${replicas}`;
+/** The orchestrator's own command; a Deployment's id is "namespace/name". */
+export function scaleCommand(kind: NonNullable<StopCandidate['scale']>['kind'], name: string, replicas: number, id = name): string {
+  if (kind === 'kubernetes') return kubectl(id.includes('/') ? id.slice(0, id.indexOf('/')) : 'default', `scale deployment/${name} --replicas=${replicas}`);
   return `docker service scale ${name}=${replicas}`;
 }
 

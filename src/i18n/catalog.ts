@@ -85,6 +85,8 @@ export interface Catalog {
       composeFile: string | null;
     }>;
     replicaLine: Msg<{ name: string; node: string | null; state: string; createdAt: string | null; now: string; inspected: boolean }>;
+    /** Issue #18: a Deployment's ReplicaSet, its pods listed under it; `held`: the app's connections its pods hold, when attributed. */
+    replicaSetLine: Msg<{ name: string; revision: number | null; current: boolean; ready: number; desired: number; pods: number; held: number | null }>;
     serviceMathLine: Msg<{ kind: ServiceKind; name: string; replicas: number; demand: number | null }>;
     /** After a bare container's line: what its restart policy means for a stop. */
     restartPolicy: Msg<{ policy: string }>;

@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import { PGBOUNCER_LOG_TEXT, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
+import { k8sRule } from '../core/kubernetes-rbac.js';
 
 /** Nouns after a number, as Intl.PluralRules picks them (f.count). */
 const W = {
@@ -25,6 +26,7 @@ const W = {
   session: { one: 'session', other: 'sessions' },
   taskWorker: { one: 'task worker', other: 'task workers' },
   time: { one: 'time', other: 'times' },
+  pod: { one: 'pod', other: 'pods' },
   worker: { one: 'worker', other: 'workers' },
   workerStart: { one: 'worker start', other: 'worker starts' },
   appInstance: { one: 'app instance', other: 'app instances' },
@@ -95,6 +97,11 @@ const hint: Catalog['hint'] = {
     `no process matches ${f.code(`/${p.pattern ?? ''}/`)} (APP_PROCESS_PATTERN) among the container's ${f.num(p.count ?? 0)}, listed by ${f.code(p.via ?? '?')}`,
   unreadable_path: (p, f) => `cannot read ${f.code(p.file ?? '?')}`,
   pgbouncer_not_console: (p) => `this is not PgBouncer's admin console: point ${url(p)} at PgBouncer's port (usually 6432)`,
+  // Kubernetes.
+  k8s_forbidden: (p, f) =>
+    `dbpool may not ${p.verb ?? '?'} ${p.resource ?? '?'} in namespace ${f.code(p.namespace ?? '?')}: add this rule to its Role (deploy/kubernetes/role.yaml): ${f.code(k8sRule(p))}`,
+  k8s_unauthorized: () => 'the API server does not accept dbpool\'s credentials (the token or client certificate of DBPOOL_KUBECONFIG, or the service account\'s)',
+  k8s_tls_untrusted: () => "TLS: the API server's certificate is not signed by the CA of the kubeconfig (certificate-authority) or the service account (ca.crt)",
 };
 
 /** Sessions per role: `app` × 3, `worker` × 1. */
@@ -214,6 +221,9 @@ export const en: Catalog = {
       const seen = p.inspected ? '' : ': its container could not be inspected (another node), so its pool settings come from the service spec';
       return `${f.code(p.name)}${node}: ${p.state}${age}${seen}`;
     },
+    replicaSetLine: (p, f) =>
+      `ReplicaSet ${f.code(p.name)} (revision ${val(p.revision, f)}, ${p.current ? 'new' : 'old'}): ${f.num(p.ready)}/${f.num(p.desired)} ready, ${f.num(p.pods)} running` +
+      (p.held === null ? '' : `, holding ${f.count(p.held, W.connection)}`),
     serviceMathLine: (p, f) =>
       `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${replicasOf(p.replicas, f)}, ${val(p.demand, f)} connections when every pool is full`,
     restartPolicy: (p, f) =>
@@ -362,7 +372,9 @@ export const en: Catalog = {
           ? `the older ${SERVICE_KIND[s.kind]} ${f.code(s.name)}${s.createdAt ? ` (created ${f.dateTime(s.createdAt)})` : ''} runs beside ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'the newer instances'}`
           : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} wants ${replicasOf(s.from, f)} where ${f.num(s.to)} would do`,
       );
-      return `${replicasOf(p.running, f)} of the app ${f.plural(p.running, { one: 'runs', other: 'run' })} where ${f.num(p.expected)} ${f.plural(p.expected, W.is)} expected: ${what.join('; ')}. Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} start new ones.`;
+      const kind = p.services[0]?.kind ?? 'swarm';
+      const instead = kind === 'kubernetes' ? 'Scale the Deployment down; deleting its pods only makes its ReplicaSet create new ones.' : `Scale the service down; stopping its task containers only makes ${ORCHESTRATOR[kind]} start new ones.`;
+      return `${replicasOf(p.running, f)} of the app ${f.plural(p.running, { one: 'runs', other: 'run' })} where ${f.num(p.expected)} ${f.plural(p.expected, W.is)} expected: ${what.join('; ')}. ${instead}`;
     },
     swarm_services_unread: (p, f) =>
       p.reason === 'not_manager'
@@ -413,6 +425,16 @@ export const en: Catalog = {
     },
     instance_holds_idle: (p, f) =>
       `${f.code(p.instance)} holds ${f.count(p.held, W.idleConnection)} and serves no traffic: none of them has been used for ${f.duration(p.minutes * 60)}.`,
+    // Kubernetes.
+    rollout_incomplete: (p, f) =>
+      `Deployment ${f.code(p.deployment)} (namespace ${f.code(p.namespace)}) runs its old ReplicaSet beside the new one: ` +
+      `${f.list(p.old.map((o) => `${f.code(o.name)} (revision ${val(o.revision, f)}) ${f.count(o.pods, W.pod)}`))} beside ` +
+      `${f.code(p.current.name)} (revision ${val(p.current.revision, f)}) ${f.num(p.current.ready)}/${f.num(p.current.desired)} ready. ` +
+      (p.stuck
+        ? 'The rollout is stuck (its progress deadline passed): the new pods do not get ready, and every pod of both holds its pools.'
+        : p.paused
+          ? 'The rollout is paused: both ReplicaSets keep their pods, and every one holds its pools.'
+          : 'A rollout is under way: until it ends, the pods of both hold their pools.'),
     process_idle_in_transaction: (p, f) =>
       `The ${en.label.role[p.role]} pid ${f.code(String(p.pid))} of ${f.code(p.instance)} holds ${f.num(p.count)} of its ${f.count(p.held, W.connection)} idle in transaction${p.oldestSeconds === null ? '' : ` (the oldest for ${f.duration(p.oldestSeconds)})`}: the code it runs leaves transactions open.`,
   },
@@ -439,7 +461,13 @@ export const en: Catalog = {
       (p.to === 0
         ? `Scale the older ${SERVICE_KIND[p.kind]} ${f.code(p.service)} from ${f.num(p.from)} to 0 replicas${p.beside.length > 0 ? `, keeping ${f.list(p.beside.map(f.code))}` : ''}`
         : `Scale ${SERVICE_KIND[p.kind]} ${f.code(p.service)} from ${f.num(p.from)} to ${replicasOf(p.to, f)}`) +
-      `: ${ORCHESTRATOR[p.kind]} then stops the extra tasks and keeps them stopped. Do not \`docker stop\` its containers: ${ORCHESTRATOR[p.kind]} starts new ones within seconds.`,
+      (p.kind === 'kubernetes'
+        ? ': its ReplicaSets then remove the extra pods and keep them removed. Do not delete its pods: the ReplicaSet creates new ones at once.'
+        : `: ${ORCHESTRATOR[p.kind]} then stops the extra tasks and keeps them stopped. Do not \`docker stop\` its containers: ${ORCHESTRATOR[p.kind]} starts new ones within seconds.`),
+    rollout_undo: (p, f) =>
+      `Finish or undo the rollout of Deployment ${f.code(p.deployment)} through its controller: see where it is with \`rollout status\`` +
+      (p.paused ? ', resume it if it should go on' : '') +
+      `, or go back to revision ${val(p.back, f)} with \`rollout undo\` (the old ReplicaSet scales up, the new one down). Do not delete pods: their ReplicaSet creates new ones at once.`,
     terminate_idle: (p, f) =>
       `Terminate the app's ${f.count(p.count, W.session)} idle for more than ${f.count(p.minutes, W.minute)} in ${f.code(p.database)} (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer ? " Behind PgBouncer some may be its server connections: terminating those only moves the problem (it opens them again); let dbpool read PgBouncer to tell them apart." : ''),
@@ -537,7 +565,7 @@ export const en: Catalog = {
       below_expected: 'stopping it would leave fewer instances than expected',
       no_stopper: 'dbpool cannot stop this kind of instance',
       not_app: 'it no longer matches the app',
-      unknown_engine: 'its Docker engine is not configured',
+      unknown_engine: 'its Docker engine (or Kubernetes cluster and namespace) is not configured',
       not_a_process: 'not a process instance',
       not_permitted: 'not permitted to signal it',
       still_running: 'still running',

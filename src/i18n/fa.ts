@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import { PGBOUNCER_LOG_TEXT, type PgBouncerLogKind, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
+import { k8sRule } from '../core/kubernetes-rbac.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '؟' : f.num(n));
 const ORIGIN: Record<CountOrigin, string> = {
@@ -71,6 +72,13 @@ const hint: Catalog['hint'] = {
     `هیچ پردازه‌ای از ${f.num(p.count ?? 0)} پردازه‌ی کانتینر (فهرست‌شده با ${f.code(p.via ?? '?')}) با ${f.code(`/${p.pattern ?? ''}/`)} (${f.code('APP_PROCESS_PATTERN')}) جور نیست`,
   unreadable_path: (p, f) => `${f.code(p.file ?? '?')} خوانده نمی‌شود`,
   pgbouncer_not_console: (p, f) => `این کنسول مدیریت PgBouncer نیست: ${f.code(url(p))} را به درگاه PgBouncer (معمولاً ۶۴۳۲) ببرید`,
+  // Kubernetes.
+  k8s_forbidden: (p, f) =>
+    `dbpool اجازه‌ی ${f.code(p.verb ?? '?')} روی ${f.code(p.resource ?? '?')} در namespace ${f.code(p.namespace ?? '?')} را ندارد: این قاعده را به Role آن بیفزایید (${f.code('deploy/kubernetes/role.yaml')}): ${f.code(k8sRule(p))}`,
+  k8s_unauthorized: (_p, f) =>
+    `سرور API اعتبارنامه‌ی dbpool را نمی‌پذیرد (توکن یا گواهی کلاینت در ${f.code('DBPOOL_KUBECONFIG')}، یا توکن ${f.code('ServiceAccount')})`,
+  k8s_tls_untrusted: (_p, f) =>
+    `TLS: گواهی سرور API را CAی kubeconfig (${f.code('certificate-authority')}) یا ${f.code('ServiceAccount')} (${f.code('ca.crt')}) امضا نکرده است`,
 };
 
 /** Sessions per role: `app` × ۳، `worker` × ۱. */
@@ -210,6 +218,9 @@ export const fa: Catalog = {
       const seen = p.inspected ? '' : ': کانتینر آن بررسی نشد (روی node دیگری است)، پس تنظیمات pool آن از spec سرویس آمده است';
       return `${f.code(p.name)}${node}: ${p.state === 'running' ? `در حال اجرا${age}` : `${f.code(p.state)}${age ? `، ساخته‌شده${age}` : ''}`}${seen}`;
     },
+    replicaSetLine: (p, f) =>
+      `ReplicaSet ${f.code(p.name)} (revision ${val(p.revision, f)}، ${p.current ? 'تازه' : 'قدیمی'}): ${f.num(p.ready)} از ${f.num(p.desired)} آماده، ${f.num(p.pods)} در حال اجرا` +
+      (p.held === null ? '' : `، با ${f.num(p.held)} اتصال`),
     serviceMathLine: (p, f) =>
       `${SERVICE_KIND[p.kind]} ${f.code(p.name)}: ${f.num(p.replicas)} replica، ${val(p.demand, f)} اتصال وقتی همه‌ی poolها پر باشند`,
     restartPolicy: (p, f) =>
@@ -357,7 +368,12 @@ export const fa: Catalog = {
           ? `${SERVICE_KIND[s.kind]} قدیمی‌تر ${f.code(s.name)}${s.createdAt ? ` (ساخته‌شده در ${f.dateTime(s.createdAt)})` : ''} کنار ${p.beside.length > 0 ? f.list(p.beside.map(f.code)) : 'نمونه‌های تازه‌تر'} اجرا می‌شود`
           : `${SERVICE_KIND[s.kind]} ${f.code(s.name)} ${f.num(s.from)} replica می‌خواهد در حالی که ${f.num(s.to)} کافی است`,
       );
-      return `${f.num(p.running)} replica از برنامه در حال اجراست در حالی که ${f.num(p.expected)} انتظار می‌رود: ${what.join('؛ ')}. تعداد replicaهای سرویس را کم کنید؛ توقف کانتینرهای task آن فقط باعث می‌شود ${ORCHESTRATOR[p.services[0]?.kind ?? 'swarm']} به‌جایشان کانتینرهای تازه راه بیندازد.`;
+      const kind = p.services[0]?.kind ?? 'swarm';
+      const instead =
+        kind === 'kubernetes'
+          ? 'تعداد replicaهای Deployment را کم کنید؛ حذف podهای آن فقط باعث می‌شود ReplicaSet آن podهای تازه بسازد.'
+          : `تعداد replicaهای سرویس را کم کنید؛ توقف کانتینرهای task آن فقط باعث می‌شود ${ORCHESTRATOR[kind]} به‌جایشان کانتینرهای تازه راه بیندازد.`;
+      return `${f.num(p.running)} replica از برنامه در حال اجراست در حالی که ${f.num(p.expected)} انتظار می‌رود: ${what.join('؛ ')}. ${instead}`;
     },
     swarm_services_unread: (p, f) =>
       p.reason === 'not_manager'
@@ -411,6 +427,16 @@ export const fa: Catalog = {
     },
     instance_holds_idle: (p, f) =>
       `${f.code(p.instance)} ${f.num(p.held)} اتصال بیکار نگه داشته و هیچ ترافیکی را پاسخ نمی‌دهد: ${f.duration(p.minutes * 60)} است که هیچ‌کدام به کار نرفته‌اند.`,
+    // Kubernetes.
+    rollout_incomplete: (p, f) =>
+      `Deployment ${f.code(p.deployment)} (namespace ${f.code(p.namespace)}) ReplicaSet قدیمی‌اش را کنار ReplicaSet تازه اجرا می‌کند: ` +
+      `${f.list(p.old.map((o) => `${f.code(o.name)} (revision ${val(o.revision, f)}) با ${f.num(o.pods)} pod`))} کنار ` +
+      `${f.code(p.current.name)} (revision ${val(p.current.revision, f)}) که ${f.num(p.current.ready)} از ${f.num(p.current.desired)} pod آن آماده است. ` +
+      (p.stuck
+        ? 'rollout گیر کرده است (مهلت پیشرفتش گذشته): podهای تازه آماده نمی‌شوند و هر pod از هر دو ReplicaSet poolهای خود را نگه داشته است.'
+        : p.paused
+          ? 'rollout متوقف (pause) شده است: هر دو ReplicaSet podهایشان را نگه می‌دارند و هر pod poolهای خود را نگه داشته است.'
+          : 'rollout در جریان است: تا پایان آن، podهای هر دو ReplicaSet poolهای خود را نگه می‌دارند.'),
     process_idle_in_transaction: (p, f) =>
       `${fa.label.role[p.role]} با pid ${f.code(String(p.pid))} در ${f.code(p.instance)} ${f.num(p.count)} اتصال از ${f.num(p.held)} اتصالش را بیکار در تراکنش نگه داشته${p.oldestSeconds === null ? '' : ` (قدیمی‌ترین ${f.duration(p.oldestSeconds)})`}: کدی که اجرا می‌کند تراکنش‌ها را باز می‌گذارد.`,
   },
@@ -437,7 +463,13 @@ export const fa: Catalog = {
       (p.to === 0
         ? `تعداد replicaهای ${SERVICE_KIND[p.kind]} قدیمی‌تر ${f.code(p.service)} را از ${f.num(p.from)} به ${f.num(0)} برسانید${p.beside.length > 0 ? ` و ${f.list(p.beside.map(f.code))} را نگه دارید` : ''}`
         : `تعداد replicaهای ${SERVICE_KIND[p.kind]} ${f.code(p.service)} را از ${f.num(p.from)} به ${f.num(p.to)} برسانید`) +
-      `: آن‌گاه ${ORCHESTRATOR[p.kind]} taskهای اضافه را متوقف می‌کند و متوقف نگه می‌دارد. کانتینرهای آن را با ${f.code('docker stop')} متوقف نکنید: ${ORCHESTRATOR[p.kind]} در چند ثانیه کانتینرهای تازه راه می‌اندازد.`,
+      (p.kind === 'kubernetes'
+        ? ': آن‌گاه ReplicaSetهای آن podهای اضافه را برمی‌دارند و برداشته نگه می‌دارند. podهای آن را حذف نکنید: ReplicaSet بی‌درنگ podهای تازه می‌سازد.'
+        : `: آن‌گاه ${ORCHESTRATOR[p.kind]} taskهای اضافه را متوقف می‌کند و متوقف نگه می‌دارد. کانتینرهای آن را با ${f.code('docker stop')} متوقف نکنید: ${ORCHESTRATOR[p.kind]} در چند ثانیه کانتینرهای تازه راه می‌اندازد.`),
+    rollout_undo: (p, f) =>
+      `rollout مربوط به Deployment ${f.code(p.deployment)} را از راه controller آن به پایان برسانید یا برگردانید: با ${f.code('rollout status')} ببینید کجاست` +
+      (p.paused ? '، اگر باید ادامه یابد آن را resume کنید' : '') +
+      `، یا با ${f.code('rollout undo')} به revision ${val(p.back, f)} برگردید (ReplicaSet قدیمی بزرگ و ReplicaSet تازه کوچک می‌شود). podها را حذف نکنید: ReplicaSet آن‌ها بی‌درنگ podهای تازه می‌سازد.`,
     terminate_idle: (p, f) =>
       `${f.num(p.count)} نشست برنامه را که بیش از ${f.num(p.minutes)} دقیقه در ${f.code(p.database)} بیکار ${f.plural(p.count, { one: 'مانده است', other: 'مانده‌اند' })} ببندید (${roleList(p.roles, f)}).` +
       (p.behindPgBouncer
@@ -538,7 +570,7 @@ export const fa: Catalog = {
       below_expected: 'توقف آن تعداد نمونه‌ها را از تعداد مورد انتظار کمتر می‌کرد',
       no_stopper: 'dbpool راهی برای توقف این نوع نمونه ندارد',
       not_app: 'دیگر با الگوی برنامه جور نیست',
-      unknown_engine: 'موتور Docker آن پیکربندی نشده است',
+      unknown_engine: 'موتور Docker آن (یا خوشه و namespace آن در Kubernetes) پیکربندی نشده است',
       not_a_process: 'نمونه‌ی پردازه‌ای نیست',
       not_permitted: 'اجازه‌ی فرستادن سیگنال به آن نیست',
       still_running: 'هنوز در حال اجراست',

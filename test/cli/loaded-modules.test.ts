@@ -4,7 +4,7 @@
  * from the modules it really loaded (ESM through a loader hook, CommonJS from require's cache).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -72,6 +72,26 @@ describe('what each command loads (the built bin, a child process)', () => {
     for (const own of ['dist:probes/docker/service-scaler.js', 'dist:probes/docker/docker-stopper.js', 'dist:actions/remediation-flow.js']) {
       expect(viaDocker, `status loads ${own}`).not.toContain(own);
     }
+  });
+
+  it('status loads the Kubernetes source only where it is configured, with no YAML parser for a JSON kubeconfig and no scaler', async () => {
+    const kubeconfig = path.join(dir, 'kubeconfig.json');
+    await writeFile(
+      kubeconfig,
+      JSON.stringify({
+        'current-context': 'c',
+        clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+        users: [{ name: 'u', user: { token: 't' } }],
+        contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+      }),
+    );
+    const viaKubernetes = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'kubernetes', DBPOOL_KUBECONFIG: kubeconfig });
+    expect(viaKubernetes).toContain('dist:probes/kubernetes/kubernetes-instance-source.js');
+    for (const pkg of ['dockerode', 'yaml', 'dist:probes/kubernetes/deployment-scaler.js', 'dist:actions/remediation-flow.js', ...NEVER_FOR_REPORTS]) {
+      expect(viaKubernetes, `status loads ${pkg}`).not.toContain(pkg);
+    }
+    const viaProcesses = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'process' });
+    expect([...viaProcesses].filter((m) => m.includes('probes/kubernetes'))).toEqual([]);
   });
 
   it('check loads what status loads, not more', async () => {
