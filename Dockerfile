@@ -20,7 +20,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
  && node /tmp/prune-image-modules.mjs /app \
- && chmod 0755 dist/cli/main.js
+ && chmod 0755 dist/cli/dbpool dist/cli/main.js
 
 FROM ${BASE_IMAGE}
 ENV NODE_ENV=production \
@@ -30,10 +30,11 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json manifest.yml ./
-# `dbpool` is a command: `docker exec <container> dbpool status`, `docker run --rm dbpool dbpool math …`.
+# `dbpool` is a command: `docker exec <container> dbpool status`, `docker run --rm dbpool dbpool math …`;
+# its launcher starts from the startup snapshot the build made with this image's node.
 # The state store (plans, audit trail, history, users' languages) lives on a volume, owned by the
 # unprivileged user the bot runs as.
-RUN ln -s /app/dist/cli/main.js /usr/local/bin/dbpool \
+RUN ln -s /app/dist/cli/dbpool /usr/local/bin/dbpool \
  && mkdir -p /var/lib/dbpool && chown node:node /var/lib/dbpool
 VOLUME ["/var/lib/dbpool"]
 USER node

@@ -184,6 +184,17 @@ describe.skipIf(skip !== null)('the dbpool image (DBPOOL_IMAGE)', () => {
     expect(report.math.instances.map((i) => i.demand)).toEqual([6]);
   });
 
+  it('`dbpool` is the launcher, and it finds the startup snapshot the build made with the image\'s own node', async () => {
+    const found = await execIn([
+      'sh',
+      '-c',
+      'readlink -f "$(command -v dbpool)"; for n in /app/dist/cli/snapshot/*.node; do [ "$n" -ef "$(command -v node)" ] && [ "${n%.node}.blob" -nt /app/dist/cli/run-cli.js ] && echo "snapshot ${n##*/}"; done',
+    ]);
+    const [launcher, snapshot] = found.stdout.trim().split('\n');
+    expect(launcher).toBe('/app/dist/cli/dbpool');
+    expect(snapshot, found.stdout + found.stderr).toMatch(/^snapshot dbpool-v24\.\d+\.\d+\.node$/);
+  });
+
   it('runs `dbpool` as a one-off container: docker run --rm <image> dbpool math …', async () => {
     const { code, stdout } = await runOnce(['dbpool', 'math', '--workers', '4', '--pool', '30', '--instances', '2', '--max-connections', '200', '--json']);
     const report = JSON.parse(stdout) as { format: string; verdict: string; exitCode: number };
