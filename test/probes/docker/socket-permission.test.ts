@@ -5,7 +5,8 @@
  * group may use (as root; otherwise the socket is closed to this very user).
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,11 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogFor } from '../../../src/i18n/index.js';
 import { createFormatter } from '../../../src/i18n/format.js';
 import { dockerProbeError } from '../../../src/probes/docker/classify-docker-error.js';
+import { othersMayEnter } from '../../helpers/others-may-enter.js';
 
 const NOBODY = 65534;
 let dir: string;
 let socket: string;
 let server: net.Server;
+/** A node "nobody" may run: this one, or a copy of it when it sits where only root may enter (npx's cache under /root). */
+let node = process.execPath;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-socket-'));
@@ -26,6 +30,11 @@ beforeAll(async () => {
   server = net.createServer((c) => c.end());
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   await chmod(socket, process.getuid?.() === 0 ? 0o660 : 0o000);
+  if (process.getuid?.() === 0 && !(await othersMayEnter(path.dirname(realpathSync(process.execPath))))) {
+    node = path.join(dir, 'node');
+    await copyFile(process.execPath, node);
+    await chmod(node, 0o755);
+  }
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -37,7 +46,7 @@ function connectAsOutsider(): Promise<{ code: string; address: string; message: 
   const script = `require('net').connect(process.argv[1]).on('error', (e) => { process.stdout.write(JSON.stringify({ code: e.code, address: e.address, message: e.message })); process.exit(0); }).on('connect', () => process.exit(1));`;
   const asRoot = process.getuid?.() === 0;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script, socket], { cwd: '/', ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}) }, (err, stdout) => {
+    execFile(node, ['-e', script, socket], { cwd: '/', ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}) }, (err, stdout) => {
       if (err) reject(new Error(`connected, or failed otherwise: ${String(err)} ${stdout}`));
       else resolve(JSON.parse(stdout) as { code: string; address: string; message: string });
     });
