@@ -9,6 +9,7 @@ import { composeBot, type Bot } from '../../src/main.js';
 import { startSlackApiServer, type SlackApiServer } from '../helpers/slack-api-server.js';
 import { assertBlockKitLimits, messageText } from '../helpers/slack-block-limits.js';
 import { closedPort } from '../helpers/slack-bot.js';
+import { slashCommandPayload } from '../helpers/socket-mode-server.js';
 
 /** A local WebSocket server standing in for Slack's Socket Mode endpoint. */
 describe('Socket Mode smoke test', () => {
@@ -68,20 +69,7 @@ describe('Socket Mode smoke test', () => {
         envelope_id: 'env-0001',
         type: 'slash_commands',
         accepts_response_payload: true,
-        payload: {
-          token: 'deprecated',
-          team_id: 'T0TEST',
-          team_domain: 'example',
-          channel_id: 'C0INCIDENT',
-          channel_name: 'incident',
-          user_id: 'U0ONCALL',
-          user_name: 'oncall',
-          command: '/dbpool',
-          text: 'math --workers 4 --pool 30 --instances 2',
-          api_app_id: 'A0DBPOOL',
-          response_url: api.responseUrl('s1'),
-          trigger_id: '1.2.3',
-        },
+        payload: slashCommandPayload('math --workers 4 --pool 30 --instances 2', api.responseUrl('s1')),
       }),
     );
     await api.waitFor(() => received.some((m) => m.envelope_id === 'env-0001'), 3000);
