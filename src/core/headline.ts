@@ -95,7 +95,9 @@ function causeOf(verdict: Verdict, findings: Finding[], math: PoolMath): Headlin
   const deciding = findings.filter((f) => f.severity === verdict.toLowerCase());
   if (deciding.length > 0 && deciding.every((f) => f.code.startsWith('pgbouncer_'))) return { code: 'pgbouncer', verdict };
   const full = find(findings, 'server_at_limit');
-  if (full) return { code: 'server_full', connections: full.connections, usable: full.usable };
+  // dbpool's own connections take usable slots until those are full (then the reserved ones): the
+  // headline counts what fills the usable slots, so "full" never reads 16/17.
+  if (full) return { code: 'server_full', connections: Math.min(full.connections + full.own, full.usable), usable: full.usable };
   const exhausted = findings.find((f) => f.code === 'app_pool_exhausted' && f.severity !== 'info');
   if (exhausted?.code === 'app_pool_exhausted') {
     const all = findings.flatMap((f) => (f.code === 'app_pool_exhausted' ? [f.params.count] : []));
