@@ -12,6 +12,8 @@ import { silentLogger } from '../src/logger.js';
 import { createServices } from '../src/services.js';
 import { kubeBinDir, startCluster } from '../test/helpers/kube-apiserver.js';
 import { createDeployment, grant, nextSecond, podsOf, READ_RULES, SCALE_RULE, setPodRunning } from '../test/helpers/kube-app.js';
+import { bindPod, registerNode, startStandInKubelet } from '../test/helpers/kube-kubelet.js';
+import { createKubernetesInstanceSource, openKubeAccess } from '../src/probes/kubernetes/kubernetes-instance-source.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
 import { median } from './measure.js';
 import { existsSync } from 'node:fs';
@@ -30,14 +32,21 @@ export async function benchKubernetes(): Promise<Figure[]> {
   try {
     const ns = 'bench';
     await cluster.namespace(ns);
-    await grant(cluster, ns, 'dbpool', [...READ_RULES, SCALE_RULE]);
+    await grant(cluster, ns, 'dbpool', [...READ_RULES, SCALE_RULE, { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] }]);
+    // Each exec answered at once with a Hyperf server's scan (master, manager, 2 workers): the figure is dbpool's and the API server's part.
+    const scan = ['1 0 app.Master', '7 1 app.Manager', '8 7 app.Worker.0', '9 7 app.Worker.1'].join('\n') + '\n';
+    const kubelet = await startStandInKubelet(cluster, async () => ({ stdout: scan, exitCode: 0 }));
+    await registerNode(cluster, 'bench-node', kubelet.port);
     await cluster.api('POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-pool' }, data: { DB_POOL_SIZE: '2', SWOOLE_WORKER_NUM: '2' } });
     await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: PODS, envFrom: [{ configMapRef: { name: 'app-pool' } }] });
     await nextSecond(cluster, ns, 'php-swoole-app');
     await createDeployment(cluster, ns, { name: 'php-swoole-app-new', replicas: PODS, envFrom: [{ configMapRef: { name: 'app-pool' } }] });
     let ip = 1;
     for (const name of ['php-swoole-app', 'php-swoole-app-new']) {
-      for (const p of await podsOf(cluster, ns, name, PODS, 120_000)) await setPodRunning(cluster, ns, p.metadata.name, `127.0.1.${ip++}`);
+      for (const p of await podsOf(cluster, ns, name, PODS, 120_000)) {
+        await bindPod(cluster, ns, p.metadata.name, 'bench-node');
+        await setPodRunning(cluster, ns, p.metadata.name, `127.0.1.${ip++}`);
+      }
     }
     const config = loadConfig({
       DATABASE_URL: server.url(),
@@ -60,6 +69,22 @@ export async function benchKubernetes(): Promise<Figure[]> {
         if (obs.instances.length !== 2 * PODS) throw new Error(`observed ${obs.instances.length} pods`);
       }
       figures.push({ name: `observe ${2 * PODS} pods of 2 Deployments (median of ${RUNS})`, value: `${median(times).toFixed(1)} ms` });
+      const execConfig = { ...config, kubernetes: { ...config.kubernetes, exec: true } };
+      const access = await openKubeAccess(execConfig);
+      try {
+        const withExec = createKubernetesInstanceSource(execConfig, access, silentLogger());
+        const execTimes: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const t = performance.now();
+          const obs = await withExec.observe();
+          execTimes.push(performance.now() - t);
+          if (obs.instances.some((p) => p.processes?.length !== 4)) throw new Error('a pod without its 4 processes');
+        }
+        figures.push({ name: `the same with DBPOOL_K8S_EXEC (${2 * PODS} execs through the API server, median of ${RUNS})`, value: `${median(execTimes).toFixed(1)} ms` });
+      } finally {
+        access.client?.close();
+        await kubelet.stop();
+      }
       const flow = services.remediation!;
       const planned = flow.request('stop_extra', await services.diagnoser!.diagnose('status'), { kind: 'slack', id: 'U_BENCH' });
       if (!planned.ok) throw new Error(`no plan: ${planned.reason}`);

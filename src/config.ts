@@ -115,6 +115,8 @@ export const envSchema = z
       emptyToUndefined,
       z.string().regex(/^[A-Za-z0-9_.\-/=!,() ]+$/, { message: 'is not a label selector (e.g. app=php-swoole-app or app in (shop,shop-new))' }).optional(),
     ),
+    // Opt-in: reading each pod's process list needs pods/exec (deploy/kubernetes/role-exec.yaml).
+    DBPOOL_K8S_EXEC: bool(false),
     // Set by the kubelet in every container: dbpool runs inside a cluster.
     KUBERNETES_SERVICE_HOST: optionalString,
     KUBERNETES_SERVICE_PORT: optionalInt(1, 65535),
@@ -259,6 +261,11 @@ export interface Config {
     selector: string | undefined;
     /** KUBERNETES_SERVICE_HOST/PORT: the API server as seen from a pod; undefined outside a cluster. */
     inCluster: { host: string; port: number } | undefined;
+    /**
+     * DBPOOL_K8S_EXEC: list each running pod's processes through pods/exec, so that workers are
+     * measured as for containers; off: SWOOLE_WORKER_NUM (+ task workers) from the spec.
+     */
+    exec: boolean;
   };
   /** Per-instance probes: how many at once (fixed), and how long each may take. */
   probes: { concurrency: number; timeoutMs: number };
@@ -359,6 +366,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.APP_K8S_NAMESPACE,
       selector: e.APP_K8S_SELECTOR,
       inCluster: e.KUBERNETES_SERVICE_HOST ? { host: e.KUBERNETES_SERVICE_HOST, port: e.KUBERNETES_SERVICE_PORT ?? 443 } : undefined,
+      exec: e.DBPOOL_K8S_EXEC,
     },
     // Eight containers probed at once keep an engine busy without flooding it; nobody tunes this.
     probes: { concurrency: 8, timeoutMs: e.DBPOOL_PROBE_TIMEOUT_MS },

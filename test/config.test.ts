@@ -103,8 +103,9 @@ describe('Kubernetes settings (issue #18)', () => {
   it('reads the kubeconfig, namespace and selector, and the cluster the kubelet names', () => {
     const c = loadConfig({ DBPOOL_INSTANCE_SOURCE: 'kubernetes', DBPOOL_KUBECONFIG: 'kube.json', APP_K8S_NAMESPACE: 'shop', APP_K8S_SELECTOR: 'app in (shop,shop-new),tier!=db' });
     expect(c.app.instanceSource).toBe('kubernetes');
-    expect(c.kubernetes).toEqual({ kubeconfig: 'kube.json', namespace: 'shop', selector: 'app in (shop,shop-new),tier!=db', inCluster: undefined });
+    expect(c.kubernetes).toEqual({ kubeconfig: 'kube.json', namespace: 'shop', selector: 'app in (shop,shop-new),tier!=db', inCluster: undefined, exec: false });
     expect(loadConfig({ KUBERNETES_SERVICE_HOST: '10.96.0.1' }).kubernetes.inCluster).toEqual({ host: '10.96.0.1', port: 443 });
+    expect(loadConfig({ DBPOOL_K8S_EXEC: 'true' }).kubernetes.exec).toBe(true);
   });
 
   it('a bad namespace, selector or port stops start-up naming the variable', () => {
@@ -112,6 +113,7 @@ describe('Kubernetes settings (issue #18)', () => {
       ['APP_K8S_NAMESPACE', 'Shop_1'],
       ['APP_K8S_SELECTOR', 'app=$(whoami)'],
       ['KUBERNETES_SERVICE_PORT', '70000'],
+      ['DBPOOL_K8S_EXEC', 'sometimes'],
       ['DBPOOL_INSTANCE_SOURCE', 'k8s'],
     ] as const) {
       expect(problems({ [variable]: value }), variable).toEqual([variable]);

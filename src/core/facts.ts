@@ -41,7 +41,11 @@ export type ProbeHint =
   /** Kubernetes RBAC refused a call: the verb, resource and namespace of the rule to add. */
   | 'k8s_forbidden'
   | 'k8s_unauthorized'
-  | 'k8s_tls_untrusted';
+  | 'k8s_tls_untrusted'
+  /** DBPOOL_K8S_EXEC is on but RBAC refuses pods/exec: the rule of role-exec.yaml, or turning it off. */
+  | 'k8s_exec_forbidden'
+  /** A pod's processes could not be listed through pods/exec: its workers stay the configured ones. */
+  | 'k8s_exec_failed';
 
 export interface ProbeHintRef {
   code: ProbeHint;

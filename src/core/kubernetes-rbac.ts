@@ -4,3 +4,9 @@ import type { ProbeHintRef } from './facts.js';
 export function k8sRule(p: Pick<ProbeHintRef, 'apiGroup' | 'resource' | 'verb'>): string {
   return `{apiGroups: ["${p.apiGroup ?? ''}"], resources: ["${p.resource ?? '?'}"], verbs: ["${p.verb ?? '?'}"]}`;
 }
+
+/**
+ * deploy/kubernetes/role-exec.yaml's rule (DBPOOL_K8S_EXEC): an exec over a WebSocket is a GET,
+ * authorized as `get`; newer API servers ask for `create` too.
+ */
+export const K8S_EXEC_RULE = '{apiGroups: [""], resources: ["pods/exec"], verbs: ["get", "create"]}';

@@ -3,7 +3,7 @@ import type { Catalog } from './catalog.js';
 import { PGBOUNCER_LOG_TEXT, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
-import { k8sRule } from '../core/kubernetes-rbac.js';
+import { K8S_EXEC_RULE, k8sRule } from '../core/kubernetes-rbac.js';
 
 /** Nouns after a number, as Intl.PluralRules picks them (f.count). */
 const W = {
@@ -102,6 +102,9 @@ const hint: Catalog['hint'] = {
     `dbpool may not ${p.verb ?? '?'} ${p.resource ?? '?'} in namespace ${f.code(p.namespace ?? '?')}: add this rule to its Role (deploy/kubernetes/role.yaml): ${f.code(k8sRule(p))}`,
   k8s_unauthorized: () => 'the API server does not accept dbpool\'s credentials (the token or client certificate of DBPOOL_KUBECONFIG, or the service account\'s)',
   k8s_tls_untrusted: () => "TLS: the API server's certificate is not signed by the CA of the kubeconfig (certificate-authority) or the service account (ca.crt)",
+  k8s_exec_forbidden: (p, f) =>
+    `dbpool may not create pods/exec in namespace ${f.code(p.namespace ?? '?')}: add this rule to its Role (deploy/kubernetes/role-exec.yaml): ${f.code(K8S_EXEC_RULE)}, or set ${f.code('DBPOOL_K8S_EXEC=false')}; until then every pod's workers are counted as configured`,
+  k8s_exec_failed: () => "the pod's processes could not be listed through pods/exec: its workers are counted as configured",
 };
 
 /** Sessions per role: `app` × 3, `worker` × 1. */

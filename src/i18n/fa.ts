@@ -3,7 +3,7 @@ import type { Catalog } from './catalog.js';
 import { PGBOUNCER_LOG_TEXT, type PgBouncerLogKind, type PgBouncerSign } from '../core/pgbouncer-signs.js';
 import type { CountOrigin } from '../core/pool-math.js';
 import type { Formatter } from './format.js';
-import { k8sRule } from '../core/kubernetes-rbac.js';
+import { K8S_EXEC_RULE, k8sRule } from '../core/kubernetes-rbac.js';
 
 const val = (n: number | null, f: Formatter) => (n === null ? '؟' : f.num(n));
 const ORIGIN: Record<CountOrigin, string> = {
@@ -79,6 +79,9 @@ const hint: Catalog['hint'] = {
     `سرور API اعتبارنامه‌ی dbpool را نمی‌پذیرد (توکن یا گواهی کلاینت در ${f.code('DBPOOL_KUBECONFIG')}، یا توکن ${f.code('ServiceAccount')})`,
   k8s_tls_untrusted: (_p, f) =>
     `TLS: گواهی سرور API را CAی kubeconfig (${f.code('certificate-authority')}) یا ${f.code('ServiceAccount')} (${f.code('ca.crt')}) امضا نکرده است`,
+  k8s_exec_forbidden: (p, f) =>
+    `dbpool اجازه‌ی ${f.code('create')} روی ${f.code('pods/exec')} در namespace ${f.code(p.namespace ?? '?')} را ندارد: این قاعده را به Role آن بیفزایید (${f.code('deploy/kubernetes/role-exec.yaml')}): ${f.code(K8S_EXEC_RULE)}، یا ${f.code('DBPOOL_K8S_EXEC=false')} بگذارید؛ تا آن زمان worker‌های هر pod به تعداد پیکربندی‌شده شمرده می‌شوند`,
+  k8s_exec_failed: (_p, f) => `پردازه‌های pod از راه ${f.code('pods/exec')} فهرست نشد: worker‌های آن به تعداد پیکربندی‌شده شمرده می‌شوند`,
 };
 
 /** Sessions per role: `app` × ۳، `worker` × ۱. */

@@ -1,7 +1,8 @@
 /**
  * deploy/kubernetes/ applied to a real API server: the ServiceAccount and role.yaml are exactly
  * enough to read the app (pods, ReplicaSets, Deployments, ConfigMaps), role-scale.yaml exactly
- * enough to scale, and dbpool's Deployment names what the config schema knows.
+ * enough to scale, role-exec.yaml the opt-in exec and nothing else, and dbpool's Deployment names
+ * what the config schema knows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,13 +20,21 @@ const skip = kubeSkipReason();
 
 describe('deploy/kubernetes', () => {
   it("dbpool's Deployment runs as the ServiceAccount and sets only variables of the config schema", () => {
-    expect(readdirSync(dir).sort()).toEqual(['deployment.yaml', 'role-scale.yaml', 'role.yaml', 'serviceaccount.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['deployment.yaml', 'role-exec.yaml', 'role-scale.yaml', 'role.yaml', 'serviceaccount.yaml']);
     const [d] = manifests('deployment.yaml') as unknown as { spec: { template: { spec: { serviceAccountName: string; containers: { env: { name: string; value: string }[] }[] } } } }[];
     const pod = d!.spec.template.spec;
     expect(pod.serviceAccountName).toBe(manifests('serviceaccount.yaml')[0]?.metadata.name);
     const env = Object.fromEntries(pod.containers[0]!.env.map((e) => [e.name, e.value]));
     for (const name of Object.keys(env)) expect(Object.keys(envSchema.shape)).toContain(name);
     expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it('pods/exec is granted by role-exec.yaml alone, and dbpool does not use it unless DBPOOL_K8S_EXEC is on', () => {
+    const resources = (file: string) => manifests(file).flatMap((m) => ((m.rules ?? []) as { resources: string[] }[]).flatMap((r) => r.resources));
+    expect(resources('role.yaml')).not.toContain('pods/exec');
+    expect(resources('role-scale.yaml')).not.toContain('pods/exec');
+    expect(manifests('role-exec.yaml').find((m) => m.kind === 'Role')?.rules).toEqual([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] }]);
+    expect(loadConfig({}).kubernetes.exec).toBe(false);
   });
 
   describe.skipIf(skip !== null)('on a real API server', () => {

@@ -4,7 +4,7 @@ import { KubeConfigError } from './kube-credentials.js';
 
 /** What dbpool asked for, in RBAC's terms: the rule a 403 names. */
 export interface KubeAsk {
-  verb: 'get' | 'list' | 'patch';
+  verb: 'get' | 'list' | 'patch' | 'create';
   resource: string;
   /** '' for the core group (pods, configmaps), 'apps' for deployments, replicasets and deployments/scale. */
   apiGroup: string;

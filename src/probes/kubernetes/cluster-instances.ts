@@ -4,6 +4,7 @@ import { readDbEndpoint } from '../read-db-endpoint.js';
 import { readPoolSettings, type PoolSettings } from '../read-pool-setting.js';
 import { controllerOf, revisionOf, type Deployment, type Pod, type ReplicaSet } from './kube-objects.js';
 import { resolveEnvironment, type ConfigMapRead, type ContainerEnvSpec } from './pod-environment.js';
+import type { ExecTarget } from './pod-processes.js';
 import type { ClusterRead } from './read-cluster.js';
 
 interface Context {
@@ -19,13 +20,15 @@ interface Context {
  * The cluster's objects as the facts every source produces: a pod is an instance, its Deployment
  * the service (through its ReplicaSet, by owner references), with the revision each pod runs.
  * Pool settings come from each pod's own spec (an old ReplicaSet's pods keep the old template),
- * workers labelled as configured: no process list is read through the API.
+ * workers labelled as configured: no process list is read through the API. The running pods' app
+ * containers are the exec targets, for DBPOOL_K8S_EXEC.
  */
-export function clusterInstances(read: ClusterRead, ctx: Context): { instances: AppInstance[]; services: AppService[] } {
+export function clusterInstances(read: ClusterRead, ctx: Context): { instances: AppInstance[]; services: AppService[]; execTargets: ExecTarget[] } {
   const rsByUid = new Map(read.replicaSets.map((r) => [r.metadata.uid, r]));
   const deployOfRs = (rs: ReplicaSet | undefined) => (rs ? controllerOf(rs.metadata, 'Deployment') : null);
   const deployByUid = new Map(read.deployments.map((d) => [d.metadata.uid, d]));
   const instances: AppInstance[] = [];
+  const execTargets: ExecTarget[] = [];
   const podsOf = new Map<string, Pod[]>();
   for (const pod of read.pods) {
     const phase = pod.status?.phase;
@@ -36,20 +39,23 @@ export function clusterInstances(read: ClusterRead, ctx: Context): { instances: 
     const deployment = dep ? deployByUid.get(dep.uid) : undefined;
     if (ctx.namePattern && !ctx.namePattern.test(deployment?.metadata.name ?? pod.metadata.name)) continue;
     if (deployment) podsOf.set(deployment.metadata.uid, [...(podsOf.get(deployment.metadata.uid) ?? []), pod]);
-    instances.push(podInstance(pod, rs, deployment, read.configMaps, ctx));
+    const { instance, container } = podInstance(pod, rs, deployment, read.configMaps, ctx);
+    instances.push(instance);
+    // A terminating pod still runs (and holds its pools) until its containers stop.
+    if (phase === 'Running' && container) execTargets.push({ id: instance.id, pod: pod.metadata.name, container });
   }
   const services = read.deployments
     .filter((d) => podsOf.has(d.metadata.uid) || read.replicaSets.some((r) => deployOfRs(r)?.uid === d.metadata.uid))
     .filter((d) => !ctx.namePattern || ctx.namePattern.test(d.metadata.name))
     .map((d) => deploymentService(d, read.replicaSets.filter((r) => deployOfRs(r)?.uid === d.metadata.uid), instances, read.configMaps, ctx));
-  return { instances, services };
+  return { instances, services, execTargets };
 }
 
-function podInstance(pod: Pod, rs: ReplicaSet | undefined, deployment: Deployment | undefined, configMaps: ReadonlyMap<string, ConfigMapRead>, ctx: Context): AppInstance {
+function podInstance(pod: Pod, rs: ReplicaSet | undefined, deployment: Deployment | undefined, configMaps: ReadonlyMap<string, ConfigMapRead>, ctx: Context): { instance: AppInstance; container: string | undefined } {
   const { settings, env, errors, container } = containerSettings(pod.spec.containers, configMaps, ctx.app);
   const addresses = [...new Set([pod.status?.podIP, ...(pod.status?.podIPs ?? []).map((p) => p.ip)].filter((a): a is string => Boolean(a)))];
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-  return {
+  const instance: AppInstance = {
     id: pod.metadata.uid,
     name: pod.metadata.name,
     source: 'kubernetes',
@@ -69,6 +75,7 @@ function podInstance(pod: Pod, rs: ReplicaSet | undefined, deployment: Deploymen
     node: pod.spec.nodeName ?? null,
     errors,
   };
+  return { instance, container: container?.name };
 }
 
 /** Running as the kubelet reported it; a pod being deleted holds its connections but is on its way out. */
@@ -135,7 +142,7 @@ function containerSettings(
     v.origin === 'unknown' && r.unread.has(variable) ? { value: null, origin: 'unknown', reason: `${variable}: ${r.unread.get(variable)}` } : v;
   const settings: PoolSettings = {
     poolSize: unread(base.poolSize, app.poolSizeVar),
-    // Configured, not measured: no process list is read through the API.
+    // Configured: what runs is measured only through pods/exec (DBPOOL_K8S_EXEC), then processes win.
     workerNum: asSpec(unread(base.workerNum, app.workerNumVar)),
     taskWorkerNum: r.unread.has(app.taskWorkerNumVar) ? { value: null, origin: 'unknown', reason: `${app.taskWorkerNumVar}: ${r.unread.get(app.taskWorkerNumVar)}` } : asSpec(base.taskWorkerNum),
   };

@@ -5,6 +5,7 @@ import { clusterInstances } from './cluster-instances.js';
 import { kubeProbeError } from './classify-kube-error.js';
 import { KubeClient } from './kube-client.js';
 import { loadKubeEndpoint, SERVICE_ACCOUNT_DIR } from './kube-credentials.js';
+import { withPodProcesses } from './pod-processes.js';
 import { readCluster } from './read-cluster.js';
 
 export interface KubernetesSourceOptions {
@@ -34,12 +35,14 @@ export async function openKubeAccess(config: Config, options: KubernetesSourceOp
 
 /**
  * The runbook's steps 2 to 4 in a cluster: the app's pods, their ReplicaSets and Deployments, and
- * the ConfigMaps their env names, through the API server (never pods/exec, never Secrets).
+ * the ConfigMaps their env names, through the API server (never Secrets); with DBPOOL_K8S_EXEC, the
+ * running pods' processes through pods/exec (else their workers are the configured ones).
  * observe() never throws: an API server that cannot be reached, or refuses, gives ok:false.
  */
 export function createKubernetesInstanceSource(config: Config, access: KubeAccess, logger: Logger): InstanceSource {
   const name = `kubernetes ${access.location}`;
   const namePattern = config.kubernetes.selector ? null : new RegExp(config.app.containerPattern);
+  const processPattern = new RegExp(config.app.processPattern);
   const timeoutMs = config.probes.timeoutMs;
   const log = logger.child({ cluster: access.location });
   const fail = (error: NonNullable<InstanceObservation['error']>): InstanceObservation => {
@@ -57,9 +60,12 @@ export function createKubernetesInstanceSource(config: Config, access: KubeAcces
       const started = Date.now();
       const read = await readCluster(access.client, access.namespace, config.kubernetes.selector, name, timeoutMs, signal);
       if (!('pods' in read)) return fail(read);
-      const observed = clusterInstances(read, { app: config.app, location: access.location, namespace: access.namespace, namePattern });
-      log.debug({ pods: observed.instances.length, deployments: observed.services.length, ms: Date.now() - started }, 'kubernetes observed');
-      return { source: name, ok: true, ...observed };
+      const { instances, services, execTargets } = clusterInstances(read, { app: config.app, location: access.location, namespace: access.namespace, namePattern });
+      const observed = config.kubernetes.exec
+        ? await withPodProcesses(instances, execTargets, { endpoint: access.client.endpoint, namespace: access.namespace, source: name, processPattern, timeoutMs, concurrency: config.probes.concurrency, signal })
+        : instances;
+      log.debug({ pods: observed.length, deployments: services.length, exec: config.kubernetes.exec ? execTargets.length : 0, ms: Date.now() - started }, 'kubernetes observed');
+      return { source: name, ok: true, instances: observed, services };
     },
   };
 }
