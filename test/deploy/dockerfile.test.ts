@@ -22,7 +22,7 @@ describe('Dockerfile', () => {
 
   it('checks health every few seconds while starting, and puts dbpool on the PATH', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*--start-interval=2s/m);
-    expect(dockerfile).toContain('ln -s /app/dist/cli/main.js /usr/local/bin/dbpool');
+    expect(dockerfile).toContain('ln -s /app/dist/cli/dbpool /usr/local/bin/dbpool');
     expect(dockerfile).toContain('node /tmp/prune-image-modules.mjs /app');
   });
 });
