@@ -115,16 +115,20 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
   }
 
   const t = catalogFor(lang);
-  const f = createFormatter(lang, { timeZone: config.timeZone });
   const services = await servicesFor(command.name, config, io, seams.services);
   const requester = { kind: 'cli' as const, id: os.userInfo().username };
+  let formatter: Formatter | undefined;
+  const f = () => (formatter ??= createFormatter(lang, { timeZone: config.timeZone }));
   try {
     const ctx: CommandContext = { ...(services?.context ?? { config, diagnoser: null, now: () => new Date(), remediation: null }), requester };
-    const result = await command.run(ctx);
-    return await (OUTPUTS[result.kind] as (o: Output, r: CommandResult) => Promise<number>)({ io, t, f, lang, json, ctx, confirm }, result);
+    const running = command.run(ctx);
+    // ICU's data (~10 ms on the first Intl object) loads once the probes' questions are on their way.
+    setImmediate(f);
+    const result = await running;
+    return await (OUTPUTS[result.kind] as (o: Output, r: CommandResult) => Promise<number>)({ io, t, f: f(), lang, json, ctx, confirm }, result);
   } catch (err) {
     if (!(err instanceof ArgumentError)) throw err;
-    io.stderr(`${argumentText(err.problems, t, f)}\n`);
+    io.stderr(`${argumentText(err.problems, t, f())}\n`);
     return EXIT_USAGE;
   } finally {
     await services?.close();

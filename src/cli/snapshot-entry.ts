@@ -10,6 +10,7 @@ import v8 from 'node:v8';
 import { loadConfig } from '../config.js';
 import { processIo } from './process-io.js';
 import { runCli } from './run-cli.js';
+import { warmUpReportPath } from './snapshot-warm-up.js';
 
 // pg asks whether it runs on Cloudflare by constructing a `Response` when there is no `navigator`
 // (Node 20), which loads undici and node:http, and node:http cannot be in a snapshot (Node 20's
@@ -25,8 +26,9 @@ const preloaded = Promise.all([
 ]).finally(() => {
   if (!hadNavigator) delete scope.navigator;
 });
-// zod compiles a schema's parser on its first parse: once here, so no run pays for it.
-loadConfig({});
+// zod compiles a schema's parser on its first parse, V8 a function on its first call: once here, so
+// no run pays for them.
+warmUpReportPath(loadConfig({}));
 // A build that cannot load them writes no snapshot (a non-zero exit), and the launcher then loads the modules as usual.
 preloaded.catch((err: unknown) => {
   console.error(err);

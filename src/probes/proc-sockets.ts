@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TcpConnection } from '../core/facts.js';
 import { canonicalIp } from '../core/ip-address.js';
@@ -10,8 +11,10 @@ import { canonicalIp } from '../core/ip-address.js';
  * namespace. Only established connections whose far end is one of `ports` are kept.
  *
  * One reader serves one observation: each namespace's tables are read once, however many
- * containers share it (every container on the host's network does). It reads synchronously: a few
- * milliseconds of blocking against twice as long through the thread pool.
+ * containers share it (every container on the host's network does). Descriptors are read
+ * synchronously (microseconds each); the tables through the thread pool, all at once: the kernel
+ * walks its whole connection hash for each (~5 ms however few lines), time the event loop spends
+ * on the other answers instead.
  */
 export interface SocketReader {
   /** Each process's connections; a process whose descriptors cannot be read is left out. */
@@ -21,8 +24,8 @@ export interface SocketReader {
 const ESTABLISHED = '01';
 
 export function createSocketReader(ports: ReadonlySet<number>, procRoot = '/proc'): SocketReader {
-  const tables = new Map<string, Map<number, TcpConnection>>();
-  const tableOf = (pid: number): Map<number, TcpConnection> => {
+  const tables = new Map<string, Promise<Map<number, TcpConnection>>>();
+  const tableOf = (pid: number): Promise<Map<number, TcpConnection>> => {
     let ns: string;
     try {
       ns = readlinkSync(path.join(procRoot, String(pid), 'ns', 'net'));
@@ -40,11 +43,13 @@ export function createSocketReader(ports: ReadonlySet<number>, procRoot = '/proc
     async connectionsOf(pids) {
       const out = new Map<number, TcpConnection[]>();
       if (ports.size === 0) return out;
-      for (const pid of pids) {
+      const held = pids.flatMap((pid) => {
         const inodes = socketInodes(procRoot, pid);
-        if (!inodes) continue;
-        const table = tableOf(pid);
-        out.set(pid, inodes.flatMap((inode) => table.get(inode) ?? []));
+        return inodes ? [{ pid, inodes, table: tableOf(pid) }] : [];
+      });
+      for (const { pid, inodes, table } of held) {
+        const connections = await table;
+        out.set(pid, inodes.flatMap((inode) => connections.get(inode) ?? []));
       }
       return out;
     },
@@ -76,19 +81,11 @@ function socketInodes(procRoot: string, pid: number): number[] | null {
   return inodes;
 }
 
-/**
- * Synchronous like the descriptors: the kernel hands a socket table out a page per read, and
- * 200 reads in a row cost half of 200 trips through the thread pool.
- */
-function readTables(procRoot: string, pid: number, ports: ReadonlySet<number>): Map<number, TcpConnection> {
+/** Both tables of a namespace at once; a table that cannot be read (no IPv6 there, the process gone) adds nothing. */
+async function readTables(procRoot: string, pid: number, ports: ReadonlySet<number>): Promise<Map<number, TcpConnection>> {
+  const texts = await Promise.all(['tcp', 'tcp6'].map((name) => readFile(path.join(procRoot, String(pid), 'net', name), 'utf8').catch(() => '')));
   const table = new Map<number, TcpConnection>();
-  for (const name of ['tcp', 'tcp6']) {
-    try {
-      parseTcpTable(readFileSync(path.join(procRoot, String(pid), 'net', name), 'utf8'), ports, table);
-    } catch {
-      // no IPv6 in that namespace, or the process is gone
-    }
-  }
+  for (const text of texts) parseTcpTable(text, ports, table);
   return table;
 }
 

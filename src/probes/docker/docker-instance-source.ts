@@ -85,8 +85,9 @@ export function createDockerInstanceSource(
       } catch (err) {
         return fail({ kind: 'other', source: name, message: (err as Error).message, hint: { code: 'engine_cannot_connect' } });
       }
-      // The /proc scan runs while the engine lists the containers.
-      const snapshot = useHostProc ? snapshotHostProcesses(processPattern, options.procRoot) : null;
+      // The /proc scan (synchronous, a few ms) runs while the engine lists the containers: once the
+      // list request is on its way (setImmediate: after the event loop has written it).
+      const snapshot = useHostProc ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => snapshotHostProcesses(processPattern, options.procRoot)) : null;
       snapshot?.catch(() => undefined); // a failed scan means "ask the engine", handled per container
       // The client that answered the list asks the per-container questions too.
       let docker: Docker;
