@@ -1,6 +1,6 @@
 #!/bin/sh
 # dbpool's command. Starts Node from the CLI's startup snapshot (see build-snapshot.ts) when one was
-# built by this very node binary (the same file: -ef) and is newer than it and than the compiled
+# built by this very node binary (the same file: -ef) and is newer than it and no older than the compiled
 # CLI; otherwise, and for the bot (`dbpool serve`), loads the modules as usual. Only shell
 # built-ins decide: asking `node --version` would cost a process start of its own.
 self=$0
@@ -10,7 +10,9 @@ if [ "$1" != serve ]; then
   node=$(command -v node)
   for built_by in "$dir"/snapshot/dbpool-*.node; do
     blob=${built_by%.node}.blob
-    if [ "$built_by" -ef "$node" ] && [ "$blob" -nt "$node" ] && [ "$blob" -nt "$dir/run-cli.js" ]; then
+    # "Not older than the CLI" rather than "newer": an image layer keeps whole seconds, and a build
+    # within one second leaves both with the same time.
+    if [ "$built_by" -ef "$node" ] && [ "$blob" -nt "$node" ] && ! [ "$dir/run-cli.js" -nt "$blob" ]; then
       exec node --snapshot-blob "$blob" -- "$@"
     fi
   done

@@ -19,7 +19,7 @@ const LAUNCHER = path.join(DIST_CLI, 'dbpool');
 /** The launcher's own test: a snapshot this node built, newer than the compiled CLI (see src/cli/dbpool.sh). */
 const current = (() => {
   try {
-    return statSync(BLOB).mtimeMs > statSync(path.join(DIST_CLI, 'run-cli.js')).mtimeMs && realpathSync(BLOB.replace(/\.blob$/, '.node')) === realpathSync(process.execPath);
+    return statSync(BLOB).mtimeMs >= statSync(path.join(DIST_CLI, 'run-cli.js')).mtimeMs && realpathSync(BLOB.replace(/\.blob$/, '.node')) === realpathSync(process.execPath);
   } catch {
     return false;
   }
@@ -125,7 +125,7 @@ describe('the dbpool launcher', () => {
   });
 
   /** A stand-in dist/cli whose main.js says it ran; its "snapshot" would fail to start if used. */
-  async function standIn(snapshot: 'none' | 'older' | 'other node' | 'newer'): Promise<(args: string[]) => Promise<Run>> {
+  async function standIn(snapshot: 'none' | 'older' | 'other node' | 'newer' | 'same second'): Promise<(args: string[]) => Promise<Run>> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-launcher-'));
     dirs.push(dir);
     await copyFile(path.join(DIST_CLI, '../../src/cli/dbpool.sh'), path.join(dir, 'dbpool'));
@@ -140,7 +140,13 @@ describe('the dbpool launcher', () => {
       if (snapshot === 'other node') await copyFile(process.execPath, otherNode);
       await symlink(snapshot === 'other node' ? otherNode : process.execPath, `${base}.node`);
       const minuteAgo = new Date(Date.now() - 60_000);
-      await utimes(snapshot === 'older' ? `${base}.blob` : path.join(dir, 'run-cli.js'), minuteAgo, minuteAgo);
+      if (snapshot === 'same second') {
+        // As an image layer leaves them: whole seconds, the same one for both.
+        const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+        for (const file of [`${base}.blob`, path.join(dir, 'run-cli.js')]) await utimes(file, second, second);
+      } else {
+        await utimes(snapshot === 'older' ? `${base}.blob` : path.join(dir, 'run-cli.js'), minuteAgo, minuteAgo);
+      }
     }
     return (args) => run('sh', [path.join(dir, 'dbpool'), ...args]);
   }
@@ -158,6 +164,11 @@ describe('the dbpool launcher', () => {
   it('loads them as usual when the snapshot was built by another node binary', async () => {
     const launch = await standIn('other node');
     expect((await launch(['check'])).stdout).toBe('as usual: check\n');
+  });
+
+  it('starts from the snapshot when it and the compiled CLI have the same time (an image layer keeps whole seconds)', async () => {
+    const launch = await standIn('same second');
+    expect((await launch(['help'])).stdout).not.toContain('as usual');
   });
 
   it('never starts the bot from a snapshot', async () => {

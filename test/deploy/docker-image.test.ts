@@ -188,7 +188,7 @@ describe.skipIf(skip !== null)('the dbpool image (DBPOOL_IMAGE)', () => {
     const found = await execIn([
       'sh',
       '-c',
-      'readlink -f "$(command -v dbpool)"; for n in /app/dist/cli/snapshot/*.node; do [ "$n" -ef "$(command -v node)" ] && [ "${n%.node}.blob" -nt /app/dist/cli/run-cli.js ] && echo "snapshot ${n##*/}"; done',
+      'readlink -f "$(command -v dbpool)"; for n in /app/dist/cli/snapshot/*.node; do [ "$n" -ef "$(command -v node)" ] && ! [ /app/dist/cli/run-cli.js -nt "${n%.node}.blob" ] && echo "snapshot ${n##*/}"; done',
     ]);
     const [launcher, snapshot] = found.stdout.trim().split('\n');
     expect(launcher).toBe('/app/dist/cli/dbpool');
