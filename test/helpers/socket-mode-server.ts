@@ -6,6 +6,8 @@
  * the app sends.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
+import { loadConfig, type Config } from '../../src/config.js';
+import { closedPort } from './slack-bot.js';
 
 export interface SocketModeServer {
   url: string;
@@ -123,4 +125,18 @@ export function slashCommandPayload(text: string, responseUrl: string): Record<s
     response_url: responseUrl,
     trigger_id: '1.2.3',
   };
+}
+
+/** dbpool in Socket Mode against the Web API stand-in: /healthz on `healthPort`, a database that refuses. */
+export async function socketModeConfig(apiUrl: string, healthPort: number, stateDir: string): Promise<Config> {
+  return loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_APP_TOKEN: 'xapp-1-test-token',
+    SLACK_API_URL: apiUrl,
+    PORT: String(healthPort),
+    DATABASE_URL: `postgresql://dbpool:secret@127.0.0.1:${await closedPort()}/madras`,
+    DBPOOL_CONNECT_TIMEOUT_MS: '1000',
+    DBPOOL_INSTANCE_SOURCE: 'none',
+    DBPOOL_STATE_DIR: stateDir,
+  });
 }

@@ -9,13 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { composeBot, type Bot } from '../../src/main.js';
 import type { Health } from '../../src/slack/healthz.js';
 import { startSlackApiServer, type SlackApiServer } from '../helpers/slack-api-server.js';
 import { closedPort } from '../helpers/slack-bot.js';
-import { slashCommandPayload, startSocketModeServer, type SocketModeServer } from '../helpers/socket-mode-server.js';
+import { slashCommandPayload, socketModeConfig, startSocketModeServer, type SocketModeServer } from '../helpers/socket-mode-server.js';
 
 interface SocketBot {
   api: SlackApiServer;
@@ -48,16 +48,7 @@ async function startSocketBot(before: (api: SlackApiServer, link: SocketModeServ
   api.setSocketUrl(link.url);
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-socket-'));
   const healthPort = await closedPort();
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_APP_TOKEN: 'xapp-1-test-token',
-    SLACK_API_URL: api.apiUrl,
-    PORT: String(healthPort),
-    DATABASE_URL: `postgresql://dbpool:secret@127.0.0.1:${await closedPort()}/madras`,
-    DBPOOL_CONNECT_TIMEOUT_MS: '1000',
-    DBPOOL_INSTANCE_SOURCE: 'none',
-    DBPOOL_STATE_DIR: stateDir,
-  });
+  const config = await socketModeConfig(api.apiUrl, healthPort, stateDir);
   const logs: Record<string, unknown>[] = [];
   const bot = await composeBot(config, recordingLogger(logs), {
     services: { instanceSources: [], stateFile: ':memory:' },

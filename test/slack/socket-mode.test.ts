@@ -3,13 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { composeBot, type Bot } from '../../src/main.js';
 import { startSlackApiServer, type SlackApiServer } from '../helpers/slack-api-server.js';
 import { assertBlockKitLimits, messageText } from '../helpers/slack-block-limits.js';
 import { closedPort } from '../helpers/slack-bot.js';
-import { slashCommandPayload } from '../helpers/socket-mode-server.js';
+import { slashCommandPayload, socketModeConfig } from '../helpers/socket-mode-server.js';
 
 /** A local WebSocket server standing in for Slack's Socket Mode endpoint. */
 describe('Socket Mode smoke test', () => {
@@ -33,16 +32,7 @@ describe('Socket Mode smoke test', () => {
     });
     stateDir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-socket-'));
     healthPort = await closedPort();
-    const config = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_APP_TOKEN: 'xapp-1-test-token',
-      SLACK_API_URL: api.apiUrl,
-      PORT: String(healthPort),
-      DATABASE_URL: `postgresql://dbpool:secret@127.0.0.1:${await closedPort()}/madras`,
-      DBPOOL_CONNECT_TIMEOUT_MS: '1000',
-      DBPOOL_INSTANCE_SOURCE: 'none',
-      DBPOOL_STATE_DIR: stateDir,
-    });
+    const config = await socketModeConfig(api.apiUrl, healthPort, stateDir);
     bot = await composeBot(config, silentLogger(), { services: { instanceSources: [], stateFile: ':memory:' } });
     expect(bot.slack.mode).toBe('socket');
     await bot.slack.start();
