@@ -5,14 +5,8 @@
 set -euo pipefail
 say() { echo "== setup-pgbouncer: $*"; }
 
-# Keep the package from starting its service while it installs (Debian's policy-rc.d convention).
-policy=/usr/sbin/policy-rc.d
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' >"$policy"
-  chmod +x "$policy"
-  trap 'rm -f "$policy"' EXIT
-fi
-bash "$(dirname "${BASH_SOURCE[0]}")/apt-install-missing.sh" setup-pgbouncer pgbouncer
+# The package's service does not start while it installs.
+bash "$(dirname "${BASH_SOURCE[0]}")/apt-install-missing.sh" --no-start setup-pgbouncer pgbouncer
 
 # A service started anyway (an earlier install, a booted systemd) is stopped and kept from starting.
 if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then

@@ -3,13 +3,7 @@
 # `promtool check metrics` on the bot's /metrics. Only the tool is used: the package's Prometheus
 # server must not run, so it is kept from starting (Debian's policy-rc.d convention) and disabled.
 set -euo pipefail
-policy=/usr/sbin/policy-rc.d
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' >"$policy"
-  chmod +x "$policy"
-  trap 'rm -f "$policy"' EXIT
-fi
-bash "$(dirname "${BASH_SOURCE[0]}")/apt-install-missing.sh" setup-promtool prometheus
+bash "$(dirname "${BASH_SOURCE[0]}")/apt-install-missing.sh" --no-start setup-promtool prometheus
 if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
   systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
 fi
