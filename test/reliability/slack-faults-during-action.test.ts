@@ -69,6 +69,8 @@ describe('Slack failing while an approved action runs', () => {
     return { pids: opened.pids, ts: String(posted.ts), approve };
   }
 
+  const recorded = (planId: string) => bot.services.remediation!.auditEntries(50).some((e) => e.planId === planId && e.event === 'executed');
+
   /** The approval's execution, from the audit: how long from the claim to the recorded outcome. */
   function executionMs(planId: string): number {
     const entries = bot.services.remediation!.auditEntries(50).filter((e) => e.planId === planId);
@@ -93,6 +95,8 @@ describe('Slack failing while an approved action runs', () => {
         const ack = await sendBlockAction(bot.eventsUrl, SIGNING_SECRET, { actionId: 'dbpool_approve_plan', value: approve.value, user_id: APPROVER, message_ts: ts, response_url: bot.api.responseUrl(`a-${label}`) });
         expect(ack.status).toBe(200);
         await waitUntil(async () => (await alive(pids)) === 0, 10_000, 'the sessions to be terminated');
+        // The sessions end before the audit records the outcome: wait for the record, then read its times.
+        await waitUntil(async () => recorded(approve.value), 10_000, 'the audit to record the outcome');
         expect(executionMs(approve.value)).toBeLessThan(1000);
         if (label === 'hangs') {
           await waitUntil(async () => !(await health()).slack.ok, 10_000, '/healthz to show Slack failing');
