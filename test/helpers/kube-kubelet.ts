@@ -8,12 +8,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { WebSocketServer } from 'ws';
 import { demuxDockerStream } from '../../src/probes/docker/demux-docker-stream.js';
 import type { TestCluster } from './kube-apiserver.js';
-import { freePort } from './postgres-server.js';
 
 export interface KubeletExec {
   namespace: string;
@@ -84,11 +84,11 @@ export async function startStandInKubelet(cluster: TestCluster, handler: ExecHan
       );
     });
   });
-  const port = await freePort();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => resolve());
   });
+  const port = (server.address() as AddressInfo).port;
   return {
     port,
     execs,

@@ -80,7 +80,18 @@ export function pgbouncerSkipReason(): string | null {
   return reason;
 }
 
+/** A port picked free can be bound by a parallel test file first: such a start is tried again on another one. */
 export async function startPgBouncer(options: StartPgBouncerOptions): Promise<TestPgBouncer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPgBouncerOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use/i.test(String((err as Error).message))) throw err;
+    }
+  }
+}
+
+async function startPgBouncerOnce(options: StartPgBouncerOptions): Promise<TestPgBouncer> {
   const binary = pgbouncerBinary();
   if (!binary) throw new Error('no pgbouncer binary: apt-get install pgbouncer');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-pgbouncer-'));
