@@ -1,5 +1,8 @@
 import type { Lang } from './catalog.js';
 import { catalogFor } from './index.js';
+import { conjunction } from './conjunction.js';
+import { createNumerals } from './numerals.js';
+import { formatWallClock } from './wall-clock.js';
 
 /** How numbers, times and literal text look in one language and one medium (terminal, Slack). */
 export interface Formatter {
@@ -13,7 +16,7 @@ export interface Formatter {
   /** An instant, in the language's calendar (Persian calendar in Persian), on the configured clock, said by name ("Tehran time"). */
   dateTime(iso: string): string;
   list(items: string[]): string;
-  /** The word that goes with n, chosen by the language's plural rules (Intl.PluralRules). */
+  /** The word that goes with n, chosen by the language's plural rules (CLDR's, as Intl.PluralRules gives them). */
   plural(n: number, forms: PluralForms): string;
   /** n and its word: "1 instance", "2 instances", «۲ نمونه». */
   count(n: number, forms: PluralForms): string;
@@ -35,7 +38,6 @@ export interface FormatterOptions {
   timeZone?: string;
 }
 
-const LOCALE: Record<Lang, string> = { en: 'en-US', fa: 'fa-IR' };
 const UNITS: Record<Lang, [string, string, string, string]> = {
   en: ['d', 'h', 'm', 's'],
   fa: [' روز', ' ساعت', ' دقیقه', ' ثانیه'],
@@ -47,36 +49,19 @@ export function ltrIsolate(s: string): string {
 }
 
 export function createFormatter(lang: Lang, options: FormatterOptions = {}): Formatter {
-  const locale = LOCALE[lang];
-  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
-  // Built on first use: each Intl object loads ICU data, and most CLI output formats no date or list.
-  // The sign where ICU puts it: «۷۵٪», "75%".
-  const percent = once(() => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, useGrouping: false }));
+  // Numbers and plurals as ICU writes them, without loading ICU for them (numerals.ts).
+  const numerals = createNumerals(lang);
   const timeZone = options.timeZone ?? 'UTC';
   // ICU names the zone by its offset («‎+۳:۳۰ گرینویچ», "GMT+3:30"); people say "Tehran time".
-  const dateTime = once(
-    () =>
-      new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian' : 'en-GB', {
-        year: 'numeric',
-        month: lang === 'fa' ? 'long' : 'short',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        hour12: false,
-        timeZone,
-      }),
-  );
   const zoneName = catalogFor(lang).zoneName(timeZone);
   const code = options.code ?? (lang === 'fa' ? ltrIsolate : (s: string) => s);
-  const listFormat = once(() => new Intl.ListFormat(locale, { style: 'short', type: 'conjunction' }));
-  const rules = once(() => new Intl.PluralRules(locale));
-  const plural = (n: number, forms: PluralForms) => (rules().select(n) === 'one' ? forms.one : forms.other);
+  const plural = (n: number, forms: PluralForms) => (numerals.plural(n) === 'one' ? forms.one : forms.other);
   const [d, h, m, s] = UNITS[lang];
   const sep = lang === 'fa' ? ' و ' : ' ';
   return {
     lang,
-    num: (n) => integer.format(n),
-    percent: (n) => percent().format(Math.round(n) / 100),
+    num: numerals.num,
+    percent: numerals.percent,
     code,
     duration(seconds) {
       const total = Math.max(0, Math.round(seconds));
@@ -87,17 +72,12 @@ export function createFormatter(lang: Lang, options: FormatterOptions = {}): For
         [total % 60, s],
       ];
       const shown = parts.filter(([v]) => v > 0).slice(0, 2);
-      if (shown.length === 0) return `${integer.format(0)}${s}`;
-      return shown.map(([v, unit]) => `${integer.format(v)}${unit}`).join(sep);
+      if (shown.length === 0) return `${numerals.num(0)}${s}`;
+      return shown.map(([v, unit]) => `${numerals.num(v)}${unit}`).join(sep);
     },
-    dateTime: (iso) => `${dateTime().format(new Date(iso))} ${zoneName}`,
-    list: (items) => listFormat().format(items),
+    dateTime: (iso) => `${formatWallClock(lang, new Date(iso), timeZone)} ${zoneName}`,
+    list: (items) => conjunction(lang, items),
     plural,
-    count: (n, forms) => `${integer.format(n)} ${plural(n, forms)}`,
+    count: (n, forms) => `${numerals.num(n)} ${plural(n, forms)}`,
   };
-}
-
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
 }
