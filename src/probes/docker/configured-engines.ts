@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import { parseEngineAddress } from './engine-address.js';
-import { EngineClient } from './engine-client.js';
+import type Docker from 'dockerode';
+import { actionClient, type EngineClient } from './engine-client.js';
 import { parseLabelSelector, type ContainerSelector } from './list-app-containers.js';
 
 /** What selects the app's containers and services: APP_CONTAINER_PATTERN, or APP_CONTAINER_LABEL. */
@@ -13,14 +14,14 @@ export function appSelector(config: Config): ContainerSelector {
  * keyed by the address as reports show it, so that an action finds the engine its target was seen
  * on. An address that does not parse is left out: the instance source reports it.
  */
-export function configuredEngines(config: Config): Map<string, EngineClient> {
+export function configuredEngines(config: Config): Map<string, EngineClient<Docker>> {
   const tls = { verify: config.docker.tlsVerify, certPath: config.docker.certPath };
   const addresses = config.docker.hosts.length > 0 ? config.docker.hosts : [undefined];
-  const engines = new Map<string, EngineClient>();
+  const engines = new Map<string, EngineClient<Docker>>();
   for (const address of addresses) {
     try {
       const endpoint = parseEngineAddress(address, tls);
-      engines.set(endpoint.address, new EngineClient(endpoint));
+      engines.set(endpoint.address, actionClient(endpoint));
     } catch {
       // Reported by the instance source.
     }

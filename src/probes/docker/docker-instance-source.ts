@@ -1,9 +1,9 @@
-import type Docker from 'dockerode';
 import type { Config } from '../../config.js';
 import type { InstanceObservation, InstanceSource, ObserveOptions } from '../../core/facts.js';
 import type { Logger } from '../../logger.js';
 import { dockerProbeError } from './classify-docker-error.js';
-import { EngineClient } from './engine-client.js';
+import { readsClient } from './engine-client.js';
+import type { EngineReads } from './engine-reads.js';
 import { createSocketReader } from '../proc-sockets.js';
 import { snapshotHostProcesses } from './host-proc-processes.js';
 import { parseEngineAddress, type EngineEndpoint } from './engine-address.js';
@@ -63,7 +63,7 @@ export function createDockerInstanceSource(
   const log = logger.child({ engine });
   const databasePorts = new Set(options.databasePorts ?? (config.postgres ? [config.postgres.port] : []));
   const useHostProc = (options.hostProc ?? true) && !(endpoint instanceof Error) && endpoint.kind === 'socket' && !endpoint.socketPath.startsWith('//');
-  const client = endpoint instanceof Error ? endpoint : new EngineClient(endpoint, (code) => log.info({ code }, 'docker connection dead: reconnecting'));
+  const client = endpoint instanceof Error ? endpoint : readsClient(endpoint, (code) => log.info({ code }, 'docker connection dead: reconnecting'));
 
   const fail = (error: InstanceObservation['error']): InstanceObservation => {
     log.warn({ error }, 'docker engine not observed');
@@ -75,7 +75,7 @@ export function createDockerInstanceSource(
     async ping(signal: AbortSignal): Promise<void> {
       if (client instanceof Error) throw client;
       // The typings lack ping's options; docker-modem passes abortSignal through.
-      await client.run((d) => (d as unknown as { ping(o: { abortSignal: AbortSignal }): Promise<unknown> }).ping({ abortSignal: signal }));
+      await client.run((d) => d.ping({ abortSignal: signal }));
     },
     async observe(signal?: AbortSignal, observeOptions: ObserveOptions = {}): Promise<InstanceObservation> {
       if (client instanceof Error) return fail({ kind: 'other', source: name, message: client.message });
@@ -90,7 +90,7 @@ export function createDockerInstanceSource(
       const snapshot = useHostProc ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => snapshotHostProcesses(processPattern, options.procRoot)) : null;
       snapshot?.catch(() => undefined); // a failed scan means "ask the engine", handled per container
       // The client that answered the list asks the per-container questions too.
-      let docker: Docker;
+      let docker: EngineReads;
       let containers;
       // Issue #13: the Swarm services (on a manager) are read while the containers are listed.
       let swarm: Promise<SwarmRead> | undefined;

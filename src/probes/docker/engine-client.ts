@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
-import { connectEngine, disconnectEngine } from './connect-engine.js';
 import type { EngineEndpoint } from './engine-address.js';
+import { dockerodeReads, type EngineReads } from './engine-reads.js';
+import { SocketEngine } from './socket-engine.js';
 import { withDeadline } from './with-deadline.js';
 
 /**
@@ -8,17 +9,18 @@ import { withDeadline } from './with-deadline.js';
  * pooled connection turns out dead (the engine restarted since it was opened), the pool is dropped
  * and the question asked once more on fresh connections: an engine restart costs no failed check.
  */
-export class EngineClient {
-  private client: Promise<Docker> | undefined;
+export class EngineClient<C> {
+  private client: Promise<C> | undefined;
 
   constructor(
-    private readonly endpoint: EngineEndpoint,
+    private readonly open: () => Promise<C>,
+    private readonly close: (client: C) => void,
     private readonly onReconnect?: (code: string) => void,
   ) {}
 
   /** The client; a failed connect (certificates not readable yet, say) is tried again next time. */
-  connect(): Promise<Docker> {
-    const client = (this.client ??= connectEngine(this.endpoint));
+  connect(): Promise<C> {
+    const client = (this.client ??= this.open());
     client.catch(() => {
       if (this.client === client) this.client = undefined;
     });
@@ -31,25 +33,52 @@ export class EngineClient {
    * deadline, each attempt gets a signal that aborts at it, and control returns at it whatever the
    * engine does.
    */
-  async run<T>(fn: (docker: Docker, signal?: AbortSignal) => Promise<T>, options: { deadlineMs?: number } = {}): Promise<T> {
-    const attempt = (docker: Docker) =>
-      options.deadlineMs === undefined ? fn(docker) : withDeadline(options.deadlineMs, undefined, (signal) => fn(docker, signal));
+  async run<T>(fn: (client: C, signal?: AbortSignal) => Promise<T>, options: { deadlineMs?: number } = {}): Promise<T> {
+    const attempt = (c: C) => (options.deadlineMs === undefined ? fn(c) : withDeadline(options.deadlineMs, undefined, (signal) => fn(c, signal)));
     const client = this.connect();
-    const docker = await client;
+    const c = await client;
     try {
-      return await attempt(docker);
+      return await attempt(c);
     } catch (err) {
       const code = deadConnectionCode(err);
       if (code === null) throw err;
       this.onReconnect?.(code);
       // Concurrent questions may all meet dead connections: the first one replaces the pool.
       if (this.client === client) {
-        disconnectEngine(docker);
+        this.close(c);
         this.client = undefined;
       }
       return attempt(await this.connect());
     }
   }
+}
+
+/** dockerode, for the actions (stop, scale) on any engine. */
+export function actionClient(endpoint: EngineEndpoint, onReconnect?: (code: string) => void): EngineClient<Docker> {
+  const connect = () => import('./connect-engine.js');
+  return new EngineClient(
+    async () => (await connect()).connectEngine(endpoint),
+    (docker) => void connect().then((m) => m.disconnectEngine(docker)),
+    onReconnect,
+  );
+}
+
+/**
+ * The observation's questions: over node:net for an engine on this host's unix socket (what a CLI
+ * run waited for was mostly dockerode's loading), dockerode for a TCP, TLS or Windows pipe engine.
+ */
+export function readsClient(endpoint: EngineEndpoint, onReconnect?: (code: string) => void): EngineClient<EngineReads> {
+  if (endpoint.kind === 'socket' && !endpoint.socketPath.startsWith('//')) {
+    const path = endpoint.socketPath;
+    return new EngineClient<EngineReads>(async () => new SocketEngine(path), (engine) => (engine as SocketEngine).close(), onReconnect);
+  }
+  const connect = () => import('./connect-engine.js');
+  return new EngineClient<EngineReads>(
+    async () => dockerodeReads(await (await connect()).connectEngine(endpoint)),
+    // dockerodeReads hands over the dockerode client itself.
+    (reads) => void connect().then((m) => m.disconnectEngine(reads as unknown as Docker)),
+    onReconnect,
+  );
 }
 
 /** The codes of a request sent on a connection the other end had already closed. */

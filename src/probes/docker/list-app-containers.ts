@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { EngineReads } from './engine-reads.js';
 
 /** Which containers are the app's: a name matching the pattern, or a label (`key` or `key=value`). */
 export interface ContainerSelector {
@@ -35,7 +35,7 @@ export function selectsContainer(selector: ContainerSelector, name: string, labe
  * connections). The name is matched here, with JavaScript's regex, not by the engine's Go one.
  */
 export async function listAppContainers(
-  docker: Docker,
+  docker: EngineReads,
   selector: ContainerSelector,
   signal: AbortSignal,
   /** Also these, whatever their names: the task containers of the app's Swarm services (by service ID). */

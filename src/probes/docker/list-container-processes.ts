@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { ContainerReads } from './engine-reads.js';
 import type { ProcessEntry } from '../classify-process-roles.js';
 import { demuxDockerStream } from './demux-docker-stream.js';
 import { entriesFromPs, entriesFromTop, type TopBody } from './parse-process-table.js';
@@ -20,7 +20,7 @@ const TOP_ARGS = '-o pid,ppid,args';
  * container); when the engine refuses, `ps` executed inside the container (busybox or procps).
  */
 export async function listContainerProcesses(
-  container: Docker.Container,
+  container: ContainerReads,
   signal: AbortSignal,
   listing: ProcessListing = 'auto',
 ): Promise<ListedProcesses> {
@@ -33,7 +33,7 @@ export async function listContainerProcesses(
   }
 }
 
-async function psViaTop(container: Docker.Container, signal: AbortSignal): Promise<ProcessEntry[]> {
+async function psViaTop(container: ContainerReads, signal: AbortSignal): Promise<ProcessEntry[]> {
   try {
     return entriesFromTop((await container.top({ ps_args: TOP_ARGS, abortSignal: signal })) as TopBody);
   } catch (err) {
@@ -49,7 +49,7 @@ function topRefused(err: unknown): boolean {
   return status === 500 || status === 501 || status === 400 || (err instanceof Error && /PID column/.test(err.message));
 }
 
-async function psViaExec(container: Docker.Container, signal: AbortSignal): Promise<ProcessEntry[]> {
+async function psViaExec(container: ContainerReads, signal: AbortSignal): Promise<ProcessEntry[]> {
   const exec = await container.exec({ Cmd: ['ps', '-o', 'pid,ppid,args'], AttachStdout: true, AttachStderr: true, abortSignal: signal });
   // Not hijacked: a plain streamed HTTP answer, which also passes through proxies in front of the engine.
   const stream = await exec.start({ Detach: false, Tty: false, abortSignal: signal });

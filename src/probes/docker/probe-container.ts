@@ -4,6 +4,7 @@ import type { AppInstance, AppProcess, LogStats, ProbeError } from '../../core/f
 import type { Logger } from '../../logger.js';
 import { classifyProcessRoles } from '../classify-process-roles.js';
 import { dockerProbeError } from './classify-docker-error.js';
+import type { EngineReads } from './engine-reads.js';
 import { containerPoolSettings } from './container-settings.js';
 import type { SocketReader } from '../proc-sockets.js';
 import type { HostProcSnapshot } from './host-proc-processes.js';
@@ -15,7 +16,7 @@ import { readDbEndpoint } from '../read-db-endpoint.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface ContainerProbeContext {
-  docker: Docker;
+  docker: EngineReads;
   /** The engine's address, as shown in reports. */
   engine: string;
   app: Config['app'];

@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { ContainerReads } from './engine-reads.js';
 import type { LogStats } from '../../core/facts.js';
 import { countLogPatterns, splitLines, type LogPatterns } from './count-log-patterns.js';
 import { demuxDockerStream } from './demux-docker-stream.js';
@@ -16,7 +16,7 @@ export interface LogWindow {
  * sends the last `tailLines` lines of the last `sinceMinutes`, both streams, with timestamps.
  */
 export async function readContainerLogStats(
-  container: Docker.Container,
+  container: ContainerReads,
   window: LogWindow,
   patterns: LogPatterns,
   signal: AbortSignal,

@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { EngineReads } from './engine-reads.js';
 import type { Config } from '../../config.js';
 import type { AppService, ServiceReplica, SettingValue } from '../../core/facts.js';
 import { containerPoolSettings } from './container-settings.js';
@@ -18,10 +18,10 @@ const LIVE_STATES = new Set(['new', 'pending', 'assigned', 'accepted', 'preparin
  * on every node. An engine outside a swarm, or a worker, answers 503: that is "not a manager",
  * not a failure of the observation.
  */
-export async function readSwarm(docker: Docker, selector: ContainerSelector, app: Config['app'], engine: string, signal: AbortSignal): Promise<SwarmRead> {
+export async function readSwarm(docker: EngineReads, selector: ContainerSelector, app: Config['app'], engine: string, signal: AbortSignal): Promise<SwarmRead> {
   let listed: SwarmService[];
   try {
-    listed = (await docker.listServices({ abortSignal: signal } as object)) as unknown as SwarmService[];
+    listed = (await docker.listServices({ abortSignal: signal })) as SwarmService[];
   } catch (err) {
     const e = err as { statusCode?: number; json?: { message?: string }; message?: string };
     const message = e.json?.message ?? e.message ?? String(err);
@@ -33,8 +33,8 @@ export async function readSwarm(docker: Docker, selector: ContainerSelector, app
   );
   if (matching.length === 0) return { manager: true, services: [] };
   const [tasks, nodes] = await Promise.all([
-    docker.listTasks({ filters: { service: matching.map((s) => s.ID) }, abortSignal: signal } as object) as unknown as Promise<SwarmTask[]>,
-    docker.listNodes({ abortSignal: signal } as object) as unknown as Promise<SwarmNode[]>,
+    docker.listTasks({ filters: { service: matching.map((s) => s.ID) }, abortSignal: signal }) as Promise<SwarmTask[]>,
+    docker.listNodes({ abortSignal: signal }) as Promise<SwarmNode[]>,
   ]);
   const nodeName = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
   return {
