@@ -56,7 +56,7 @@ describe('what each command loads (the built bin, a child process)', () => {
     }
   });
 
-  it('status loads pg and pino, the configured instance source only, and never Bolt, the chart or the state file', async () => {
+  it('status loads pg and pino, the configured instance source only (dockerode only for a TCP engine), and never Bolt, the chart or the state file', async () => {
     const viaProcesses = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'process' });
     expect(viaProcesses).toContain('pg');
     for (const pkg of ['dockerode', ...NEVER_FOR_REPORTS]) expect(viaProcesses, `status loads ${pkg}`).not.toContain(pkg);
@@ -64,9 +64,13 @@ describe('what each command loads (the built bin, a child process)', () => {
     for (const own of ['dist:probes/docker/docker-instance-source.js', 'dist:probes/docker/swarm-services.js', 'dist:probes/docker/service-scaler.js']) {
       expect(viaProcesses, `status loads ${own}`).not.toContain(own);
     }
+    // An engine on this host's socket is read over node:net; dockerode only for one over TCP.
     const viaDocker = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'docker' });
-    expect(viaDocker).toContain('dockerode');
+    expect(viaDocker).not.toContain('dockerode');
+    expect(viaDocker).toContain('dist:probes/docker/socket-engine.js');
     expect(viaDocker).toContain('dist:probes/docker/swarm-services.js');
+    const viaTcp = await loaded(['status'], { ...UNREACHABLE_DB, DBPOOL_INSTANCE_SOURCE: 'docker', DBPOOL_DOCKER_HOSTS: 'tcp://127.0.0.1:9' });
+    expect(viaTcp).toContain('dockerode');
     for (const pkg of NEVER_FOR_REPORTS) expect(viaDocker, `status loads ${pkg}`).not.toContain(pkg);
     // A report changes nothing: no stopper, no scaler, no remediation flow.
     for (const own of ['dist:probes/docker/service-scaler.js', 'dist:probes/docker/docker-stopper.js', 'dist:actions/remediation-flow.js']) {
