@@ -11,15 +11,11 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
 import { kubeSkipReason, startCluster, type TestCluster } from '../helpers/kube-apiserver.js';
-import { createDeployment, eventually, grant, nextSecond, podsOf, READ_RULES, SCALE_RULE, setPodRunning } from '../helpers/kube-app.js';
+import { createDeployment, eventually, grant, nextSecond, podsOf, READ_RULES, SCALE_RULE, SEED_POOL_ENV, setPodRunning } from '../helpers/kube-app.js';
 import { allowLoopbackRange, closeAll, connectFrom } from '../helpers/pod-connections.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 
 const skip = kubeSkipReason();
-const ENV = [
-  { name: 'DB_POOL_SIZE', value: '5' },
-  { name: 'SWOOLE_WORKER_NUM', value: '4' },
-];
 const alice = { kind: 'slack' as const, id: 'U_ALICE' };
 const bob = { kind: 'slack' as const, id: 'U_BOB' };
 
@@ -48,9 +44,9 @@ describe.skipIf(skip !== null)('scaling the older Deployment to 0 (real kube-api
   async function sideBySide(ns: string, ip: number, rules = [...READ_RULES, SCALE_RULE]): Promise<Services> {
     await cluster.namespace(ns);
     await grant(cluster, ns, 'dbpool', rules);
-    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: ENV });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: SEED_POOL_ENV });
     await nextSecond(cluster, ns, 'php-swoole-app');
-    await createDeployment(cluster, ns, { name: 'php-swoole-app-new', replicas: 1, env: ENV });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app-new', replicas: 1, env: SEED_POOL_ENV });
     const [old] = await podsOf(cluster, ns, 'php-swoole-app', 1);
     const [fresh] = await podsOf(cluster, ns, 'php-swoole-app-new', 1);
     await setPodRunning(cluster, ns, old!.metadata.name, `127.0.0.${ip}`);

@@ -14,15 +14,11 @@ import { renderJson } from '../../src/render/json.js';
 import { renderText } from '../../src/render/text.js';
 import { createServices } from '../../src/services.js';
 import { kubeSkipReason, startCluster, type TestCluster } from '../helpers/kube-apiserver.js';
-import { createDeployment, eventually, grant, nextSecond, podsOf, READ_RULES, setPodRunning } from '../helpers/kube-app.js';
+import { createDeployment, eventually, grant, nextSecond, podsOf, READ_RULES, SEED_POOL_ENV, setPodRunning } from '../helpers/kube-app.js';
 import { allowLoopbackRange, closeAll, connectFrom } from '../helpers/pod-connections.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 
 const skip = kubeSkipReason();
-const ENV = [
-  { name: 'DB_POOL_SIZE', value: '5' },
-  { name: 'SWOOLE_WORKER_NUM', value: '4' },
-];
 
 describe.skipIf(skip !== null)('the report of a Kubernetes app (real kube-apiserver, real PostgreSQL)', () => {
   let cluster: TestCluster;
@@ -57,9 +53,9 @@ describe.skipIf(skip !== null)('the report of a Kubernetes app (real kube-apiser
     const ns = 'report-side';
     await cluster.namespace(ns);
     await grant(cluster, ns, 'dbpool', READ_RULES);
-    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: ENV });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: SEED_POOL_ENV });
     await nextSecond(cluster, ns, 'php-swoole-app');
-    await createDeployment(cluster, ns, { name: 'php-swoole-app-new', replicas: 1, env: ENV });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app-new', replicas: 1, env: SEED_POOL_ENV });
     const [old] = await podsOf(cluster, ns, 'php-swoole-app', 1);
     const [fresh] = await podsOf(cluster, ns, 'php-swoole-app-new', 1);
     await setPodRunning(cluster, ns, old!.metadata.name, '127.0.0.41');
@@ -105,7 +101,7 @@ describe.skipIf(skip !== null)('the report of a Kubernetes app (real kube-apiser
     const ns = 'report-three';
     await cluster.namespace(ns);
     await grant(cluster, ns, 'dbpool', READ_RULES);
-    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 3, env: ENV });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 3, env: SEED_POOL_ENV });
     const pods = await podsOf(cluster, ns, 'php-swoole-app', 3);
     await Promise.all(pods.map((p, i) => setPodRunning(cluster, ns, p.metadata.name, `127.0.0.${51 + i}`)));
     const report = await diagnose(ns, 1);
@@ -118,7 +114,7 @@ describe.skipIf(skip !== null)('the report of a Kubernetes app (real kube-apiser
     const ns = 'report-rollout';
     await cluster.namespace(ns);
     await grant(cluster, ns, 'dbpool', READ_RULES);
-    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 2, env: ENV, progressDeadlineSeconds: 1 });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 2, env: SEED_POOL_ENV, progressDeadlineSeconds: 1 });
     const pods = await podsOf(cluster, ns, 'php-swoole-app', 2);
     await Promise.all(pods.map((p, i) => setPodRunning(cluster, ns, p.metadata.name, `127.0.0.${61 + i}`)));
     await eventually('the first rollout done', () => cluster.api<{ status: { readyReplicas?: number } }>('GET', `/apis/apps/v1/namespaces/${ns}/deployments/php-swoole-app`), (d) => d.status.readyReplicas === 2);

@@ -24,6 +24,12 @@ export interface AppDeployment {
 
 export const APP_LABELS = { app: 'php-swoole-app' };
 
+/** The seed incident's pool settings: 4 workers with a pool of 5 each. */
+export const SEED_POOL_ENV: EnvVar[] = [
+  { name: 'DB_POOL_SIZE', value: '5' },
+  { name: 'SWOOLE_WORKER_NUM', value: '4' },
+];
+
 export function deploymentManifest(d: AppDeployment): object {
   const labels = { ...APP_LABELS, ...d.labels, deployment: d.name };
   return {

@@ -11,14 +11,10 @@ import { createLogger } from '../../../src/logger.js';
 import { createKubernetesInstanceSource, openKubeAccess } from '../../../src/probes/kubernetes/kubernetes-instance-source.js';
 import { instanceSourcesFor } from '../../../src/services.js';
 import { kubeSkipReason, startCluster, TOKENS, type TestCluster } from '../../helpers/kube-apiserver.js';
-import { createDeployment, eventually, grant, podsOf, READ_RULES, setPodRunning } from '../../helpers/kube-app.js';
+import { createDeployment, eventually, grant, podsOf, READ_RULES, SEED_POOL_ENV, setPodRunning } from '../../helpers/kube-app.js';
 import { kubeConfig, observeCluster } from './fixtures.js';
 
 const skip = kubeSkipReason();
-const POOL_ENV = [
-  { name: 'DB_POOL_SIZE', value: '5' },
-  { name: 'SWOOLE_WORKER_NUM', value: '4' },
-];
 
 describe.skipIf(skip !== null)('Kubernetes instance source (real kube-apiserver)', () => {
   let cluster: TestCluster;
@@ -33,8 +29,8 @@ describe.skipIf(skip !== null)('Kubernetes instance source (real kube-apiserver)
     const ns = 'side-by-side';
     await cluster.namespace(ns);
     await grant(cluster, ns, 'dbpool', READ_RULES);
-    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: POOL_ENV });
-    await createDeployment(cluster, ns, { name: 'php-swoole-app-new', replicas: 1, env: [...POOL_ENV, { name: 'SWOOLE_TASK_WORKER_NUM', value: '2' }] });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: SEED_POOL_ENV });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app-new', replicas: 1, env: [...SEED_POOL_ENV, { name: 'SWOOLE_TASK_WORKER_NUM', value: '2' }] });
     const [old] = await podsOf(cluster, ns, 'php-swoole-app', 1);
     const [fresh] = await podsOf(cluster, ns, 'php-swoole-app-new', 1);
     await setPodRunning(cluster, ns, old!.metadata.name, '127.0.0.11');
@@ -145,7 +141,7 @@ describe.skipIf(skip !== null)('Kubernetes instance source (real kube-apiserver)
     const ns = 'in-cluster';
     await cluster.namespace(ns);
     await grant(cluster, ns, 'dbpool', READ_RULES);
-    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: POOL_ENV });
+    await createDeployment(cluster, ns, { name: 'php-swoole-app', replicas: 1, env: SEED_POOL_ENV });
     await podsOf(cluster, ns, 'php-swoole-app', 1);
     // What the kubelet mounts: this test's token user stands in for the pod's service account token.
     const dir = await mkdtemp(path.join(cluster.dir, 'sa-'));

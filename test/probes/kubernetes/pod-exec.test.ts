@@ -14,18 +14,14 @@ import { buildReport } from '../../../src/core/report.js';
 import { entriesFromProcScan } from '../../../src/probes/kubernetes/proc-scan-command.js';
 import { renderText } from '../../../src/render/text.js';
 import { kubeSkipReason, startCluster, type TestCluster } from '../../helpers/kube-apiserver.js';
-import { createDeployment, grant, podsOf, READ_RULES, setPodRunning, type Rule } from '../../helpers/kube-app.js';
+import { createDeployment, grant, podsOf, READ_RULES, SEED_POOL_ENV, setPodRunning, type Rule } from '../../helpers/kube-app.js';
 import { bindPod, registerNode, startStandInKubelet, type StandInKubelet } from '../../helpers/kube-kubelet.js';
 import { freePort } from '../../helpers/postgres-server.js';
 import { settings } from '../../fixtures/report-settings.js';
 import { kubeConfig, observeCluster } from './fixtures.js';
 
 const skip = kubeSkipReason();
-const POOL_ENV = [
-  { name: 'DB_POOL_SIZE', value: '5' },
-  { name: 'SWOOLE_WORKER_NUM', value: '4' },
-  { name: 'SWOOLE_TASK_WORKER_NUM', value: '2' },
-];
+const POOL_ENV = [...SEED_POOL_ENV, { name: 'SWOOLE_TASK_WORKER_NUM', value: '2' }];
 /** The rules of deploy/kubernetes/role-exec.yaml, as shipped. */
 const EXEC_RULES = (parseAllDocuments(readFileSync(new URL('../../../deploy/kubernetes/role-exec.yaml', import.meta.url), 'utf8'))[0]!.toJSON() as { rules: Rule[] }).rules;
 
