@@ -55,12 +55,7 @@ export class EngineClient<C> {
 
 /** dockerode, for the actions (stop, scale) on any engine. */
 export function actionClient(endpoint: EngineEndpoint, onReconnect?: (code: string) => void): EngineClient<Docker> {
-  const connect = () => import('./connect-engine.js');
-  return new EngineClient(
-    async () => (await connect()).connectEngine(endpoint),
-    (docker) => void connect().then((m) => m.disconnectEngine(docker)),
-    onReconnect,
-  );
+  return dockerodeClient(endpoint, (docker) => docker, onReconnect);
 }
 
 /**
@@ -72,11 +67,24 @@ export function readsClient(endpoint: EngineEndpoint, onReconnect?: (code: strin
     const path = endpoint.socketPath;
     return new EngineClient<EngineReads>(async () => new SocketEngine(path), (engine) => (engine as SocketEngine).close(), onReconnect);
   }
-  const connect = () => import('./connect-engine.js');
-  return new EngineClient<EngineReads>(
-    async () => dockerodeReads(await (await connect()).connectEngine(endpoint)),
-    // dockerodeReads hands over the dockerode client itself.
-    (reads) => void connect().then((m) => m.disconnectEngine(reads as unknown as Docker)),
+  return dockerodeClient(endpoint, dockerodeReads, onReconnect);
+}
+
+/** A dockerode client seen as `view` makes it; dockerode and node:http load on the first connect. */
+function dockerodeClient<C extends object>(endpoint: EngineEndpoint, view: (docker: Docker) => C, onReconnect?: (code: string) => void): EngineClient<C> {
+  const load = () => import('./connect-engine.js');
+  const dockers = new WeakMap<C, Docker>();
+  return new EngineClient<C>(
+    async () => {
+      const docker = await (await load()).connectEngine(endpoint);
+      const client = view(docker);
+      dockers.set(client, docker);
+      return client;
+    },
+    (client) => {
+      const docker = dockers.get(client);
+      if (docker) void load().then((m) => m.disconnectEngine(docker));
+    },
     onReconnect,
   );
 }
