@@ -46,8 +46,8 @@ export function createNumerals(lang: Lang): Numerals {
       return plainDecimal(whole) === null || whole > SMALL ? icuPercent().format(whole / 100) : `${write(String(whole))}${PERCENT[lang]}`;
     },
     plural(n) {
-      if (!(Math.abs(n) <= SMALL)) return icuPlural().select(n) === 'one' ? 'one' : 'other';
       const a = Math.abs(n);
+      if (!(a <= SMALL)) return icuPlural().select(n) === 'one' ? 'one' : 'other';
       // CLDR: English "one" is i = 1 and v = 0; Persian "one" is i = 0 or n = 1.
       return (lang === 'en' ? a === 1 : a <= 1) ? 'one' : 'other';
     },

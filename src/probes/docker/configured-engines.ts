@@ -1,6 +1,6 @@
+import type Docker from 'dockerode';
 import type { Config } from '../../config.js';
 import { parseEngineAddress } from './engine-address.js';
-import type Docker from 'dockerode';
 import { actionClient, type EngineClient } from './engine-client.js';
 import { parseLabelSelector, type ContainerSelector } from './list-app-containers.js';
 

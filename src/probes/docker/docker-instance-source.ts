@@ -74,7 +74,6 @@ export function createDockerInstanceSource(
     name,
     async ping(signal: AbortSignal): Promise<void> {
       if (client instanceof Error) throw client;
-      // The typings lack ping's options; docker-modem passes abortSignal through.
       await client.run((d) => d.ping({ abortSignal: signal }));
     },
     async observe(signal?: AbortSignal, observeOptions: ObserveOptions = {}): Promise<InstanceObservation> {
