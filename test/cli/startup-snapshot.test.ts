@@ -105,6 +105,21 @@ describe.skipIf(noSnapshot !== null)('the CLI started from its startup snapshot'
     expect(withoutCheckedLine(snapshot)).toEqual(withoutCheckedLine(usual));
   });
 
+  it('a YAML kubeconfig: the YAML parser, outside the snapshot, loads from node_modules and reads it the same', async () => {
+    const kubeconfig = path.join(stateDir, 'kubeconfig.yaml');
+    await writeFile(
+      kubeconfig,
+      ['current-context: c', 'clusters:', '- name: c', '  cluster: {server: "https://127.0.0.1:1"}', 'users:', '- name: u', '  user: {token: t}', 'contexts:', '- name: c', '  context: {cluster: c, user: u, namespace: shop}', ''].join('\n'),
+    );
+    const kube = { ...env, DBPOOL_INSTANCE_SOURCE: 'kubernetes', DBPOOL_KUBECONFIG: kubeconfig };
+    const usual = await asUsual(['check'], kube);
+    const snapshot = await fromSnapshot(['check'], { ...kube, NODE_DEBUG: 'module' });
+    expect(usual.stdout).toContain('127.0.0.1:1');
+    expect(snapshot.stdout).toEqual(usual.stdout);
+    expect(snapshot.code).toBe(usual.code);
+    expect([...snapshot.stderr.matchAll(/Module\._load REQUEST (\S+)/g)].map((m) => m[1])).toContain('yaml');
+  });
+
   it('a report loads nothing from node_modules but what it uses: no Bolt, chart, canvas, prom-client or SQLite', async () => {
     const { stderr } = await fromSnapshot(['status'], { ...env, NODE_DEBUG: 'module' });
     const requested = [...stderr.matchAll(/Module\._load REQUEST (\S+)/g)].map((m) => m[1]);
