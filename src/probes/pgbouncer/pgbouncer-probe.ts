@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import { DBPOOL_APPLICATION_NAME } from '../postgres/postgres-probe.js';
 import { CLIENT_GRACE_MS, createMonitorConnection, type BackoffOptions, type MonitorDialect } from '../postgres/monitor-connection.js';
 import { explicitSslMode } from '../postgres/client-options.js';
-import { PostgresTimeoutError } from '../postgres/with-timeout.js';
+import { PostgresTimeoutError, withTimeout } from '../postgres/with-timeout.js';
 import { classifyPgBouncerError } from './classify-pgbouncer-error.js';
 import { readPgBouncerFacts } from './read-pgbouncer-facts.js';
 
@@ -44,8 +44,11 @@ export function pgbouncerDialect(config: PgBouncerConfig, applicationName: strin
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
     },
-    firstQuery: 'SHOW VERSION',
-    pidOf: () => null,
+    // The console answers a query only once the login is really through.
+    identify: async (client, timeoutMs) => {
+      await withTimeout(client.query('SHOW VERSION'), timeoutMs, 'first query');
+      return null;
+    },
     describe: (err) => classifyPgBouncerError(err, config),
   };
 }

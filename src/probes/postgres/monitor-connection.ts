@@ -44,19 +44,22 @@ export interface MonitorConnectionOptions {
 /** What differs between a PostgreSQL server and another server the same connection machinery keeps open. */
 export interface MonitorDialect {
   clientOptions: pg.ClientConfig;
-  /** Asked once on every new connection, without parameters (so in the simple query protocol). */
-  firstQuery: string;
-  /** The server's id of the connection, from the first query's row; null when it has none. */
-  pidOf(row: Record<string, unknown>): number | null;
+  /**
+   * Done once on every new connection, before it is used: the server's id of it, or null when it
+   * has none. A query here goes without parameters (so in the simple query protocol).
+   */
+  identify(client: pg.Client, timeoutMs: number): Promise<number | null>;
   describe(err: unknown): ProbeError;
 }
 
-/** A plain PostgreSQL server: server-side timeouts too, and pg_backend_pid() to know dbpool's own session. */
+/**
+ * A plain PostgreSQL server: server-side timeouts too. The backend's pid is the one the server sent
+ * at start-up (BackendKeyData): no query before the first real one, which a CLI run waits for.
+ */
 function postgresDialect(config: PostgresConfig, applicationName: string): MonitorDialect {
   return {
     clientOptions: monitorClientOptions(config, applicationName),
-    firstQuery: 'SELECT pg_backend_pid() AS pid',
-    pidOf: (row) => (typeof row.pid === 'number' ? row.pid : null),
+    identify: async (client) => (client as pg.Client & { processID?: number | null }).processID ?? null,
     describe: (err) => classifyPostgresError(err, config),
   };
 }
@@ -99,17 +102,13 @@ export function createMonitorConnection(options: MonitorConnectionOptions): Moni
     next.on('end', () => onLost(next, null));
     try {
       await withTimeout(next.connect(), config.connectTimeoutMs + CLIENT_GRACE_MS, 'connect');
-      const { rows } = await withTimeout(
-        next.query<Record<string, unknown>>(dialect.firstQuery),
-        config.statementTimeoutMs + CLIENT_GRACE_MS,
-        'first query',
-      );
+      const pid = await dialect.identify(next, config.statementTimeoutMs + CLIENT_GRACE_MS);
       if (closed) {
         await endQuietly(next);
         return;
       }
       client = next;
-      backendPid = rows[0] ? dialect.pidOf(rows[0]) : null;
+      backendPid = pid;
       openedAt = Date.now();
       lastError = null;
       logger.info({ pid: backendPid }, 'monitoring connection open');
