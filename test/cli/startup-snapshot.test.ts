@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,12 @@ describe.skipIf(noSnapshot !== null)('the CLI started from its startup snapshot'
     expect(snapshot.stdout).toEqual(usual.stdout);
     expect(snapshot.code).toBe(usual.code);
     expect([...snapshot.stderr.matchAll(/Module\._load REQUEST (\S+)/g)].map((m) => m[1])).toContain('yaml');
+  });
+
+  it('is built from an ASCII-only bundle: one other character would keep its whole source in two bytes a character', async () => {
+    const source = await readFile(path.join(DIST_CLI, 'snapshot', 'entry.cjs'), 'latin1');
+    const foreign = [...source.matchAll(/[\u0080-\u00ff]+/g)].map((m) => source.slice(Math.max(0, m.index - 40), m.index + 10));
+    expect(foreign).toEqual([]);
   });
 
   it('a report loads nothing from node_modules but what it uses: no Bolt, chart, canvas, prom-client or SQLite', async () => {
