@@ -50,6 +50,8 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Replaces the configured instance sources (tests, the demo). */
   instanceSources?: InstanceSource[];
+  /** Where the configured sources read /proc (default /proc): the snapshot's rehearsal gives a made-up one. */
+  procRoot?: string;
   /** Replaces the state file (tests: ':memory:'). */
   stateFile?: string;
   /** Opens the state file and sets up remediation, audit and history (default true; the CLI's report commands need none). */
@@ -71,7 +73,7 @@ export async function createServices(config: Config, logger: Logger, options: Se
     : null;
   postgres?.start();
   const pgbouncers = await pgbouncerProbes(config, logger);
-  const instanceSources = options.instanceSources ?? (await instanceSourcesFor(config, logger));
+  const instanceSources = options.instanceSources ?? (await instanceSourcesFor(config, logger, { procRoot: options.procRoot }));
   // Each source bounds its own calls; this bounds the whole source (the Docker source caps itself at 2x).
   const sourceTimeoutMs = config.probes.timeoutMs * 2;
   const diagnoser = postgres
@@ -98,7 +100,7 @@ export async function createServices(config: Config, logger: Logger, options: Se
     metrics,
     context: { config, now, diagnoser, remediation, summary, requester: { kind: 'cli', id: os.userInfo().username } },
     close: async () => {
-      await Promise.all([postgres?.close(), ...pgbouncers.map((p) => p.close())]);
+      await Promise.all([postgres?.close(), ...pgbouncers.map((p) => p.close()), ...instanceSources.map((s) => s.close?.())]);
       state?.stateDb.close();
     },
   };
@@ -204,7 +206,7 @@ const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
  * `auto` uses Kubernetes inside a cluster (the kubelet sets KUBERNETES_SERVICE_HOST), Docker where
  * an engine is configured or its socket exists, local processes otherwise.
  */
-export async function instanceSourcesFor(config: Config, logger: Logger): Promise<InstanceSource[]> {
+export async function instanceSourcesFor(config: Config, logger: Logger, options: { procRoot?: string | undefined } = {}): Promise<InstanceSource[]> {
   const kind =
     config.app.instanceSource === 'auto'
       ? config.kubernetes.inCluster
@@ -220,8 +222,8 @@ export async function instanceSourcesFor(config: Config, logger: Logger): Promis
   }
   if (kind === 'process') {
     const { createProcessInstanceSource } = await import('./probes/processes/process-instance-source.js');
-    return [createProcessInstanceSource(config.app, { databasePorts: config.postgres ? [config.postgres.port] : [] })];
+    return [createProcessInstanceSource(config.app, { databasePorts: config.postgres ? [config.postgres.port] : [], procRoot: options.procRoot })];
   }
   const { createDockerInstanceSources } = await import('./probes/docker/docker-instance-source.js');
-  return createDockerInstanceSources(config, logger.child({ component: 'docker' }));
+  return createDockerInstanceSources(config, logger.child({ component: 'docker' }), { procRoot: options.procRoot });
 }

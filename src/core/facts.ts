@@ -301,6 +301,8 @@ export interface InstanceSource {
   observe(signal?: AbortSignal, options?: ObserveOptions): Promise<InstanceObservation>;
   /** Whether the source answers at all, as cheaply as it can be asked (an engine's ping); throws when not. Absent: nothing to ask. */
   ping?(signal: AbortSignal): Promise<void>;
+  /** Closes what the source keeps open between observations (an engine's pooled connections). Absent: nothing kept. */
+  close?(): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Services: what manages the instances

@@ -72,6 +72,9 @@ export function createDockerInstanceSource(
 
   return {
     name,
+    async close(): Promise<void> {
+      if (!(client instanceof Error)) await client.dispose();
+    },
     async ping(signal: AbortSignal): Promise<void> {
       if (client instanceof Error) throw client;
       await client.run((d) => d.ping({ abortSignal: signal }));

@@ -27,6 +27,14 @@ export class EngineClient<C> {
     return client;
   }
 
+  /** Closes the pooled connections; a later question opens new ones. */
+  async dispose(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    const c = await client?.catch(() => undefined);
+    if (c !== undefined) this.close(c);
+  }
+
   /**
    * Runs `fn`, and once more on fresh connections if it fails on a dead one. Only for questions that
    * may be asked twice: a dead connection may have carried the first attempt to the engine. With a
