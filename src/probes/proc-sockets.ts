@@ -1,6 +1,5 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { TcpConnection } from '../core/facts.js';
 import { canonicalIp } from '../core/ip-address.js';
 
@@ -28,7 +27,7 @@ export function createSocketReader(ports: ReadonlySet<number>, procRoot = '/proc
   const tableOf = (pid: number): Promise<Map<number, TcpConnection>> => {
     let ns: string;
     try {
-      ns = readlinkSync(path.join(procRoot, String(pid), 'ns', 'net'));
+      ns = readlinkSync(`${procRoot}/${pid}/ns/net`);
     } catch {
       ns = `pid:${pid}`; // another user's namespace link is not readable: that process's tables, unshared
     }
@@ -61,7 +60,8 @@ export function createSocketReader(ports: ReadonlySet<number>, procRoot = '/proc
  * on purpose: a readlink in /proc costs microseconds, far less than a trip through the thread pool.
  */
 function socketInodes(procRoot: string, pid: number): number[] | null {
-  const dir = path.join(procRoot, String(pid), 'fd');
+  // Paths joined by hand: path.join's normalizing, for every descriptor, was ~1.5 ms of a run.
+  const dir = `${procRoot}/${pid}/fd`;
   let fds: string[];
   try {
     fds = readdirSync(dir);
@@ -72,7 +72,7 @@ function socketInodes(procRoot: string, pid: number): number[] | null {
   for (const fd of fds) {
     let target: string;
     try {
-      target = readlinkSync(path.join(dir, fd));
+      target = readlinkSync(`${dir}/${fd}`);
     } catch {
       continue; // closed meanwhile
     }
@@ -83,7 +83,7 @@ function socketInodes(procRoot: string, pid: number): number[] | null {
 
 /** Both tables of a namespace at once; a table that cannot be read (no IPv6 there, the process gone) adds nothing. */
 async function readTables(procRoot: string, pid: number, ports: ReadonlySet<number>): Promise<Map<number, TcpConnection>> {
-  const texts = await Promise.all(['tcp', 'tcp6'].map((name) => readFile(path.join(procRoot, String(pid), 'net', name), 'utf8').catch(() => '')));
+  const texts = await Promise.all(['tcp', 'tcp6'].map((name) => readFile(`${procRoot}/${pid}/net/${name}`, 'utf8').catch(() => '')));
   const table = new Map<number, TcpConnection>();
   for (const text of texts) parseTcpTable(text, ports, table);
   return table;

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ProcessEntry } from '../classify-process-roles.js';
 import { selectAppProcesses } from './parse-process-table.js';
 
@@ -60,7 +59,7 @@ function readCommand(procRoot: string, pid: number): string {
 
 function readPpid(procRoot: string, pid: number): number | null {
   try {
-    const stat = readFileSync(path.join(procRoot, String(pid), 'stat'), 'utf8');
+    const stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may contain spaces: fields start after the last ')'.
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     return Number.isInteger(ppid) ? ppid : null;
@@ -75,7 +74,7 @@ function readPpid(procRoot: string, pid: number): number | null {
  */
 function readContainerId(procRoot: string, pid: number): string | null {
   try {
-    const cgroup = readFileSync(path.join(procRoot, String(pid), 'cgroup'), 'utf8');
+    const cgroup = readFileSync(`${procRoot}/${pid}/cgroup`, 'utf8');
     for (const line of cgroup.split('\n')) {
       const ids = line.match(CONTAINER_ID);
       if (ids) return ids.at(-1) ?? null;
