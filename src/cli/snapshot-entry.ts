@@ -1,16 +1,15 @@
 /**
  * The startup snapshot's entry (bundled by build-snapshot.ts, never run as a module): what runs while
  * the snapshot is built, and the function Node calls when it starts from it. Only what is the same on
- * every run is done here: modules evaluated and the config schema built. Nothing that reads the
- * environment, the terminal, the clock or the network, which belong to the run, not to the build.
+ * every run is kept: modules evaluated, and the functions of a run compiled by a rehearsal against
+ * stand-ins (rehearsal/rehearse.ts). Nothing of a run's environment, terminal, clock or network.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { loadConfig } from '../config.js';
 import { processIo } from './process-io.js';
 import { runCli } from './run-cli.js';
-import { warmUpReportPath } from './snapshot-warm-up.js';
+import { collectGarbage, rehearse } from './rehearsal/rehearse.js';
 
 // pg asks whether it runs on Cloudflare by constructing a `Response` when there is no `navigator`
 // (Node 20), which loads undici and node:http, and node:http cannot be in a snapshot (Node 20's
@@ -26,14 +25,15 @@ const preloaded = Promise.all([
 ]).finally(() => {
   if (!hadNavigator) delete scope.navigator;
 });
-// zod compiles a schema's parser on its first parse, V8 a function on its first call: once here, so
-// no run pays for them.
-warmUpReportPath(loadConfig({}));
-// A build that cannot load them writes no snapshot (a non-zero exit), and the launcher then loads the modules as usual.
-preloaded.catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+// A build that cannot load them, or rehearse, writes no snapshot (a non-zero exit), and the launcher
+// then loads the modules as usual.
+preloaded
+  .then(() => rehearse())
+  .then(() => collectGarbage())
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // What the bundle resolves from node_modules at run time is found next to this snapshot's dist/.

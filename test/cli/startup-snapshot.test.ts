@@ -5,7 +5,7 @@
  * `dbpool` launcher starts from the snapshot only when the running node built it, never for `serve`.
  */
 import { spawn } from 'node:child_process';
-import { realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,15 +15,18 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js'
 
 const DIST_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli');
 const BLOB = path.join(DIST_CLI, 'snapshot', `dbpool-${process.version}.blob`);
+/** The V8 flags it was built with, which every run from it must be given too. */
+const FLAGS_FILE = BLOB.replace(/\.blob$/, '.flags');
 const LAUNCHER = path.join(DIST_CLI, 'dbpool');
 /** The launcher's own test: a snapshot this node built, newer than the compiled CLI (see src/cli/dbpool.sh). */
 const current = (() => {
   try {
-    return statSync(BLOB).mtimeMs >= statSync(path.join(DIST_CLI, 'run-cli.js')).mtimeMs && realpathSync(BLOB.replace(/\.blob$/, '.node')) === realpathSync(process.execPath);
+    return statSync(BLOB).mtimeMs >= statSync(path.join(DIST_CLI, 'run-cli.js')).mtimeMs && statSync(FLAGS_FILE).isFile() && realpathSync(BLOB.replace(/\.blob$/, '.node')) === realpathSync(process.execPath);
   } catch {
     return false;
   }
 })();
+const flags = current ? readFileSync(FLAGS_FILE, 'utf8').trim().split(/\s+/).filter(Boolean) : [];
 const noSnapshot = current ? null : `no startup snapshot of the current build for Node ${process.version} (npm run build makes one for the node that runs it)`;
 if (noSnapshot) console.log(`skipped: ${noSnapshot}`);
 
@@ -52,7 +55,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 }
 
 const asUsual = (args: string[], env?: Record<string, string>) => run(process.execPath, [path.join(DIST_CLI, 'main.js'), ...args], env);
-const fromSnapshot = (args: string[], env?: Record<string, string>) => run(process.execPath, ['--snapshot-blob', BLOB, '--', ...args], env);
+const fromSnapshot = (args: string[], env?: Record<string, string>) => run(process.execPath, [...flags, '--snapshot-blob', BLOB, '--', ...args], env);
 
 /** A log line's time and pid are the run's own. */
 const withoutClock = (r: Run): Run => ({ ...r, stderr: r.stderr.replace(/"time":\d+,"pid":\d+/g, '"time":0,"pid":0') });
@@ -132,9 +135,11 @@ describe.skipIf(noSnapshot !== null)('the CLI started from its startup snapshot'
     for (const pkg of ['@slack/bolt', 'chart.js', '@napi-rs/canvas', 'prom-client', 'better-sqlite3']) expect(requested).not.toContain(pkg);
   });
 
-  it('the dbpool launcher starts from it (sh -x shows the exec)', async () => {
+  it('the dbpool launcher starts from it, with the flags it was built with (sh -x shows the exec)', async () => {
     const traced = await run('sh', ['-x', LAUNCHER, 'help']);
-    expect(traced.stderr).toMatch(/exec node --snapshot-blob \S+dbpool-v[\d.]+\.blob -- help/);
+    expect(flags).toContain('--no-sparkplug');
+    expect(traced.stderr).toContain(`exec node ${flags.join(' ')} --snapshot-blob `);
+    expect(traced.stderr).toMatch(/--snapshot-blob \S+dbpool-v[\d.]+\.blob -- help/);
     expect(traced.code).toBe(0);
   });
 });
@@ -146,7 +151,7 @@ describe('the dbpool launcher', () => {
   });
 
   /** A stand-in dist/cli whose main.js says it ran; its "snapshot" would fail to start if used. */
-  async function standIn(snapshot: 'none' | 'older' | 'other node' | 'newer' | 'same second'): Promise<(args: string[]) => Promise<Run>> {
+  async function standIn(snapshot: 'none' | 'older' | 'other node' | 'newer' | 'same second' | 'no flags'): Promise<(args: string[]) => Promise<Run>> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'dbpool-launcher-'));
     dirs.push(dir);
     await copyFile(path.join(DIST_CLI, '../../src/cli/dbpool.sh'), path.join(dir, 'dbpool'));
@@ -156,6 +161,7 @@ describe('the dbpool launcher', () => {
     if (snapshot !== 'none') {
       const base = path.join(dir, 'snapshot', `dbpool-${process.version}`);
       await writeFile(`${base}.blob`, 'not a snapshot');
+      if (snapshot !== 'no flags') await writeFile(`${base}.flags`, '--no-sparkplug\n');
       // The node that built it: this one, or another binary (a copy is another file to -ef).
       const otherNode = path.join(dir, 'other-node');
       if (snapshot === 'other node') await copyFile(process.execPath, otherNode);
@@ -190,6 +196,13 @@ describe('the dbpool launcher', () => {
   it('starts from the snapshot when it and the compiled CLI have the same time (an image layer keeps whole seconds)', async () => {
     const launch = await standIn('same second');
     expect((await launch(['help'])).stdout).not.toContain('as usual');
+  });
+
+  it('loads them as usual when the snapshot has no flags file (a build from before flags, or one cut short)', async () => {
+    const launch = await standIn('no flags');
+    const ran = await launch(['help']);
+    expect(ran.stdout).toBe('as usual: help\n');
+    expect(ran.stderr).toBe('');
   });
 
   it('never starts the bot from a snapshot', async () => {
