@@ -4,6 +4,8 @@ import type { ProbeError } from '../../core/facts.js';
 import type { Logger } from '../../logger.js';
 import { classifyPostgresError } from './classify-error.js';
 import { monitorClientOptions } from './client-options.js';
+// For its effect: pg's SCRAM login through node:crypto rather than WebCrypto's thread-pool jobs.
+import './scram-crypto.js';
 import { PostgresTimeoutError, withTimeout } from './with-timeout.js';
 
 /**
