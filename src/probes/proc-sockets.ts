@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { TcpConnection } from '../core/facts.js';
 import { canonicalIp } from '../core/ip-address.js';
@@ -81,12 +81,28 @@ function socketInodes(procRoot: string, pid: number): number[] | null {
   return inodes;
 }
 
-/** Both tables of a namespace at once; a table that cannot be read (no IPv6 there, the process gone) adds nothing. */
+/**
+ * Both tables of a namespace at once; a table that cannot be read (no IPv6 there, the process gone)
+ * adds nothing. tcp6 only when the namespace has TCP sockets of IPv6 at all (sockstat6, a few
+ * counters, costs no walk): a container's own namespace, or a host that listens on IPv4 only, has
+ * none, and its tcp6 would be a second 5 ms walk for an empty table.
+ */
 async function readTables(procRoot: string, pid: number, ports: ReadonlySet<number>): Promise<Map<number, TcpConnection>> {
-  const texts = await Promise.all(['tcp', 'tcp6'].map((name) => readFile(`${procRoot}/${pid}/net/${name}`, 'utf8').catch(() => '')));
+  const names = hasTcp6Sockets(procRoot, pid) ? ['tcp', 'tcp6'] : ['tcp'];
+  const texts = await Promise.all(names.map((name) => readFile(`${procRoot}/${pid}/net/${name}`, 'utf8').catch(() => '')));
   const table = new Map<number, TcpConnection>();
   for (const text of texts) parseTcpTable(text, ports, table);
   return table;
+}
+
+/** False only when sockstat6 says no IPv6 TCP socket is in use (v4-mapped ones count: they are IPv6 sockets). */
+function hasTcp6Sockets(procRoot: string, pid: number): boolean {
+  try {
+    const inUse = readFileSync(`${procRoot}/${pid}/net/sockstat6`, 'latin1').match(/^TCP6: inuse (\d+)/m)?.[1];
+    return inUse === undefined || Number(inUse) > 0;
+  } catch {
+    return true; // not there to ask: read the table
+  }
 }
 
 /**

@@ -37,7 +37,7 @@ describe('/proc socket tables', () => {
 
   describe('per process, in its own namespace', () => {
     let root: string;
-    const proc = async (pid: number, ns: string, fds: Record<string, string>, tables?: { tcp: string; tcp6: string }) => {
+    const proc = async (pid: number, ns: string, fds: Record<string, string>, tables?: { tcp: string; tcp6: string; sockstat6?: string }) => {
       const dir = path.join(root, String(pid));
       await mkdir(path.join(dir, 'fd'), { recursive: true });
       await mkdir(path.join(dir, 'ns'), { recursive: true });
@@ -47,6 +47,7 @@ describe('/proc socket tables', () => {
         await mkdir(path.join(dir, 'net'));
         await writeFile(path.join(dir, 'net', 'tcp'), tables.tcp);
         await writeFile(path.join(dir, 'net', 'tcp6'), tables.tcp6);
+        if (tables.sockstat6 !== undefined) await writeFile(path.join(dir, 'net', 'sockstat6'), tables.sockstat6);
       }
     };
     beforeAll(async () => {
@@ -56,6 +57,10 @@ describe('/proc socket tables', () => {
       await proc(11, 'net:[4026531840]', { 5: 'socket:[503]', 8: 'socket:[601]' });
       // Another namespace (a container on a bridge): its own tables.
       await proc(20, 'net:[4026532999]', { 3: 'socket:[601]', 4: 'socket:[602]' }, { tcp: HEADER4, tcp6: TCP6 });
+      // Namespaces whose sockstat6 counts IPv6 TCP sockets, or none. (With none in use the kernel's
+      // tcp6 is empty: this one is not, to show it is not read.)
+      await proc(30, 'net:[4026533000]', { 3: 'socket:[601]' }, { tcp: HEADER4, tcp6: TCP6, sockstat6: 'TCP6: inuse 0\nUDP6: inuse 0\n' });
+      await proc(40, 'net:[4026533001]', { 3: 'socket:[601]' }, { tcp: HEADER4, tcp6: TCP6, sockstat6: 'TCP6: inuse 2\nUDP6: inuse 0\n' });
     });
     afterAll(async () => {
       await rm(root, { recursive: true, force: true });
@@ -72,6 +77,12 @@ describe('/proc socket tables', () => {
         ['10.0.0.5', 40010],
         ['2001:db8:0:0:0:0:0:5', 40011],
       ]);
+    });
+
+    it('reads tcp6 only where sockstat6 counts IPv6 TCP sockets: no second 5 ms walk of the kernel for an empty table', async () => {
+      const held = await createSocketReader(new Set([5432]), root).connectionsOf([30, 40]);
+      expect(held.get(30)).toEqual([]);
+      expect(held.get(40)?.map((c) => c.inode)).toEqual([601]);
     });
 
     it('no port, nothing read', async () => {

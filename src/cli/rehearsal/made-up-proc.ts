@@ -22,6 +22,7 @@ export function writeMadeUpProc(root: string, containers: SeedContainer[], datab
       p.ports.forEach((port, i) => symlinkSync(`socket:[${port}]`, `${dir}/fd/${i + 3}`));
       writeFileSync(`${dir}/net/tcp`, table);
       writeFileSync(`${dir}/net/tcp6`, tcpTable([], databasePort));
+      writeFileSync(`${dir}/net/sockstat6`, 'TCP6: inuse 0\nUDP6: inuse 0\n');
     }
   });
 }
