@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Facts, InstanceSource } from '../core/facts.js';
 import type { StateProblem } from '../state/state-store.js';
+import { deadlineSignal } from '../deadline-signal.js';
 import type { SlackHealth } from './slack-client.js';
 import type { SocketModeHealth } from './socket-mode-connection.js';
 
@@ -66,7 +67,8 @@ export async function checkHealth(targets: HealthTargets): Promise<Health> {
 
 async function ping(source: InstanceSource, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
   if (!source.ping) return { ok: true };
-  const signal = AbortSignal.timeout(timeoutMs);
+  const deadline = deadlineSignal(timeoutMs);
+  const { signal } = deadline;
   const timedOut = new Promise<never>((_, reject) =>
     signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true }),
   );
@@ -75,6 +77,8 @@ async function ping(source: InstanceSource, timeoutMs: number): Promise<{ ok: bo
     return { ok: true };
   } catch (err) {
     return { ok: false, error: String((err as Error)?.message ?? err) };
+  } finally {
+    deadline.release();
   }
 }
 

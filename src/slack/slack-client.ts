@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { deadlineSignal } from '../deadline-signal.js';
 import { boltLogger } from './bolt-logger.js';
 
 /** Whether Slack's Web API answers, as the bot's own calls found it; shown on /healthz. */
@@ -42,8 +43,8 @@ export function createSlackConnection(config: Config, logger: Logger, options: S
   let seq = 0;
 
   const boundedFetch: typeof fetch = async (input, init = {}) => {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    const deadline = deadlineSignal(timeoutMs, init.signal ?? undefined);
+    const { signal } = deadline;
     const started = ++seq;
     pending++;
     try {
@@ -52,10 +53,11 @@ export function createSlackConnection(config: Config, logger: Logger, options: S
       else lastOk = Math.max(lastOk, started);
       return response;
     } catch (err) {
-      lastFailure = { at: started, error: deadline.aborted ? `no answer within ${timeoutMs} ms` : (err as Error).message };
+      lastFailure = { at: started, error: signal.aborted && !init.signal?.aborted ? `no answer within ${timeoutMs} ms` : (err as Error).message };
       throw err;
     } finally {
       pending--;
+      deadline.release();
     }
   };
 

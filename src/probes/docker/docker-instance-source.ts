@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import type { InstanceObservation, InstanceSource, ObserveOptions } from '../../core/facts.js';
+import { deadlineSignal } from '../../deadline-signal.js';
 import type { Logger } from '../../logger.js';
 import { dockerProbeError } from './classify-docker-error.js';
 import { readsClient } from './engine-client.js';
@@ -125,9 +126,8 @@ export function createDockerInstanceSource(
       };
       // Each container has timeoutMs; the whole observation at most twice that, however many wait
       // for a free slot (callers bound a source by 2 x timeout): late ones report a timeout each.
-      const budget = AbortSignal.timeout(Math.max(1, 2 * timeoutMs - (Date.now() - started)));
-      const probeSignal = signal ? AbortSignal.any([signal, budget]) : budget;
-      const probed = await mapWithConcurrency(containers, concurrency, (c) => probeContainer(ctx, c, probeSignal));
+      const budget = deadlineSignal(Math.max(1, 2 * timeoutMs - (Date.now() - started)), signal);
+      const probed = await mapWithConcurrency(containers, concurrency, (c) => probeContainer(ctx, c, budget.signal)).finally(() => budget.release());
       const attached = attachServices(probed, containers, (await swarm) ?? null, engine);
       log.debug({ containers: probed.length, replicas: attached.instances.length, ms: Date.now() - started }, 'docker engine observed');
       return { source: name, ok: true, ...attached };

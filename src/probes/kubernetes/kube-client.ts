@@ -1,4 +1,5 @@
 import https from 'node:https';
+import { deadlineSignal } from '../../deadline-signal.js';
 import type { KubeEndpoint } from './kube-credentials.js';
 
 /** An answer of the API server other than 2xx: its Status object's reason and message, kept as they came. */
@@ -48,7 +49,8 @@ export class KubeClient {
     const token = this.endpoint.token ? await this.endpoint.token() : undefined;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const url = new URL(this.endpoint.server + path);
-    const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs);
+    const deadline = deadlineSignal(options.timeoutMs, options.signal);
+    const { signal } = deadline;
     return new Promise<T>((resolve, reject) => {
       const req = https.request(
         url,
@@ -84,7 +86,7 @@ export class KubeClient {
       req.on('error', (err) => reject(signal.aborted && !options.signal?.aborted ? Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' }) : err));
       if (body !== undefined) req.write(body);
       req.end();
-    });
+    }).finally(() => deadline.release());
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import { deadlineSignal } from '../../deadline-signal.js';
 import { KubeApiError } from './kube-client.js';
 import type { KubeEndpoint } from './kube-credentials.js';
 
@@ -65,7 +66,8 @@ export async function execInPod(endpoint: KubeEndpoint, req: PodExecRequest): Pr
   const url = `${endpoint.server.replace(/^https:/, 'wss:')}${path}?${query.toString()}`;
   // Loaded only when DBPOOL_K8S_EXEC is on: a status run without it never needs a WebSocket.
   const { WebSocket } = await import('ws');
-  const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
+  const deadline = deadlineSignal(req.timeoutMs, req.signal);
+  const { signal } = deadline;
 
   return new Promise<PodExecOutput>((resolve, reject) => {
     const ws = new WebSocket(url, [PROTOCOL], {
@@ -87,6 +89,7 @@ export async function execInPod(endpoint: KubeEndpoint, req: PodExecRequest): Pr
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      deadline.release();
       fn();
     };
     const onAbort = () => {
