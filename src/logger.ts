@@ -26,11 +26,17 @@ const REDACT_PATHS = [
 /**
  * JSON logs to stdout (stderr for the CLI, so reports stay clean); pretty only in a terminal. The bot
  * formats in pino's worker thread; a short CLI run formats inline (`prettyInline`, loaded by the
- * caller), since starting a thread costs it more than the few lines it writes.
+ * caller), since starting a thread costs it more than the few lines it writes, and writes its JSON
+ * synchronously (`sync`): nothing waits for an exit hook to be flushed.
  */
 export function createLogger(
   config: Pick<Config, 'logLevel'>,
-  options: { destination?: 1 | 2; pretty?: boolean; prettyInline?: (o: { destination: 1 | 2; sync: boolean; colorize: boolean; translateTime: string }) => NodeJS.WritableStream } = {},
+  options: {
+    destination?: 1 | 2;
+    pretty?: boolean;
+    prettyInline?: (o: { destination: 1 | 2; sync: boolean; colorize: boolean; translateTime: string }) => NodeJS.WritableStream;
+    sync?: boolean;
+  } = {},
 ): Logger {
   const destination = options.destination ?? 1;
   const pretty = options.pretty ?? isInteractiveTerminal();
@@ -48,7 +54,7 @@ export function createLogger(
       transport: { target: 'pino-pretty', options: { destination, colorize: true, translateTime: 'SYS:HH:MM:ss' } },
     });
   }
-  return pino(base, pino.destination({ fd: destination, sync: false }));
+  return pino(base, pino.destination({ fd: destination, sync: options.sync ?? false }));
 }
 
 /** A logger that drops everything: for tests and library use. */

@@ -146,7 +146,7 @@ async function servicesFor(name: string, config: Config, io: CliIo, options: Ser
     import('../services.js'),
     io.isTerminal ? import('pino-pretty').then((m) => m.default) : undefined,
   ]);
-  const logger = createLogger(config, { destination: 2, pretty: io.isTerminal, prettyInline });
+  const logger = createLogger(config, { destination: 2, pretty: io.isTerminal, prettyInline, sync: true });
   const services = await createServices(config, logger, { state: STATE_COMMANDS.has(name), metrics: false, ...options });
   return {
     ...services,

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { processIo } from './process-io.js';
 import { runCli } from './run-cli.js';
-import { collectGarbage, rehearse } from './rehearsal/rehearse.js';
+import { rehearse } from './rehearsal/rehearse.js';
 
 // pg asks whether it runs on Cloudflare by constructing a `Response` when there is no `navigator`
 // (Node 20), which loads undici and node:http, and node:http cannot be in a snapshot (Node 20's
@@ -29,7 +29,6 @@ const preloaded = Promise.all([
 // then loads the modules as usual.
 preloaded
   .then(() => rehearse())
-  .then(() => collectGarbage())
   .catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;

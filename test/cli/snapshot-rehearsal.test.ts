@@ -21,10 +21,8 @@ describe('the startup snapshot rehearsal', () => {
     results = await rehearse();
     left = {
       dirs: rehearsalDirs().filter((d) => !dirsBefore.has(d)),
-      // pino's destinations share one process-wide 'exit' hook (on-exit-leak-free's, holding weak
-      // references only), which every run installs anyway.
       listeners: listeners()
-        .filter((l) => !listenersBefore.some((b) => b.fn === l.fn) && !(l.e === 'exit' && l.fn.name === 'onExit'))
+        .filter((l) => !listenersBefore.some((b) => b.fn === l.fn))
         .map((l) => `${l.e}: ${l.fn.name}`),
     };
   }, 60_000);

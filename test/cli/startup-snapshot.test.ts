@@ -28,6 +28,9 @@ const current = (() => {
 })();
 const flags = current ? readFileSync(FLAGS_FILE, 'utf8').trim().split(/\s+/).filter(Boolean) : [];
 const noSnapshot = current ? null : `no startup snapshot of the current build for Node ${process.version} (npm run build makes one for the node that runs it)`;
+// CI requires one: a build that can no longer make a snapshot (a rehearsal that leaves a socket open,
+// say) only says so in its output, and the launcher quietly loads the modules instead.
+if (noSnapshot && process.env.DBPOOL_REQUIRE_SNAPSHOT === '1') throw new Error(`DBPOOL_REQUIRE_SNAPSHOT=1 but ${noSnapshot}`);
 if (noSnapshot) console.log(`skipped: ${noSnapshot}`);
 
 interface Run {

@@ -5,14 +5,14 @@
  * call and the snapshot keeps the bytecode of every function that ran, so no run compiles pg's login,
  * node:net's streams, the probes or the renderers again (~12 ms of each `dbpool status`).
  *
- * Nothing of it outlives it: servers closed, files removed, and (collectGarbage) what its connections
- * left for the garbage collector collected, since a snapshot cannot hold a FinalizationRegistry with
- * cleanup due (AbortSignal.timeout and pino's exit hooks use them).
+ * Nothing of it outlives it: servers and connections closed, files removed. Nor may anything of it
+ * be left to the garbage collector's finalizers: V8 refuses to snapshot a FinalizationRegistry with
+ * cleanup due, which is why deadlines are deadline-signal.ts's rather than AbortSignal.timeout's and
+ * the CLI's log lines are written synchronously (pino registers an asynchronous one for an exit flush).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { runCli, type CliIo } from '../run-cli.js';
 import { writeMadeUpProc } from './made-up-proc.js';
 import { SEED_CONTAINERS, SEED_ENV, SEED_POOL_SIZE, SEED_WORKERS, seedActivityRow } from './seed-incident.js';
@@ -66,18 +66,4 @@ export async function rehearse(): Promise<Rehearsed[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
-}
-
-/**
- * After the rehearsal, before the snapshot: two full collections, each followed by a turn of the
- * event loop for the finalizers it made due. A heap snapshot is the one full collection a script can
- * ask for without --expose-gc (a V8 flag, which every run of the snapshot would have to be given too).
- */
-export async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 2; i++) {
-    const heap = v8.getHeapSnapshot();
-    heap.resume();
-    await new Promise((resolve) => heap.on('end', resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
