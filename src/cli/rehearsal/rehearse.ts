@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli, type CliIo } from '../run-cli.js';
 import { writeMadeUpProc } from './made-up-proc.js';
-import { SEED_CONTAINERS, SEED_ENV, SEED_POOL_SIZE, SEED_WORKERS, seedActivityRow } from './seed-incident.js';
+import { SEED_CONTAINERS, SEED_POOL_SIZE, SEED_WORKERS, seedActivityRow, seedEnv } from './seed-incident.js';
 import { startStandInEngine } from './stand-in-engine.js';
 import { STAND_IN_PASSWORD, startStandInPostgres } from './stand-in-postgres.js';
 
@@ -43,7 +43,7 @@ export async function rehearse(): Promise<Rehearsed[]> {
   const procRoot = path.join(dir, 'proc');
   const socketPath = path.join(dir, 'docker.sock');
   const postgres = await startStandInPostgres(seedActivityRow);
-  const engine = await startStandInEngine(socketPath, SEED_CONTAINERS, SEED_ENV(postgres.port)).catch(async (err: unknown) => {
+  const engine = await startStandInEngine(socketPath, SEED_CONTAINERS, seedEnv(postgres.port)).catch(async (err: unknown) => {
     await postgres.close();
     throw err;
   });

@@ -40,7 +40,10 @@ export const SEED_CONTAINERS: SeedContainer[] = [1, 2].map((n) => {
   };
 });
 
-export const SEED_ENV = (databasePort: number) => [`DB_POOL_SIZE=${SEED_POOL_SIZE}`, `SWOOLE_WORKER_NUM=${SEED_WORKERS}`, `DB_DSN=pgsql:host=127.0.0.1;port=${databasePort};dbname=madras`];
+/** Each container's environment: the runbook's two settings, and the DSN of the database (on the host's network). */
+export function seedEnv(databasePort: number): string[] {
+  return [`DB_POOL_SIZE=${SEED_POOL_SIZE}`, `SWOOLE_WORKER_NUM=${SEED_WORKERS}`, `DB_DSN=pgsql:host=127.0.0.1;port=${databasePort};dbname=madras`];
+}
 
 /** The one row of ACTIVITY_SQL: every app connection idle for 12 minutes, and dbpool's own session. */
 export function seedActivityRow(serverPort: number): ActivityRow {
