@@ -8,7 +8,7 @@
  */
 export interface DeadlineSignal {
   signal: AbortSignal;
-  /** Clears the timer and the listener; the signal stays as it is (aborted or not). */
+  /** Clears the timer and the listener; the signal stays as it is (aborted or not). Not released, both end at the deadline. */
   release(): void;
 }
 
@@ -16,7 +16,11 @@ export function deadlineSignal(ms: number, parent?: AbortSignal): DeadlineSignal
   const controller = new AbortController();
   const onParentAbort = () => controller.abort(parent?.reason);
   // The reason AbortSignal.timeout gives, so that callers tell a deadline from a cancel the same way.
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  // Past the deadline there is nothing left to hold: the listener goes too.
+  const timer = setTimeout(() => {
+    parent?.removeEventListener('abort', onParentAbort);
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, ms);
   // As AbortSignal.timeout's: a deadline alone does not keep the process running.
   timer.unref();
   if (parent?.aborted) controller.abort(parent.reason);

@@ -10,13 +10,17 @@ describe('deadlineSignal', () => {
     vi.useRealTimers();
   });
 
-  it("aborts at the deadline with AbortSignal.timeout's reason", () => {
-    const { signal } = deadlineSignal(50);
+  it("aborts at the deadline with AbortSignal.timeout's reason, and lets go of the caller's signal then", () => {
+    const parent = new AbortController();
+    const listeners = vi.spyOn(parent.signal, 'removeEventListener');
+    const { signal } = deadlineSignal(50, parent.signal);
     vi.advanceTimersByTime(49);
     expect(signal.aborted).toBe(false);
+    expect(listeners).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
     expect(signal.aborted).toBe(true);
     expect(signal.reason).toMatchObject({ name: 'TimeoutError' });
+    expect(listeners).toHaveBeenCalledWith('abort', expect.any(Function));
   });
 
   it("aborts with the caller's signal first, with its reason; at once when that one already is", () => {

@@ -51,13 +51,14 @@ export function createSlackConnection(config: Config, logger: Logger, options: S
       const response = await fetch(input, { ...init, signal });
       if (response.status >= 500 || response.status === 429) lastFailure = { at: started, error: `HTTP ${response.status}` };
       else lastOk = Math.max(lastOk, started);
+      // Not released: the deadline bounds the body too, which the WebClient reads after this returns.
       return response;
     } catch (err) {
       lastFailure = { at: started, error: signal.aborted && !init.signal?.aborted ? `no answer within ${timeoutMs} ms` : (err as Error).message };
+      deadline.release();
       throw err;
     } finally {
       pending--;
-      deadline.release();
     }
   };
 

@@ -32,6 +32,8 @@ export interface SlackApiServer {
   failWith(method: string, error: string, channel?: string): () => void;
   /** Calls of `method` ('*': every Web API method) get no answer until the returned function is called. */
   hang(method: string): () => void;
+  /** Calls of `method` get the answer's headers and first bytes, the rest only when the returned function is called. */
+  hangBody(method: string): () => void;
   /**
    * Calls of `method` ('*': every one) have their connection reset, as when the network is down,
    * until the returned function is called; each is recorded with status 0.
@@ -50,6 +52,7 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
   const rateLimited = new Map<string, number>();
   const failures: { method: string; error: string; channel?: string }[] = [];
   const held = new Map<string, (() => void)[]>();
+  const heldBodies = new Map<string, (() => void)[]>();
   const delays = new Map<string, number>();
   const refused = new Set<string>();
   const stalled = (method: string) => held.get(method) ?? held.get('*');
@@ -103,6 +106,14 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
       const failure = failures.find((f) => f.method === method && (f.channel === undefined || f.channel === body.channel));
       const reply = () => {
         if (res.destroyed) return; // the client gave up waiting
+        const bodyHeld = heldBodies.get(method);
+        if (bodyHeld) {
+          const text = JSON.stringify(failure ? { ok: false, error: failure.error } : answer(method, body));
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+          res.write(text.slice(0, 5));
+          bodyHeld.push(() => res.destroyed || res.end(text.slice(5)));
+          return;
+        }
         if (failure) send(200, { ok: false, error: failure.error });
         else send(200, answer(method, body));
       };
@@ -161,6 +172,14 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
       return () => {
         held.delete(method);
         queue.splice(0).forEach((reply) => reply());
+      };
+    },
+    hangBody(method) {
+      const queue: (() => void)[] = [];
+      heldBodies.set(method, queue);
+      return () => {
+        heldBodies.delete(method);
+        queue.splice(0).forEach((rest) => rest());
       };
     },
     refuse(method) {
