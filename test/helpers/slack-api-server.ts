@@ -166,22 +166,8 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
         if (at >= 0) failures.splice(at, 1);
       };
     },
-    hang(method) {
-      const queue: (() => void)[] = [];
-      held.set(method, queue);
-      return () => {
-        held.delete(method);
-        queue.splice(0).forEach((reply) => reply());
-      };
-    },
-    hangBody(method) {
-      const queue: (() => void)[] = [];
-      heldBodies.set(method, queue);
-      return () => {
-        heldBodies.delete(method);
-        queue.splice(0).forEach((rest) => rest());
-      };
-    },
+    hang: (method) => holdUntilReleased(held, method),
+    hangBody: (method) => holdUntilReleased(heldBodies, method),
     refuse(method) {
       refused.add(method);
       return () => void refused.delete(method);
@@ -213,6 +199,16 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
+  };
+}
+
+/** Queues what `method`'s calls would do next; the returned function does it and stops queueing. */
+function holdUntilReleased(queues: Map<string, (() => void)[]>, method: string): () => void {
+  const queue: (() => void)[] = [];
+  queues.set(method, queue);
+  return () => {
+    queues.delete(method);
+    queue.splice(0).forEach((next) => next());
   };
 }
 
