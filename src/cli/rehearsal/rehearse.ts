@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli, type CliIo } from '../run-cli.js';
 import { writeMadeUpProc } from './made-up-proc.js';
-import { SEED_CONTAINERS, SEED_POOL_SIZE, SEED_WORKERS, seedActivityRow, seedEnv } from './seed-incident.js';
+import { SEED_CONTAINERS, SEED_MAX_CONNECTIONS, SEED_POOL_SIZE, SEED_WORKERS, seedActivityRow, seedEnv } from './seed-incident.js';
 import { startStandInEngine } from './stand-in-engine.js';
 import { STAND_IN_PASSWORD, startStandInPostgres } from './stand-in-postgres.js';
 
@@ -27,7 +27,7 @@ export interface Rehearsed {
   stderr: string;
 }
 
-const MATH = ['math', '--workers', String(SEED_WORKERS), '--pool', String(SEED_POOL_SIZE), '--instances', '2', '--max-connections', '40'];
+const MATH = ['math', '--workers', String(SEED_WORKERS), '--pool', String(SEED_POOL_SIZE), '--instances', String(SEED_CONTAINERS.length), '--max-connections', String(SEED_MAX_CONNECTIONS)];
 const VIEWS = ['status', 'connections', 'instances', 'workers', 'config', 'idle', 'check'];
 
 /** What a run may ask: every view in both languages, as a script and in a terminal, JSON, math and help. */

@@ -23,7 +23,7 @@ export interface SeedContainer {
 
 export const SEED_WORKERS = 4;
 export const SEED_POOL_SIZE = 5;
-const MAX_CONNECTIONS = 40;
+export const SEED_MAX_CONNECTIONS = 40;
 
 export const SEED_CONTAINERS: SeedContainer[] = [1, 2].map((n) => {
   const master = 1000 * n;
@@ -53,7 +53,7 @@ export function seedActivityRow(serverPort: number): ActivityRow {
     server_version: '16.4',
     server_version_num: 160004,
     database: 'madras',
-    max_connections: MAX_CONNECTIONS,
+    max_connections: SEED_MAX_CONNECTIONS,
     superuser_reserved_connections: 3,
     reserved_connections: 0,
     own_pid: 999,

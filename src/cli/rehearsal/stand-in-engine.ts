@@ -3,7 +3,7 @@
  * socket, as dockerd answers them: JSON with a length, logs as a chunked multiplexed stream, 503 for
  * Swarm's questions on an engine outside a swarm, keep-alive throughout. For one build only.
  */
-import net from 'node:net';
+import { closableServer } from './closable-server.js';
 import type { SeedContainer } from './seed-incident.js';
 
 export interface StandInEngine {
@@ -11,11 +11,7 @@ export interface StandInEngine {
 }
 
 export async function startStandInEngine(socketPath: string, containers: SeedContainer[], env: string[]): Promise<StandInEngine> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
+  const { server, close } = closableServer((socket) => {
     let buffered = '';
     socket.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('latin1');
@@ -27,13 +23,7 @@ export async function startStandInEngine(socketPath: string, containers: SeedCon
     });
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(socketPath, resolve));
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { close };
 }
 
 function answer(pathname: string, containers: SeedContainer[], env: string[]): Buffer {

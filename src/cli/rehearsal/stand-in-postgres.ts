@@ -4,15 +4,15 @@
  * says, in text format, typed by its JavaScript value. Loopback only; lives for one build.
  */
 import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import net from 'node:net';
+import type net from 'node:net';
+import { closableServer } from './closable-server.js';
 
 export interface StandInPostgres {
   port: number;
   close(): Promise<void>;
 }
 
-const PASSWORD = 'rehearsal';
-export const STAND_IN_PASSWORD = PASSWORD;
+export const STAND_IN_PASSWORD = 'rehearsal';
 
 const INT4 = 23;
 const FLOAT8 = 701;
@@ -20,22 +20,10 @@ const TEXT = 25;
 const JSON_OID = 114;
 
 export async function startStandInPostgres(row: (port: number) => object): Promise<StandInPostgres> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    serve(socket, () => row(port));
-  });
+  const { server, close } = closableServer((socket) => serve(socket, () => row(port)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { port, close };
 }
 
 /** One session: the start-up packet, the SASL exchange, then statements until Terminate. */
@@ -43,7 +31,6 @@ function serve(socket: net.Socket, row: () => object): void {
   let buffered = Buffer.alloc(0);
   let started = false;
   const scram = { clientFirstBare: '', serverFirst: '', nonce: '', salt: randomBytes(16) };
-  socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: Buffer) => {
     buffered = Buffer.concat([buffered, chunk]);
     for (;;) {
@@ -94,7 +81,7 @@ function saslContinue(body: Buffer, scram: { clientFirstBare: string; serverFirs
 function saslFinal(body: Buffer, scram: { clientFirstBare: string; serverFirst: string; salt: Buffer }): Buffer {
   const clientFinal = body.toString('utf8');
   const withoutProof = clientFinal.slice(0, clientFinal.lastIndexOf(',p='));
-  const salted = pbkdf2Sync(PASSWORD, scram.salt, 4096, 32, 'sha256');
+  const salted = pbkdf2Sync(STAND_IN_PASSWORD, scram.salt, 4096, 32, 'sha256');
   const serverKey = createHmac('sha256', salted).update('Server Key').digest();
   const signature = createHmac('sha256', serverKey).update(`${scram.clientFirstBare},${scram.serverFirst},${withoutProof}`).digest();
   return Buffer.concat([
